@@ -1,0 +1,1 @@
+"""Everything that knows Telegram: routers, keyboards, states, storage, app factory."""
