@@ -1,0 +1,50 @@
+"""The in-memory order table every analysis step shares (columnar, NumPy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTable:
+    """Usable orders, one row per order, sorted by (customer, date).
+
+    ``customer`` holds dense integer codes 0..n_customers-1 into ``customer_ids``;
+    ``day`` is the order date as days since 1970-01-01 (int64); ``amount`` is revenue in
+    the shop's currency; ``cost`` is the cost of goods where the export had it (else None).
+    """
+
+    customer: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+    amount: npt.NDArray[np.float64]
+    customer_ids: tuple[str, ...]
+    cost: npt.NDArray[np.float64] | None = None
+    currency: str | None = None
+
+    @property
+    def n_orders(self) -> int:
+        return int(self.customer.shape[0])
+
+    @property
+    def n_customers(self) -> int:
+        return len(self.customer_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What the reader understood and what it set aside, for the user to check."""
+
+    columns: dict[str, str]  # role ("customer", "date", "amount", ...) -> header as in the file
+    delimiter: str | None
+    encoding: str | None
+    rows_read: int
+    orders_used: int
+    cancelled: int = 0
+    refunded: int = 0
+    zero_amount: int = 0
+    malformed: int = 0
+    first_malformed: tuple[int, str] | None = None  # (1-based row number, reason code)
+    notes: tuple[str, ...] = field(default_factory=tuple)  # machine-readable codes
