@@ -1,0 +1,73 @@
+"""Factories for the bot and the dispatcher (the same ones the tests use), and the runner."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+
+from bot.config import Settings
+from bot.handlers import common, result
+from bot.middlewares import ChatContextMiddleware
+from bot.render import LOCALES, Renderer
+from bot.storage import open_repository
+from bot.storage.base import Repository
+from bot.storage.fsm import RepositoryStorage
+from bot.wizard import handlers as wizard
+
+log = logging.getLogger(__name__)
+
+PRIVATE_COMMANDS = ("calc", "history", "language", "help", "cancel")
+MENU_DEFAULT_LOCALE = "en"  # users whose language is neither ru nor en read English
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_dispatcher(repo: Repository, renderer: Renderer) -> Dispatcher:
+    dp = Dispatcher(storage=RepositoryStorage(repo), repo=repo, renderer=renderer)
+    context = ChatContextMiddleware(repo, renderer)
+    dp.message.outer_middleware(context)
+    dp.callback_query.outer_middleware(context)
+    dp.include_routers(
+        common.build_router(),
+        wizard.build_router(),
+        result.build_router(),
+        common.build_fallback_router(),
+    )
+    return dp
+
+
+async def register_commands(bot: Bot, renderer: Renderer) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    for locale in (*LOCALES, None):
+        t = renderer(locale or MENU_DEFAULT_LOCALE)
+        commands = [BotCommand(command=c, description=t.button("cmd_" + c)) for c in PRIVATE_COMMANDS]
+        await bot.set_my_commands(commands, scope=scope, language_code=locale)
+
+
+async def run(settings: Settings) -> None:
+    """Check the token against the API, register the menu, poll until stopped."""
+    renderer = Renderer()
+    repo = await open_repository(settings.database_url)
+    bot = create_bot(settings)
+    try:
+        me = await bot.get_me()
+        await register_commands(bot, renderer)
+        log.info("Started as @%s", me.username)
+        dp = create_dispatcher(repo, renderer)
+        await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
+    finally:
+        await bot.session.close()
+        await repo.close()

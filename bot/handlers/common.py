@@ -1,0 +1,77 @@
+"""/start, /help, /cancel, /history, /language and the catch-all of a private chat."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import LanguageCb
+from bot.render import Renderer, Texts
+from bot.screens import replace, send
+from bot.storage.base import Repository
+from bot.views import Screen, history_screen, language_screen, start_screen
+
+HISTORY_SIZE = 10
+
+
+def build_router() -> Router:
+    router = Router(name="common")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_cancel, Command("cancel"))
+    router.message.register(on_history, Command("history"))
+    router.message.register(on_language, Command("language"))
+    router.callback_query.register(on_language_chosen, LanguageCb.filter())
+    return router
+
+
+def build_fallback_router() -> Router:
+    """Last in line: whatever no other handler took."""
+    router = Router(name="fallback")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(on_anything_else)
+    return router
+
+
+async def on_start(message: Message, state: FSMContext, t: Texts, repo: Repository) -> None:
+    await state.clear()
+    profile = await repo.get_profile(message.chat.id)
+    name = message.from_user.first_name if message.from_user else ""
+    await send(message, start_screen(name, profile is not None, t))
+
+
+async def on_help(message: Message, t: Texts) -> None:
+    await send(message, Screen(t.page("help.j2")))
+
+
+async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
+    active = await state.get_state() is not None
+    await state.clear()
+    await send(message, Screen(t("cancelled" if active else "nothing_to_cancel")))
+
+
+async def on_history(message: Message, t: Texts, repo: Repository) -> None:
+    records = await repo.list_calculations(message.chat.id, limit=HISTORY_SIZE)
+    await send(message, history_screen(records, t))
+
+
+async def on_language(message: Message, t: Texts) -> None:
+    await send(message, language_screen(t))
+
+
+async def on_language_chosen(
+    query: CallbackQuery, callback_data: LanguageCb, repo: Repository, renderer: Renderer
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await repo.set_language(chat_id, callback_data.code)
+    t = renderer(callback_data.code)
+    await query.answer()
+    await replace(query, Screen(t("language_set")))
+
+
+async def on_anything_else(message: Message, t: Texts) -> None:
+    await send(message, Screen(t("fallback")))

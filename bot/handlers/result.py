@@ -1,0 +1,56 @@
+"""Buttons under a result: what-if, recalculate, history, open an old calculation."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+
+from bot.callbacks import ResultCb
+from bot.handlers.common import HISTORY_SIZE
+from bot.render import Texts
+from bot.screens import replace
+from bot.storage.base import Repository
+from bot.views import history_screen, result_screen, whatif_screen
+from bot.wizard.handlers import begin
+from bot.wizard.steps import from_inputs
+from ltv_engine.calc import calculate, improve
+from ltv_engine.model import Lever
+
+
+LEVERS = frozenset(lever.value for lever in Lever)
+
+
+def build_router() -> Router:
+    router = Router(name="result")
+    router.callback_query.register(on_result_button, ResultCb.filter())
+    return router
+
+
+async def on_result_button(
+    query: CallbackQuery, callback_data: ResultCb, state: FSMContext, t: Texts, repo: Repository
+) -> None:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    if callback_data.action == "history":
+        await query.answer()
+        records = await repo.list_calculations(chat_id, limit=HISTORY_SIZE)
+        await replace(query, history_screen(records, t))
+        return
+    record = await repo.get_calculation(chat_id, callback_data.calc_id)
+    if record is None or not _understood(callback_data):
+        await query.answer(t("outdated"))
+        return
+    await query.answer()
+    base = calculate(record.inputs)
+    if callback_data.action == "recalc":
+        await replace(query, await begin(state, t, from_inputs(record.inputs)))
+    elif callback_data.action == "open":
+        await replace(query, result_screen(record.id, base, t))
+    else:
+        lever = Lever(callback_data.lever)
+        improved = calculate(improve(record.inputs, lever))
+        await replace(query, whatif_screen(record.id, base, improved, lever, t))
+
+
+def _understood(data: ResultCb) -> bool:
+    return data.action in ("recalc", "open") or (data.action == "whatif" and data.lever in LEVERS)

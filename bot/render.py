@@ -1,0 +1,104 @@
+"""Every sentence a user reads comes from templates/<locale>/ through this renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from bot import formatting
+
+LOCALES = ("ru", "en")
+DEFAULT_LOCALE = "ru"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+MESSAGES = "messages.j2"
+# Telegram users in these languages read Russian more readily than English.
+_RUSSIAN_READERS = frozenset({"ru", "uk", "be", "kk", "uz", "ky", "tg", "hy", "az"})
+
+
+def locale_for(language_code: str | None) -> str:
+    """The default locale for a Telegram user's language."""
+    if not language_code:
+        return DEFAULT_LOCALE
+    base = language_code.split("-")[0].lower()
+    if base in LOCALES:
+        return base
+    return "ru" if base in _RUSSIAN_READERS else "en"
+
+
+def _date(value: datetime, locale: str, tz: str = "UTC") -> str:
+    local = value.astimezone(ZoneInfo(tz))
+    return local.strftime("%d.%m.%Y %H:%M" if locale == "ru" else "%Y-%m-%d %H:%M")
+
+
+def _environment(locale: str, templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir / locale),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters["money"] = partial(_money_filter, locale=locale)
+    env.filters["percent"] = partial(_locale_last(formatting.percent), locale=locale)
+    env.filters["num"] = partial(_locale_last(formatting.num), locale=locale)
+    env.filters["date"] = partial(_date, locale=locale)
+    env.filters["plural"] = partial(_plural_filter, locale=locale)
+    return env
+
+
+def _money_filter(value: float, currency: str, *, locale: str) -> str:
+    return formatting.money(value, currency, locale)
+
+
+def _plural_filter(count: float, *forms: str, locale: str) -> str:
+    return formatting.plural(count, locale, *forms)
+
+
+def _locale_last(format_fn: Callable[..., str]) -> Callable[..., str]:
+    def apply(value: float, digits: int = 1, *, locale: str) -> str:
+        return format_fn(value, locale, digits)
+
+    return apply
+
+
+class Texts:
+    """The renderer bound to one locale: ``t("ask_aov")``, ``t.page("result.j2", ...)``."""
+
+    def __init__(self, locale: str, env: Environment) -> None:
+        self.locale = locale
+        self._env = env
+        self._messages = env.get_template(MESSAGES).make_module()
+
+    def __call__(self, name: str, **context: Any) -> str:
+        macro = getattr(self._messages, name, None)
+        if macro is None:
+            raise KeyError(f"no message {name!r} in {self.locale}/{MESSAGES}")
+        return str(macro(**context)).strip()
+
+    def button(self, name: str, **context: Any) -> str:
+        """Button labels are plain text for Telegram: no HTML entities."""
+        return Markup(self(name, **context)).unescape()
+
+    def page(self, template: str, **context: Any) -> str:
+        return self._env.get_template(template).render(**context).strip()
+
+    def money(self, value: float, currency: str) -> str:
+        return formatting.money(value, currency, self.locale)
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self._texts = {
+            locale: Texts(locale, _environment(locale, templates_dir)) for locale in LOCALES
+        }
+
+    def __call__(self, locale: str) -> Texts:
+        return self._texts.get(locale, self._texts[DEFAULT_LOCALE])

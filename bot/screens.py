@@ -1,0 +1,27 @@
+"""Putting a Screen in front of the user: a new message, or an edit of the one a button was on."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+
+from bot.views import Screen
+
+
+async def send(message: Message, screen: Screen) -> Message:
+    return await message.answer(screen.text, reply_markup=screen.markup)
+
+
+async def replace(query: CallbackQuery, screen: Screen) -> None:
+    """Edit the message the button was on; send a new one when it can no longer be edited."""
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        if query.bot is not None:
+            await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen.markup)
+        return
+    try:
+        await message.edit_text(screen.text, reply_markup=screen.markup)
+    except TelegramBadRequest as error:
+        if "not modified" in error.message:
+            return
+        await message.answer(screen.text, reply_markup=screen.markup)

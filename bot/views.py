@@ -1,0 +1,107 @@
+"""What the bot shows: text and buttons for each screen, rendered from templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import LanguageCb, ResultCb, StartCb
+from bot.render import LOCALES, Texts
+from bot.storage.base import CalculationRecord
+from bot.wizard.keyboards import result_keyboard, step_keyboard, summary_keyboard
+from bot.wizard.steps import SUMMARY, Draft, to_inputs
+from ltv_engine.advice import advise
+from ltv_engine.calc import STEPS as LEVER_STEPS
+from ltv_engine.errors import InvalidInput
+from ltv_engine.model import Lever, LtvResult
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.text) > TELEGRAM_TEXT_LIMIT:
+            raise ValueError(f"message of {len(self.text)} characters exceeds Telegram's limit")
+
+
+def step_screen(step: str, draft: Draft, t: Texts, *, error: InvalidInput | None = None) -> Screen:
+    if step == SUMMARY:
+        screen = summary_screen(draft, t)
+    else:
+        prompt = t("ask_" + step, draft=draft, editing=bool(draft.get("editing")))
+        screen = Screen(prompt, step_keyboard(step, draft, t))
+    if error is None:
+        return screen
+    return Screen(invalid_text(error, step, draft, t) + "\n\n" + screen.text, screen.markup)
+
+
+def invalid_text(error: InvalidInput, step: str, draft: Draft, t: Texts) -> str:
+    return t(
+        "invalid",
+        reason=error.reason.value,
+        field=error.field or step,
+        step=step,
+        details=error.details,
+        currency=draft.get("currency", "RUB"),
+    )
+
+
+def summary_screen(draft: Draft, t: Texts) -> Screen:
+    inputs = to_inputs(draft)
+    return Screen(t.page("summary.j2", inputs=inputs), summary_keyboard(t))
+
+
+def result_screen(calc_id: int, result: LtvResult, t: Texts) -> Screen:
+    text = t.page("result.j2", r=result, advice=advise(result), currency=result.inputs.currency)
+    levers = [effect.lever for effect in result.sensitivity]
+    return Screen(text, result_keyboard(calc_id, levers, t))
+
+
+def whatif_screen(calc_id: int, base: LtvResult, improved: LtvResult, lever: Lever, t: Texts) -> Screen:
+    text = t.page(
+        "whatif.j2",
+        lever=lever.value,
+        step=LEVER_STEPS[lever],
+        base=base,
+        improved=improved,
+        currency=base.inputs.currency,
+    )
+    levers = [effect.lever for effect in base.sensitivity if effect.lever is not lever]
+    return Screen(text, result_keyboard(calc_id, levers, t, back_to_result=True))
+
+
+def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
+    text = t.page("history.j2", records=records)
+    buttons = [
+        [
+            InlineKeyboardButton(
+                text=t.button("btn_open", record=record),
+                callback_data=ResultCb(action="open", calc_id=record.id).pack(),
+            )
+        ]
+        for record in records
+    ]
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None)
+
+
+def start_screen(first_name: str, has_profile: bool, t: Texts) -> Screen:
+    buttons = [[InlineKeyboardButton(text=t.button("btn_start_calc"), callback_data=StartCb(action="calc").pack())]]
+    if has_profile:
+        buttons.append(
+            [InlineKeyboardButton(text=t.button("btn_start_recalc"), callback_data=StartCb(action="recalc").pack())]
+        )
+    return Screen(t("start", name=first_name, has_profile=has_profile), InlineKeyboardMarkup(inline_keyboard=buttons))
+
+
+def language_screen(t: Texts) -> Screen:
+    row = [
+        InlineKeyboardButton(text=t.button("btn_language", code=code), callback_data=LanguageCb(code=code).pack())
+        for code in LOCALES
+    ]
+    return Screen(t("choose_language"), InlineKeyboardMarkup(inline_keyboard=[row]))

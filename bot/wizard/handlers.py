@@ -1,0 +1,174 @@
+"""Handlers of the private-chat wizard. The arithmetic is the engine's; the words, the templates'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import StartCb, WizardCb
+from bot.render import Texts
+from bot.screens import replace, send
+from bot.storage.base import Repository
+from bot.views import Screen, result_screen, step_screen
+from bot.wizard import steps
+from bot.wizard.states import LtvWizard
+from ltv_engine.calc import calculate
+from ltv_engine.errors import InvalidInput, Reason
+
+TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if spec.parse]
+DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
+
+
+def build_router() -> Router:
+    router = Router(name="wizard")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(start_wizard, Command("calc"))
+    router.callback_query.register(start_from_button, StartCb.filter())
+    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), F.text)
+    router.message.register(on_other_answer, StateFilter(LtvWizard))
+    router.callback_query.register(on_button, WizardCb.filter())
+    return router
+
+
+def step_of(state: str | None) -> str | None:
+    """'LtvWizard:aov' -> 'aov'; None outside the wizard."""
+    if not state or not state.startswith(LtvWizard.__name__ + ":"):
+        return None
+    return state.split(":", 1)[1]
+
+
+async def _go(state: FSMContext, step: str, draft: steps.Draft) -> None:
+    if step == steps.SUMMARY:
+        draft = draft | {"editing": False, "trail": []}
+    await state.set_state(getattr(LtvWizard, step))
+    await state.set_data(draft)
+
+
+async def begin(state: FSMContext, t: Texts, draft: steps.Draft | None = None) -> Screen:
+    """Start the wizard from scratch, or at the summary when the inputs are known."""
+    if draft is None:
+        draft = steps.new_draft(DEFAULT_CURRENCY.get(t.locale, "RUB"))
+        first = steps.MAIN_ORDER[0]
+    else:
+        first = steps.SUMMARY
+    await _go(state, first, draft)
+    return step_screen(first, draft, t)
+
+
+async def start_wizard(message: Message, state: FSMContext, t: Texts) -> None:
+    await send(message, await begin(state, t))
+
+
+async def start_from_button(
+    query: CallbackQuery, callback_data: StartCb, state: FSMContext, t: Texts, repo: Repository
+) -> None:
+    draft = None
+    if callback_data.action == "recalc" and query.message is not None:
+        profile = await repo.get_profile(query.message.chat.id)
+        draft = steps.from_inputs(profile.inputs) if profile else None
+    await query.answer()
+    await replace(query, await begin(state, t, draft))
+
+
+async def _advance(state: FSMContext, step: str, draft: steps.Draft, updates: dict[str, Any]) -> tuple[str, steps.Draft]:
+    draft = draft | updates
+    following = steps.next_step(step, draft)
+    draft["trail"] = [*draft.get("trail", []), step]
+    await _go(state, following, draft)
+    return following, draft
+
+
+async def on_text_answer(message: Message, state: FSMContext, t: Texts) -> None:
+    step = step_of(await state.get_state())
+    draft = await state.get_data()
+    if step is None:
+        return
+    try:
+        updates = steps.answer_text(step, message.text or "", draft)
+    except InvalidInput as error:
+        await send(message, step_screen(step, draft, t, error=error))
+        return
+    following, draft = await _advance(state, step, draft, updates)
+    await send(message, step_screen(following, draft, t))
+
+
+async def on_other_answer(message: Message, state: FSMContext, t: Texts) -> None:
+    """A sticker, a photo, or text where a button is expected: say what the step needs."""
+    step = step_of(await state.get_state())
+    if step is None:
+        return
+    needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
+    screen = step_screen(step, await state.get_data(), t)
+    hint = t("use_buttons" if needs_buttons else "need_text")
+    await send(message, Screen(hint + "\n\n" + screen.text, screen.markup))
+
+
+async def on_button(
+    query: CallbackQuery, callback_data: WizardCb, state: FSMContext, t: Texts, repo: Repository
+) -> None:
+    step = step_of(await state.get_state())
+    draft = await state.get_data()
+    if step != callback_data.step or (callback_data.action == "back" and not draft.get("trail")):
+        await query.answer(t("outdated"))
+        return
+    await query.answer()
+    if callback_data.action == "cancel":
+        await state.clear()
+        await replace(query, Screen(t("cancelled")))
+    elif callback_data.action == "calc":
+        await _finish(query, state, draft, t, repo)
+    else:
+        try:
+            following, draft = await _after_button(state, step, draft, callback_data)
+        except InvalidInput:
+            following = step
+        await replace(query, step_screen(following, draft, t))
+
+
+async def _after_button(
+    state: FSMContext, step: str, draft: steps.Draft, data: WizardCb
+) -> tuple[str, steps.Draft]:
+    if data.action == "back":
+        *trail, previous = draft["trail"]
+        draft = draft | {"trail": trail}
+        await _go(state, previous, draft)
+        return previous, draft
+    if data.action == "unit":
+        draft = draft | steps.answer_toggle(step, data.value)
+        await state.set_data(draft)
+        return step, draft
+    if data.action == "edit":
+        if data.value not in steps.MAIN_ORDER:
+            raise InvalidInput(Reason.UNKNOWN_UNIT, data.value)
+        draft = draft | {"editing": True, "trail": [steps.SUMMARY]}
+        await _go(state, data.value, draft)
+        return data.value, draft
+    if data.action == "pick":
+        return await _advance(state, step, draft, steps.answer_choice(step, data.value, draft))
+    return await _advance(state, step, draft, steps.answer_skip(step))
+
+
+async def _finish(
+    query: CallbackQuery, state: FSMContext, draft: steps.Draft, t: Texts, repo: Repository
+) -> None:
+    inputs = steps.to_inputs(draft)
+    try:
+        result = calculate(inputs)
+    except InvalidInput as error:
+        await replace(query, step_screen(steps.SUMMARY, draft, t, error=error))
+        return
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    record = await repo.add_calculation(
+        chat_id, query.from_user.id, inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
+    )
+    await repo.save_profile(
+        chat_id, inputs, user_id=query.from_user.id, user_name=query.from_user.full_name
+    )
+    await state.clear()
+    await replace(query, result_screen(record.id, result, t))

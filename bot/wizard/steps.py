@@ -1,0 +1,216 @@
+"""The wizard's steps as data: what each answer means, which step comes next, the draft -> inputs.
+
+The draft is the FSM data: a flat JSON-safe dict that survives a restart. Telegram-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ltv_engine.calc import resolve_lifetime
+from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.parsing import (
+    parse_count,
+    parse_duration_months,
+    parse_frequency,
+    parse_money,
+    parse_share,
+)
+
+Draft = dict[str, Any]
+Updates = dict[str, Any]
+
+MAIN_ORDER = ("business", "aov", "frequency", "margin", "lifetime_mode", "cac", "discount")
+LIFETIME_BRANCHES: Mapping[str, tuple[str, ...]] = {
+    LifetimeSource.MONTHS.value: ("lifetime",),
+    LifetimeSource.CHURN.value: ("churn",),
+    LifetimeSource.COUNTS.value: ("customers_start", "customers_end"),
+}
+SUMMARY = "summary"
+CURRENCIES = ("RUB", "USD", "EUR")
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """Unit buttons on a step: which draft key they set and to which values."""
+
+    key: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    parse: Callable[[str, Draft], Updates] | None = None  # None: answered with buttons only
+    choices: tuple[str, ...] = ()
+    skip_key: str | None = None  # optional step: Skip stores None under this key
+    toggle: Toggle | None = None
+
+
+def _aov(text: str, draft: Draft) -> Updates:
+    money = parse_money(text, field="aov")
+    return {"aov": money.amount, "currency": money.currency or draft["currency"]}
+
+
+def _cac(text: str, draft: Draft) -> Updates:
+    money = parse_money(text, field="cac")
+    if money.currency and money.currency != draft["currency"]:
+        raise InvalidInput(Reason.CONFLICT, "cac", expected=draft["currency"], got=money.currency)
+    return {"cac": money.amount}
+
+
+def _frequency(text: str, draft: Draft) -> Updates:
+    return {"orders_per_month": parse_frequency(text, default_per=draft["freq_unit"])}
+
+
+def _lifetime(text: str, draft: Draft) -> Updates:
+    return {"lifetime_months": parse_duration_months(text, default_unit=draft["lifetime_unit"])}
+
+
+def _customers_end(text: str, draft: Draft) -> Updates:
+    end = parse_count(text, field="customers_end")
+    resolve_lifetime(_counts_lifetime(draft, end))  # end above start, no churn...: said now
+    return {"customers_end": end}
+
+
+def _share(key: str, field: str) -> Callable[[str, Draft], Updates]:
+    return lambda text, _draft: {key: parse_share(text, field=field)}
+
+
+def _count(key: str) -> Callable[[str, Draft], Updates]:
+    return lambda text, _draft: {key: parse_count(text, field=key)}
+
+
+STEPS: Mapping[str, Step] = {
+    step.name: step
+    for step in (
+        Step("business", choices=tuple(b.value for b in Business), skip_key="business"),
+        Step("aov", _aov, toggle=Toggle("currency", CURRENCIES)),
+        Step("frequency", _frequency, toggle=Toggle("freq_unit", ("month", "year"))),
+        Step("margin", _share("margin", "margin"), skip_key="margin"),
+        Step("lifetime_mode", choices=tuple(LIFETIME_BRANCHES)),
+        Step("lifetime", _lifetime, toggle=Toggle("lifetime_unit", ("months", "years"))),
+        Step("churn", _share("monthly_churn", "monthly_churn")),
+        Step(
+            "customers_start",
+            _count("customers_start"),
+            toggle=Toggle("period_months", ("1", "3", "12")),
+        ),
+        Step("customers_end", _customers_end),
+        Step("cac", _cac, skip_key="cac"),
+        Step(
+            "discount",
+            _share("annual_discount_rate", "annual_discount_rate"),
+            skip_key="annual_discount_rate",
+        ),
+    )
+}
+
+
+def new_draft(currency: str) -> Draft:
+    return {
+        "currency": currency,
+        "freq_unit": "month",
+        "lifetime_unit": "months",
+        "period_months": "1",
+        "trail": [],
+        "editing": False,
+    }
+
+
+def answer_text(step: str, text: str, draft: Draft) -> Updates:
+    """Parse a typed answer; raises InvalidInput with the reason the bot explains."""
+    parse = STEPS[step].parse
+    if parse is None:
+        raise InvalidInput(Reason.AMBIGUOUS, step)
+    return parse(text, draft)
+
+
+def answer_choice(step: str, value: str, draft: Draft) -> Updates:
+    spec = STEPS[step]
+    if value not in spec.choices:
+        raise InvalidInput(Reason.UNKNOWN_UNIT, step)
+    return {"business" if step == "business" else "lifetime_mode": value}
+
+
+def answer_toggle(step: str, value: str) -> Updates:
+    toggle = STEPS[step].toggle
+    if toggle is None or value not in toggle.values:
+        raise InvalidInput(Reason.UNKNOWN_UNIT, step)
+    return {toggle.key: value}
+
+
+def answer_skip(step: str) -> Updates:
+    key = STEPS[step].skip_key
+    if key is None:
+        raise InvalidInput(Reason.MISSING, step)
+    return {key: None}
+
+
+def next_step(step: str, draft: Draft) -> str:
+    if step == "lifetime_mode":
+        return LIFETIME_BRANCHES[draft["lifetime_mode"]][0]
+    branch = LIFETIME_BRANCHES.get(draft.get("lifetime_mode", ""), ())
+    if step in branch[:-1]:
+        return branch[branch.index(step) + 1]
+    if draft.get("editing"):
+        return SUMMARY
+    if step in branch:
+        return "cac"
+    following = MAIN_ORDER[MAIN_ORDER.index(step) + 1 :]
+    return following[0] if following else SUMMARY
+
+
+def _counts_lifetime(draft: Draft, end: int | None = None) -> Lifetime:
+    return Lifetime(
+        LifetimeSource.COUNTS,
+        customers_start=draft["customers_start"],
+        customers_end=draft["customers_end"] if end is None else end,
+        period_months=float(draft["period_months"]),
+    )
+
+
+def _lifetime_of(draft: Draft) -> Lifetime:
+    source = LifetimeSource(draft["lifetime_mode"])
+    if source is LifetimeSource.MONTHS:
+        return Lifetime(source, months=draft["lifetime_months"])
+    if source is LifetimeSource.CHURN:
+        return Lifetime(source, monthly_churn=draft["monthly_churn"])
+    return _counts_lifetime(draft)
+
+
+def to_inputs(draft: Draft) -> LtvInputs:
+    business = draft.get("business")
+    return LtvInputs(
+        aov=draft["aov"],
+        orders_per_month=draft["orders_per_month"],
+        lifetime=_lifetime_of(draft),
+        margin=draft.get("margin"),
+        cac=draft.get("cac"),
+        annual_discount_rate=draft.get("annual_discount_rate"),
+        currency=draft["currency"],
+        business=Business(business) if business else None,
+    )
+
+
+def from_inputs(inputs: LtvInputs) -> Draft:
+    """A complete draft (for "recalculate" and editing a saved profile)."""
+    lifetime = inputs.lifetime
+    draft = new_draft(inputs.currency) | {
+        "business": inputs.business.value if inputs.business else None,
+        "aov": inputs.aov,
+        "orders_per_month": inputs.orders_per_month,
+        "margin": inputs.margin,
+        "cac": inputs.cac,
+        "annual_discount_rate": inputs.annual_discount_rate,
+        "lifetime_mode": lifetime.source.value,
+        "lifetime_months": lifetime.months,
+        "monthly_churn": lifetime.monthly_churn,
+        "customers_start": lifetime.customers_start,
+        "customers_end": lifetime.customers_end,
+        "period_months": format(lifetime.period_months, "g"),
+    }
+    return draft
