@@ -1,0 +1,109 @@
+"""Versioned schema of the SQLite database.
+
+The schema version lives in ``PRAGMA user_version``. To change the schema, append a
+``Migration`` with the next version number; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    sql: str
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer release; running older code on it could corrupt it."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"database schema version {found} is newer than this release supports "
+            f"({supported}); upgrade the bot or point DATABASE_URL at another database"
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        """
+        CREATE TABLE chats (
+            chat_id    INTEGER PRIMARY KEY,
+            kind       TEXT    NOT NULL,
+            language   TEXT,
+            title      TEXT,
+            created_at TEXT    NOT NULL,
+            active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        );
+
+        CREATE TABLE shop_profiles (
+            chat_id         INTEGER PRIMARY KEY REFERENCES chats (chat_id) ON DELETE CASCADE,
+            inputs          TEXT NOT NULL,  -- JSON, ltv_engine.serialize
+            updated_by_id   INTEGER,
+            updated_by_name TEXT,
+            updated_at      TEXT NOT NULL
+        );
+
+        CREATE TABLE calculations (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id     INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+            user_id     INTEGER,
+            inputs      TEXT    NOT NULL,  -- JSON, ltv_engine.serialize
+            ltv         REAL    NOT NULL,
+            revenue_ltv REAL    NOT NULL,
+            currency    TEXT    NOT NULL,
+            created_at  TEXT    NOT NULL
+        );
+        CREATE INDEX calculations_by_chat ON calculations (chat_id, created_at);
+
+        CREATE TABLE fsm (
+            key   TEXT PRIMARY KEY,
+            state TEXT,
+            data  TEXT NOT NULL DEFAULT '{}'  -- JSON object
+        );
+        """,
+    ),
+)
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    ((version,),) = await connection.execute_fetchall("PRAGMA user_version")
+    return int(version)
+
+
+async def apply_migrations(
+    connection: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
+    """Bring the database up to the last of ``migrations``; return the resulting version.
+
+    Each migration runs in its own transaction together with its ``user_version`` bump, so a
+    failing one leaves the database at the previous version.
+    """
+    current = await schema_version(connection)
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise SchemaTooNew(current, latest)
+    for migration in migrations:
+        if migration.version > current:
+            await _apply(connection, migration)
+    return max(current, latest)
+
+
+async def _apply(connection: aiosqlite.Connection, migration: Migration) -> None:
+    script = (
+        f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+        f"PRAGMA user_version = {int(migration.version)};\nCOMMIT;"
+    )
+    try:
+        await connection.executescript(script)
+    except BaseException:
+        if connection.in_transaction:
+            await connection.rollback()
+        raise

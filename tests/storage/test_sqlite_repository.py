@@ -1,0 +1,392 @@
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import closing
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.storage import open_repository, sqlite_path
+from bot.storage.base import UnknownChat
+from bot.storage.migrations import (
+    MIGRATIONS,
+    Migration,
+    SchemaTooNew,
+    apply_migrations,
+    schema_version,
+)
+from bot.storage.sqlite import SqliteRepository
+from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
+
+START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+GROUP = -1001234567890
+OTHER_GROUP = -1009876543210
+LATEST = MIGRATIONS[-1].version
+
+INPUTS = LtvInputs(
+    aov=2500.0,
+    orders_per_month=0.8,
+    lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.07),
+    margin=0.35,
+    cac=1200.0,
+    currency="RUB",
+    business=Business.COFFEE,
+)
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.moment = START
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def repo(clock: FakeClock) -> AsyncIterator[SqliteRepository]:
+    repository = await SqliteRepository.open(":memory:", now=clock)
+    yield repository
+    await repository.close()
+
+
+def raw_pragma(path: Path, name: str) -> object:
+    with closing(sqlite3.connect(path)) as raw:
+        return raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def file_version(path: Path) -> object:
+    return raw_pragma(path, "user_version")
+
+
+# chats
+
+
+async def test_new_chat_is_recorded_active_at_clock_time(repo: SqliteRepository) -> None:
+    chat = await repo.upsert_chat(GROUP, kind="supergroup", title="Coffee & Co")
+
+    assert (chat.chat_id, chat.kind, chat.title, chat.language) == (
+        GROUP,
+        "supergroup",
+        "Coffee & Co",
+        None,
+    )
+    assert chat.active
+    assert chat.created_at == START
+    assert await repo.get_chat(GROUP) == chat
+
+
+async def test_upsert_refreshes_kind_keeps_title_and_creation_time(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(GROUP, kind="group", title="Coffee & Co")
+    clock.advance(days=3)
+
+    chat = await repo.upsert_chat(GROUP, kind="supergroup")
+
+    assert (chat.kind, chat.title, chat.created_at) == ("supergroup", "Coffee & Co", START)
+
+
+async def test_unknown_chat_is_none(repo: SqliteRepository) -> None:
+    assert await repo.get_chat(GROUP) is None
+
+
+async def test_language_is_kept_across_upserts(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(42, kind="private")
+    await repo.set_language(42, "en")
+    await repo.upsert_chat(42, kind="private")
+
+    chat = await repo.get_chat(42)
+
+    assert chat is not None
+    assert chat.language == "en"
+
+
+async def test_language_of_unknown_chat_is_refused(repo: SqliteRepository) -> None:
+    with pytest.raises(UnknownChat):
+        await repo.set_language(42, "en")
+
+
+# profiles
+
+
+async def test_profile_round_trips_and_is_replaced(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.save_profile(GROUP, INPUTS, user_id=7, user_name="Anna")
+    later = clock.advance(hours=2)
+    cheaper = LtvInputs(aov=900.0, orders_per_month=2.0, lifetime=INPUTS.lifetime)
+
+    saved = await repo.save_profile(GROUP, cheaper, user_id=None, user_name=None)
+
+    assert saved == await repo.get_profile(GROUP)
+    assert (saved.inputs, saved.updated_by_id, saved.updated_at) == (cheaper, None, later)
+
+
+async def test_profiles_are_per_chat(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.upsert_chat(OTHER_GROUP, kind="group")
+    await repo.save_profile(GROUP, INPUTS, user_id=7, user_name="Anna")
+
+    assert await repo.get_profile(OTHER_GROUP) is None
+
+
+async def test_profile_for_unknown_chat_is_refused(repo: SqliteRepository) -> None:
+    with pytest.raises(UnknownChat):
+        await repo.save_profile(GROUP, INPUTS, user_id=7, user_name="Anna")
+
+    assert await repo.get_profile(GROUP) is None
+
+
+# calculations
+
+
+async def test_calculation_round_trips(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+
+    added = await repo.add_calculation(GROUP, 7, INPUTS, ltv=12345.5, revenue_ltv=35272.86)
+
+    assert added == await repo.get_calculation(GROUP, added.id)
+    assert (added.currency, added.created_at, added.inputs) == ("RUB", START, INPUTS)
+
+
+async def test_calculation_of_another_chat_is_not_visible(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.upsert_chat(OTHER_GROUP, kind="group")
+    added = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+
+    assert await repo.get_calculation(OTHER_GROUP, added.id) is None
+    assert await repo.list_calculations(OTHER_GROUP) == []
+
+
+async def test_calculation_for_unknown_chat_is_refused(repo: SqliteRepository) -> None:
+    with pytest.raises(UnknownChat):
+        await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+
+
+async def test_list_is_newest_first_and_limited(repo: SqliteRepository, clock: FakeClock) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    added = []
+    for ltv in range(5):
+        clock.advance(minutes=1)
+        added.append(await repo.add_calculation(GROUP, 7, INPUTS, ltv=ltv, revenue_ltv=ltv))
+
+    listed = await repo.list_calculations(GROUP, limit=3)
+
+    assert listed == added[::-1][:3]
+
+
+async def test_list_breaks_time_ties_by_insertion_order(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    first = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=1.0)
+    second = await repo.add_calculation(GROUP, 8, INPUTS, ltv=2.0, revenue_ltv=2.0)
+
+    assert await repo.list_calculations(GROUP) == [second, first]
+
+
+async def test_list_limit_zero_is_empty_and_negative_is_refused(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=1.0)
+
+    assert await repo.list_calculations(GROUP, limit=0) == []
+    with pytest.raises(ValueError, match="limit"):
+        await repo.list_calculations(GROUP, limit=-1)
+
+
+# clock
+
+
+async def test_times_are_stored_in_utc(clock: FakeClock) -> None:
+    clock.moment = datetime(2026, 3, 1, 12, 30, tzinfo=timezone(timedelta(hours=3)))
+    repo = await SqliteRepository.open(":memory:", now=clock)
+    try:
+        chat = await repo.upsert_chat(42, kind="private")
+    finally:
+        await repo.close()
+
+    assert chat.created_at == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    assert chat.created_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_clock_is_refused() -> None:
+    repo = await SqliteRepository.open(":memory:", now=lambda: datetime(2026, 3, 1))
+    try:
+        with pytest.raises(ValueError, match="timezone-aware"):
+            await repo.upsert_chat(42, kind="private")
+        assert await repo.get_chat(42) is None
+    finally:
+        await repo.close()
+
+
+# files, restarts and migrations
+
+
+async def test_everything_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
+    path = str(tmp_path / "bot.db")
+    repo = await SqliteRepository.open(path, now=clock)
+    await repo.upsert_chat(GROUP, kind="group", title="Shop")
+    await repo.set_language(GROUP, "ru")
+    profile = await repo.save_profile(GROUP, INPUTS, user_id=7, user_name="Anna")
+    calculation = await repo.add_calculation(GROUP, 7, INPUTS, ltv=10.0, revenue_ltv=30.0)
+    chat = await repo.get_chat(GROUP)
+    await repo.close()
+
+    reopened = await SqliteRepository.open(path, now=clock)
+    try:
+        assert await reopened.get_chat(GROUP) == chat
+        assert await reopened.get_profile(GROUP) == profile
+        assert await reopened.list_calculations(GROUP) == [calculation]
+    finally:
+        await reopened.close()
+
+
+async def test_file_database_uses_wal_and_latest_schema(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    await repo.close()
+
+    assert raw_pragma(path, "journal_mode") == "wal"
+    assert file_version(path) == LATEST
+
+
+def test_migrations_are_numbered_from_one_without_gaps() -> None:
+    assert [migration.version for migration in MIGRATIONS] == list(range(1, LATEST + 1))
+
+
+async def test_version_1_database_upgrades_to_latest(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    async with aiosqlite.connect(path) as db:
+        assert await apply_migrations(db, MIGRATIONS[:1]) == 1
+        await db.execute(
+            "INSERT INTO chats (chat_id, kind, created_at) VALUES (?, 'group', ?)",
+            (GROUP, START.isoformat()),
+        )
+        await db.commit()
+
+    repo = await SqliteRepository.open(str(path))
+    try:
+        chat = await repo.get_chat(GROUP)
+    finally:
+        await repo.close()
+
+    assert file_version(path) == LATEST
+    assert chat is not None
+    assert chat.created_at == START
+
+
+async def test_appended_migration_upgrades_an_old_database_and_keeps_rows(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.db"
+    repo = await SqliteRepository.open(str(path))
+    await repo.upsert_chat(GROUP, kind="group", title="Shop")
+    await repo.close()
+    appended = Migration(LATEST + 1, "ALTER TABLE chats ADD COLUMN timezone TEXT;")
+
+    async with aiosqlite.connect(path) as db:
+        assert await apply_migrations(db, (*MIGRATIONS, appended)) == LATEST + 1
+        assert await apply_migrations(db, (*MIGRATIONS, appended)) == LATEST + 1
+        rows = await db.execute_fetchall("SELECT title, timezone FROM chats")
+
+    assert [tuple(row) for row in rows] == [("Shop", None)]
+    assert file_version(path) == LATEST + 1
+
+
+async def test_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    broken = Migration(LATEST + 1, "CREATE TABLE half_done (x); CREATE TABLE (;")
+
+    async with aiosqlite.connect(path) as db:
+        await apply_migrations(db)
+        with pytest.raises(sqlite3.OperationalError):
+            await apply_migrations(db, (*MIGRATIONS, broken))
+        assert await schema_version(db) == LATEST
+        tables = await db.execute_fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+
+    assert "half_done" not in {row[0] for row in tables}
+
+
+async def test_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute(f"PRAGMA user_version = {LATEST + 5}")
+
+    with pytest.raises(SchemaTooNew, match="newer than this release") as caught:
+        await SqliteRepository.open(str(path))
+
+    assert (caught.value.found, caught.value.supported) == (LATEST + 5, LATEST)
+
+
+# database URLs
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///relative.db", "relative.db"),
+        ("sqlite:///data/bot.db", "data/bot.db"),
+        ("sqlite:////abs/path.db", "/abs/path.db"),
+        ("sqlite://:memory:", ":memory:"),
+        (":memory:", ":memory:"),
+        ("ltv_bot.sqlite3", "ltv_bot.sqlite3"),
+        ("/var/lib/ltv/bot.db", "/var/lib/ltv/bot.db"),
+    ],
+)
+def test_sqlite_urls_name_their_path(url: str, path: str) -> None:
+    assert sqlite_path(url) == path
+
+
+@pytest.mark.parametrize("url", ["sqlite://relative.db", "sqlite:///", "", "  "])
+def test_malformed_sqlite_urls_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=r"sqlite:///relative\.db"):
+        sqlite_path(url)
+
+
+@pytest.mark.parametrize("url", ["postgresql://user@host/ltv", "mysql://host/db"])
+async def test_unknown_scheme_is_refused_with_the_scheme_named(url: str) -> None:
+    scheme = url.partition("://")[0]
+    with pytest.raises(ValueError, match=f"unsupported database scheme '{scheme}'"):
+        await open_repository(url)
+
+
+@pytest.mark.parametrize("url", [":memory:", "sqlite://:memory:"])
+async def test_memory_database_works(url: str) -> None:
+    repo = await open_repository(url)
+    try:
+        await repo.upsert_chat(42, kind="private")
+        assert await repo.get_chat(42) is not None
+    finally:
+        await repo.close()
+
+
+async def test_relative_url_creates_the_file_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    repo = await open_repository("sqlite:///relative.db")
+    await repo.close()
+
+    assert file_version(tmp_path / "relative.db") == LATEST
+
+
+async def test_absolute_url_creates_the_file_there(tmp_path: Path) -> None:
+    target = tmp_path / "abs.db"
+
+    repo = await open_repository(f"sqlite:///{target}")
+    await repo.close()
+
+    assert target.is_absolute()
+    assert file_version(target) == LATEST
