@@ -1,0 +1,62 @@
+"""aiogram FSM storage on the repository, so a half-finished wizard survives a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+
+from bot.storage.base import Repository
+
+
+def fsm_key(key: StorageKey) -> str:
+    """Every part of the aiogram key, as an unambiguous and stable string.
+
+    A JSON array rather than a joined string: a business connection id is free text and
+    could contain any separator.
+    """
+    parts = [
+        key.bot_id,
+        key.chat_id,
+        key.user_id,
+        key.thread_id,
+        key.business_connection_id,
+        key.destiny,
+    ]
+    return json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+
+
+class RepositoryStorage(BaseStorage):
+    """FSM state and data in the repository; data round-trips through JSON.
+
+    ``close`` closes the repository: the dispatcher calls it on shutdown.
+    """
+
+    def __init__(self, repository: Repository) -> None:
+        self._repository = repository
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        name = state.state if isinstance(state, State) else state
+        await self._repository.set_fsm_state(fsm_key(key), name)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        state, _ = await self._repository.get_fsm(fsm_key(key))
+        return state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise DataNotDictLikeError(
+                f"Data must be a dict or dict-like object, got {type(data).__name__}"
+            )
+        await self._repository.set_fsm_data(fsm_key(key), data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        _, data = await self._repository.get_fsm(fsm_key(key))
+        return data
+
+    async def close(self) -> None:
+        await self._repository.close()
