@@ -1,3 +1,4 @@
+import math
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -259,6 +260,22 @@ async def test_file_database_uses_wal_and_latest_schema(tmp_path: Path) -> None:
 
     assert raw_pragma(path, "journal_mode") == "wal"
     assert file_version(path) == LATEST
+
+
+async def test_failed_write_releases_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    try:
+        await repo.upsert_chat(GROUP, kind="group")
+        with pytest.raises(sqlite3.IntegrityError):  # SQLite stores NaN as NULL
+            await repo.add_calculation(GROUP, 7, INPUTS, ltv=math.nan, revenue_ltv=1.0)
+
+        with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" if the write were left open
+            other.execute("ROLLBACK")
+        assert await repo.list_calculations(GROUP) == []
+    finally:
+        await repo.close()
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
