@@ -1,0 +1,244 @@
+"""The LTV calculation: lifetime, revenue and gross-profit LTV, discounting, LTV:CAC, payback,
+and the sensitivity of the headline LTV to one step of each lever."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from types import MappingProxyType
+
+from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.limits import LIMITS, check_range
+from ltv_engine.model import (
+    Band,
+    Lever,
+    LeverEffect,
+    Lifetime,
+    LifetimeSource,
+    LtvInputs,
+    LtvResult,
+)
+
+STEPS: Mapping[Lever, float] = MappingProxyType(
+    {
+        Lever.AOV: 0.10,  # relative
+        Lever.FREQUENCY: 0.10,  # relative
+        Lever.LIFETIME: 0.10,  # lifetime +10 %, or churn -10 % when lifetime is stated as churn
+        Lever.MARGIN: 0.05,  # margin points
+    }
+)
+HEALTHY_LTV_CAC = 3.0
+MAX_LIFETIME_MONTHS = LIMITS["lifetime_months"].high
+
+
+def monthly_rate(annual_rate: float) -> float:
+    """The monthly rate that compounds to ``annual_rate`` over a year: (1+a)**(1/12)-1."""
+    return math.expm1(math.log1p(annual_rate) / 12)
+
+
+def resolve_lifetime(lifetime: Lifetime) -> tuple[float, float]:
+    """Validate ``lifetime`` and return ``(lifetime_months, monthly_churn)``.
+
+    MONTHS is taken as given and CHURN as 1 / churn. COUNTS gives the churn over the period,
+    ``c = (start - end) / start``, converted to a monthly churn that compounds to it:
+    ``1 - (1 - c) ** (1 / period_months)``; the lifetime is 1 / that churn.
+    """
+    if lifetime.source is LifetimeSource.MONTHS:
+        months = check_range(_given(lifetime.months, "lifetime_months"), "lifetime_months")
+        return months, 1 / months
+    if lifetime.source is LifetimeSource.CHURN:
+        churn = check_range(_given(lifetime.monthly_churn, "monthly_churn"), "monthly_churn")
+    else:
+        churn = _validated_churn_from_counts(lifetime)
+    if 1 / churn > MAX_LIFETIME_MONTHS:
+        raise InvalidInput(Reason.TOO_SMALL, "monthly_churn", low=1 / MAX_LIFETIME_MONTHS)
+    return 1 / churn, churn
+
+
+def _given(value: float | None, field: str) -> float:
+    if value is None:
+        raise InvalidInput(Reason.MISSING, field)
+    return value
+
+
+def _validated_churn_from_counts(lifetime: Lifetime) -> float:
+    start = _whole(_given(lifetime.customers_start, "customers_start"), "customers_start")
+    end = _whole(_given(lifetime.customers_end, "customers_end"), "customers_end")
+    check_range(lifetime.period_months, "period_months")
+    if end > start:
+        raise InvalidInput(Reason.END_ABOVE_START, "customers_end", start=start, end=end)
+    if end == start:
+        raise InvalidInput(
+            Reason.ZERO, "monthly_churn", start=start, end=end, hint="no_churn_observed"
+        )
+    if end == 0:
+        raise InvalidInput(Reason.CHURN_100_OR_MORE, "monthly_churn", start=start, end=end)
+    return _churn_from_counts(start, end, lifetime.period_months)
+
+
+def _whole(value: float, field: str) -> float:
+    check_range(value, field)
+    if not float(value).is_integer():
+        raise InvalidInput(Reason.NOT_WHOLE, field, value=value)
+    return value
+
+
+def _churn_from_counts(start: float, end: float, period_months: float) -> float:
+    period_churn = (start - end) / start
+    return -math.expm1(math.log1p(-period_churn) / period_months)
+
+
+def validate(inputs: LtvInputs) -> None:
+    """Raise ``InvalidInput`` (with the field) for the first implausible input."""
+    _validate_scalars(inputs)
+    resolve_lifetime(inputs.lifetime)
+
+
+def _validate_scalars(inputs: LtvInputs) -> None:
+    check_range(inputs.aov, "aov")
+    check_range(inputs.orders_per_month, "orders_per_month")
+    for value, field in (
+        (inputs.margin, "margin"),
+        (inputs.cac, "cac"),
+        (inputs.annual_discount_rate, "annual_discount_rate"),
+    ):
+        if value is not None:
+            check_range(value, field)
+
+
+def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
+    """The full result for valid ``inputs``; raises ``InvalidInput`` otherwise."""
+    _validate_scalars(inputs)
+    lifetime_months, monthly_churn = resolve_lifetime(inputs.lifetime)
+    revenue_per_month = inputs.aov * inputs.orders_per_month
+    value_per_month = revenue_per_month * (1.0 if inputs.margin is None else inputs.margin)
+    if value_per_month == 0:  # only a float underflow of tiny inputs gets here
+        raise InvalidInput(Reason.TOO_SMALL, "aov", low=0.0)
+    revenue_ltv = revenue_per_month * lifetime_months
+    gross_profit_ltv = None if inputs.margin is None else revenue_ltv * inputs.margin
+    ltv = revenue_ltv if gross_profit_ltv is None else gross_profit_ltv
+    ratio = _ltv_cac(ltv, inputs.cac)
+    return LtvResult(
+        inputs=inputs,
+        lifetime_months=lifetime_months,
+        monthly_churn=monthly_churn,
+        revenue_ltv=revenue_ltv,
+        gross_profit_ltv=gross_profit_ltv,
+        ltv=ltv,
+        discounted_ltv=_discounted(value_per_month, lifetime_months, inputs.annual_discount_rate),
+        ltv_cac=ratio,
+        band=None if ratio is None else _band(ratio),
+        payback_months=None if inputs.cac is None else inputs.cac / value_per_month,
+        max_cac_3_to_1=ltv / HEALTHY_LTV_CAC,
+        value_per_month=value_per_month,
+        expected_orders=inputs.orders_per_month * lifetime_months,
+        sensitivity=_sensitivity(inputs, ltv) if with_sensitivity else (),
+    )
+
+
+def _discounted(
+    value_per_month: float, lifetime_months: float, annual_rate: float | None
+) -> float | None:
+    """Present value of ``value_per_month`` paid at the end of each month for the lifetime.
+
+    The annuity formula m * (1 - (1+i)**-L) / i also takes a fractional last month, pro rata in
+    continuous time; i = 0 gives m * L.
+    """
+    if annual_rate is None:
+        return None
+    rate = monthly_rate(annual_rate)
+    if rate == 0:
+        return value_per_month * lifetime_months
+    growth = math.log1p(rate)
+    return value_per_month * -math.expm1(-lifetime_months * growth) / rate
+
+
+def _ltv_cac(ltv: float, cac: float | None) -> float | None:
+    if not cac:  # unknown, or free customers: the ratio means nothing
+        return None
+    return ltv / cac
+
+
+def _band(ratio: float) -> Band:
+    """The band of ``ratio``; float noise must not turn a break-even 1.0 into 0.999..."""
+    ratio = round(ratio, 9)
+    if ratio < 1:
+        return Band.LOSES_MONEY
+    if ratio < HEALTHY_LTV_CAC:
+        return Band.ROOM_TO_GROW
+    return Band.HEALTHY
+
+
+def improve(inputs: LtvInputs, lever: Lever) -> LtvInputs:
+    """The what-if: valid ``inputs`` after one step of ``lever`` (the step the sensitivity uses).
+
+    Raises ``InvalidInput`` for invalid inputs, and ``InvalidInput(MISSING, "margin")`` for MARGIN
+    when the margin is unknown. The result is not re-validated: a step from the very edge of a
+    range may leave it.
+    """
+    validate(inputs)
+    return _improve(inputs, lever)
+
+
+def _improve(inputs: LtvInputs, lever: Lever) -> LtvInputs:
+    step = STEPS[lever]
+    if lever is Lever.AOV:
+        return replace(inputs, aov=inputs.aov * (1 + step))
+    if lever is Lever.FREQUENCY:
+        return replace(inputs, orders_per_month=inputs.orders_per_month * (1 + step))
+    if lever is Lever.LIFETIME:
+        return replace(inputs, lifetime=_longer(inputs.lifetime, step))
+    if inputs.margin is None:
+        raise InvalidInput(Reason.MISSING, "margin")
+    return replace(inputs, margin=min(inputs.margin + step, 1.0))
+
+
+def _longer(lifetime: Lifetime, step: float) -> Lifetime:
+    if lifetime.source is LifetimeSource.MONTHS:
+        return replace(lifetime, months=_given(lifetime.months, "lifetime_months") * (1 + step))
+    churn = _unchecked_churn(lifetime)
+    return Lifetime(LifetimeSource.CHURN, monthly_churn=churn * (1 - step))
+
+
+def _unchecked_churn(lifetime: Lifetime) -> float:
+    if lifetime.source is LifetimeSource.CHURN:
+        return _given(lifetime.monthly_churn, "monthly_churn")
+    start = _given(lifetime.customers_start, "customers_start")
+    end = _given(lifetime.customers_end, "customers_end")
+    return _churn_from_counts(start, end, lifetime.period_months)
+
+
+def _unchecked_headline(inputs: LtvInputs) -> float:
+    lifetime = inputs.lifetime
+    if lifetime.source is LifetimeSource.MONTHS:
+        months = _given(lifetime.months, "lifetime_months")
+    else:
+        months = 1 / _unchecked_churn(lifetime)
+    margin = 1.0 if inputs.margin is None else inputs.margin
+    return inputs.aov * inputs.orders_per_month * months * margin
+
+
+def _applicable_levers(inputs: LtvInputs) -> tuple[Lever, ...]:
+    """Every lever, except MARGIN when the margin is unknown or already 100 %."""
+    if inputs.margin is None or inputs.margin >= 1:
+        return (Lever.AOV, Lever.FREQUENCY, Lever.LIFETIME)
+    return tuple(Lever)
+
+
+def _sensitivity(inputs: LtvInputs, ltv: float) -> tuple[LeverEffect, ...]:
+    """The headline LTV after one step of each applicable lever, biggest uplift first.
+
+    Uplifts are compared relative to ``ltv`` and rounded, so levers that the arithmetic makes
+    equal (a 10 % step of any factor) tie exactly and keep the ``Lever`` order.
+    """
+    effects = []
+    for lever in _applicable_levers(inputs):
+        new_ltv = _unchecked_headline(_improve(inputs, lever))
+        effects.append(LeverEffect(lever, STEPS[lever], new_ltv, new_ltv - ltv))
+    return tuple(
+        sorted(effects, key=lambda e: (-round(e.uplift / ltv, 12), _LEVER_ORDER[e.lever]))
+    )
+
+
+_LEVER_ORDER = {lever: index for index, lever in enumerate(Lever)}
