@@ -53,7 +53,9 @@ async def register_commands(bot: Bot, renderer: Renderer) -> None:
     scope = BotCommandScopeAllPrivateChats()
     for locale in (*LOCALES, None):
         t = renderer(locale or MENU_DEFAULT_LOCALE)
-        commands = [BotCommand(command=c, description=t.button("cmd_" + c)) for c in PRIVATE_COMMANDS]
+        commands = [
+            BotCommand(command=c, description=t.button("cmd_" + c)) for c in PRIVATE_COMMANDS
+        ]
         await bot.set_my_commands(commands, scope=scope, language_code=locale)
 
 

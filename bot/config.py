@@ -13,7 +13,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message says what to do (and never holds the token)."""
+    """A setting is missing or malformed; the message says what to do, never holds the token."""
 
 
 class Settings(BaseSettings):

@@ -77,17 +77,17 @@ class Texts:
         self._env = env
         self._messages = env.get_template(MESSAGES).make_module()
 
-    def __call__(self, name: str, **context: Any) -> str:
+    def __call__(self, name: str, /, **context: Any) -> str:
         macro = getattr(self._messages, name, None)
         if macro is None:
             raise KeyError(f"no message {name!r} in {self.locale}/{MESSAGES}")
         return str(macro(**context)).strip()
 
-    def button(self, name: str, **context: Any) -> str:
+    def button(self, name: str, /, **context: Any) -> str:
         """Button labels are plain text for Telegram: no HTML entities."""
         return Markup(self(name, **context)).unescape()
 
-    def page(self, template: str, **context: Any) -> str:
+    def page(self, template: str, /, **context: Any) -> str:
         return self._env.get_template(template).render(**context).strip()
 
     def money(self, value: float, currency: str) -> str:

@@ -17,7 +17,9 @@ async def replace(query: CallbackQuery, screen: Screen) -> None:
     message = query.message
     if message is None or isinstance(message, InaccessibleMessage):
         if query.bot is not None:
-            await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen.markup)
+            await query.bot.send_message(
+                query.from_user.id, screen.text, reply_markup=screen.markup
+            )
         return
     try:
         await message.edit_text(screen.text, reply_markup=screen.markup)

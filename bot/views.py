@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from ltv_engine.advice import advise
 
 from bot.callbacks import LanguageCb, ResultCb, StartCb
 from bot.render import LOCALES, Texts
 from bot.storage.base import CalculationRecord
 from bot.wizard.keyboards import result_keyboard, step_keyboard, summary_keyboard
 from bot.wizard.steps import SUMMARY, Draft, to_inputs
-from ltv_engine.advice import advise
 from ltv_engine.calc import STEPS as LEVER_STEPS
 from ltv_engine.errors import InvalidInput
 from ltv_engine.model import Lever, LtvResult
@@ -63,7 +63,9 @@ def result_screen(calc_id: int, result: LtvResult, t: Texts) -> Screen:
     return Screen(text, result_keyboard(calc_id, levers, t))
 
 
-def whatif_screen(calc_id: int, base: LtvResult, improved: LtvResult, lever: Lever, t: Texts) -> Screen:
+def whatif_screen(
+    calc_id: int, base: LtvResult, improved: LtvResult, lever: Lever, t: Texts
+) -> Screen:
     text = t.page(
         "whatif.j2",
         lever=lever.value,
@@ -91,17 +93,33 @@ def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
 
 
 def start_screen(first_name: str, has_profile: bool, t: Texts) -> Screen:
-    buttons = [[InlineKeyboardButton(text=t.button("btn_start_calc"), callback_data=StartCb(action="calc").pack())]]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                text=t.button("btn_start_calc"), callback_data=StartCb(action="calc").pack()
+            )
+        ]
+    ]
     if has_profile:
         buttons.append(
-            [InlineKeyboardButton(text=t.button("btn_start_recalc"), callback_data=StartCb(action="recalc").pack())]
+            [
+                InlineKeyboardButton(
+                    text=t.button("btn_start_recalc"),
+                    callback_data=StartCb(action="recalc").pack(),
+                )
+            ]
         )
-    return Screen(t("start", name=first_name, has_profile=has_profile), InlineKeyboardMarkup(inline_keyboard=buttons))
+    return Screen(
+        t("start", name=first_name, has_profile=has_profile),
+        InlineKeyboardMarkup(inline_keyboard=buttons),
+    )
 
 
 def language_screen(t: Texts) -> Screen:
     row = [
-        InlineKeyboardButton(text=t.button("btn_language", code=code), callback_data=LanguageCb(code=code).pack())
+        InlineKeyboardButton(
+            text=t.button("btn_language", code=code), callback_data=LanguageCb(code=code).pack()
+        )
         for code in LOCALES
     ]
     return Screen(t("choose_language"), InlineKeyboardMarkup(inline_keyboard=[row]))

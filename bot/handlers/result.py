@@ -17,7 +17,6 @@ from bot.wizard.steps import from_inputs
 from ltv_engine.calc import calculate, improve
 from ltv_engine.model import Lever
 
-
 LEVERS = frozenset(lever.value for lever in Lever)
 
 

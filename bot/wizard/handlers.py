@@ -1,4 +1,4 @@
-"""Handlers of the private-chat wizard. The arithmetic is the engine's; the words, the templates'."""
+"""Handlers of the private-chat wizard: arithmetic is the engine's, words are the templates'."""
 
 from __future__ import annotations
 
@@ -76,7 +76,9 @@ async def start_from_button(
     await replace(query, await begin(state, t, draft))
 
 
-async def _advance(state: FSMContext, step: str, draft: steps.Draft, updates: dict[str, Any]) -> tuple[str, steps.Draft]:
+async def _advance(
+    state: FSMContext, step: str, draft: steps.Draft, updates: dict[str, Any]
+) -> tuple[str, steps.Draft]:
     draft = draft | updates
     following = steps.next_step(step, draft)
     draft["trail"] = [*draft.get("trail", []), step]

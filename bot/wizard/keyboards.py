@@ -18,7 +18,9 @@ def _button(text: str, data: WizardCb | ResultCb) -> InlineKeyboardButton:
 def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:
     spec = STEPS[step]
     choices = [
-        _button(t.button("btn_choice", step=step, value=v), WizardCb(step=step, action="pick", value=v))
+        _button(
+            t.button("btn_choice", step=step, value=v), WizardCb(step=step, action="pick", value=v)
+        )
         for v in spec.choices
     ]
     rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
@@ -66,7 +68,9 @@ def result_keyboard(
         )
     builder.adjust(2)
     if back_to_result:
-        builder.row(_button(t.button("btn_back_to_result"), ResultCb(action="open", calc_id=calc_id)))
+        builder.row(
+            _button(t.button("btn_back_to_result"), ResultCb(action="open", calc_id=calc_id))
+        )
     builder.row(
         _button(t.button("btn_recalc"), ResultCb(action="recalc", calc_id=calc_id)),
         _button(t.button("btn_history"), ResultCb(action="history")),
