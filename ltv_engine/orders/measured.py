@@ -67,7 +67,7 @@ def customer_facts(table: OrderTable) -> CustomerFacts:
     codes = np.arange(table.n_customers)
     starts = np.searchsorted(table.customer, codes, side="left")
     ends = np.searchsorted(table.customer, codes, side="right") - 1
-    new_day = _new_purchase_day(table)
+    new_day = new_purchase_day(table)
     n = table.n_customers
     return CustomerFacts(
         first_day=table.day[starts],
@@ -78,7 +78,7 @@ def customer_facts(table: OrderTable) -> CustomerFacts:
     )
 
 
-def _new_purchase_day(table: OrderTable) -> npt.NDArray[np.bool_]:
+def new_purchase_day(table: OrderTable) -> npt.NDArray[np.bool_]:
     """True on the first order of each (customer, day)."""
     mask = np.ones(table.n_orders, dtype=bool)
     mask[1:] = (table.customer[1:] != table.customer[:-1]) | (table.day[1:] != table.day[:-1])
