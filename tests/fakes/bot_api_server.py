@@ -24,7 +24,7 @@ from typing import Any, Self, get_args
 import aiogram.methods
 from aiogram.client.default import Default
 from aiogram.enums import ChatType
-from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods import DeleteWebhook, GetUpdates, TelegramMethod
 from aiogram.types import BufferedInputFile, CallbackQuery, Chat, Message, User
 from aiohttp import BodyPartReader, web
 from pydantic import ValidationError
@@ -267,6 +267,8 @@ class BotApiStandIn:
             raise ApiError(400, f"Bad Request: {_first_problem(error)}") from None
         if isinstance(method, GetUpdates):
             return await self._get_updates(method)
+        if isinstance(method, DeleteWebhook) and method.drop_pending_updates:
+            self._pending.clear()
         return await self.telegram.answer(method)
 
     def _log_call(self, name: str, params: Params) -> None:

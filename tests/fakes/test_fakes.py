@@ -385,6 +385,18 @@ async def test_get_updates_offset_limit_and_long_poll(
     assert [u.message.text for u in woken if u.message] == ["late"]
 
 
+async def test_delete_webhook_can_drop_pending_updates(
+    bot_api: BotApiStandIn, api_bot: Bot
+) -> None:
+    bot_api.push_message(1001, 1001, "before start")
+    await api_bot.delete_webhook()
+    assert len(await api_bot.get_updates()) == 1
+
+    await api_bot.delete_webhook(drop_pending_updates=True)
+
+    assert await api_bot.get_updates() == []
+
+
 async def test_user_document_is_downloadable(bot_api: BotApiStandIn, api_bot: Bot) -> None:
     message = bot_api.push_document(1001, 1001, "orders.csv", b"id,sum\n")
     assert message.document is not None
