@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from ltv_engine.calc import HEALTHY_LTV_CAC, STEPS, calculate
 from ltv_engine.model import Band, Business, Lever, LifetimeSource, LtvResult
@@ -45,17 +46,27 @@ class Rule:
     fallback: bool = False  # only offered to reach MIN_ITEMS
 
     def trigger(self, result: LtvResult) -> str | None:
-        return next((code for code, holds in self.triggers if holds(result)), None)
+        for code, holds in self.triggers:
+            if holds(result):
+                return code
+        return None
 
-    def apply(self, result: LtvResult, uplifts: Mapping[Lever, float]) -> Advice | None:
-        trigger = self.trigger(result)
-        if trigger is None:
-            return None
+    def worth_for(self, result: LtvResult, uplifts: Mapping[Lever, float]) -> float:
         if self.worth is not None:
-            worth = self.worth(result)
-        else:
-            worth = uplifts.get(self.lever, 0.0) if self.lever else 0.0
-        return Advice(self.id, self.family, self.lever, worth, trigger, self.facts(result))
+            return self.worth(result)
+        return uplifts.get(self.lever, 0.0) if self.lever else 0.0
+
+
+class _Firing(NamedTuple):
+    rule: Rule
+    trigger: str
+    worth: float
+
+    def advice(self, result: LtvResult) -> Advice:
+        rule = self.rule
+        return Advice(
+            rule.id, rule.family, rule.lever, self.worth, self.trigger, rule.facts(result)
+        )
 
 
 MIN_ITEMS = 3
@@ -116,8 +127,8 @@ def _business_in(kinds: frozenset[Business]) -> Predicate:
     return lambda r: r.inputs.business in kinds
 
 
-def _all(*conditions: Predicate) -> Predicate:
-    return lambda r: all(condition(r) for condition in conditions)
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    return lambda r: first(r) and second(r)
 
 
 def _always(r: LtvResult) -> bool:
@@ -255,7 +266,7 @@ RULES: tuple[Rule, ...] = (
         "loyalty_points",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("low_frequency", _all(_rare_orders, _margin_allows_rewards)),),
+        (("low_frequency", _both(_rare_orders, _margin_allows_rewards)),),
         _points_facts,
     ),
     Rule(
@@ -269,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         "winback_calls",
         Family.LOYALTY,
         Lever.LIFETIME,
-        (("high_churn", _all(_high_churn, _regulars_exist)),),
+        (("high_churn", _both(_high_churn, _regulars_exist)),),
         _winback_facts,
     ),
     Rule(
@@ -277,7 +288,7 @@ RULES: tuple[Rule, ...] = (
         Family.FEEDBACK,
         Lever.LIFETIME,
         (
-            ("high_churn", _all(_churn_stated, _high_churn)),
+            ("high_churn", _both(_churn_stated, _high_churn)),
             ("short_lifetime", lambda r: r.lifetime_months < SHORT_LIFETIME_MONTHS),
         ),
         _retention_facts,
@@ -289,7 +300,7 @@ RULES: tuple[Rule, ...] = (
         (
             (
                 "frequent_orders",
-                _all(_frequent_orders, lambda r: r.inputs.business not in BIG_TICKET),
+                _both(_frequent_orders, lambda r: r.inputs.business not in BIG_TICKET),
             ),
         ),
         _aov_facts,
@@ -316,8 +327,8 @@ RULES: tuple[Rule, ...] = (
         Family.SUBSCRIPTION,
         Lever.FREQUENCY,
         (
-            ("subscription_business", _all(_business_in(CONSUMABLES), _margin_allows_rewards)),
-            ("regular_purchases", _all(_subscription_fits, _margin_allows_rewards)),
+            ("subscription_business", _both(_business_in(CONSUMABLES), _margin_allows_rewards)),
+            ("regular_purchases", _both(_subscription_fits, _margin_allows_rewards)),
         ),
         _subscription_facts,
     ),
@@ -379,20 +390,13 @@ RULES: tuple[Rule, ...] = (
 
 
 def candidates(result: LtvResult) -> tuple[tuple[Advice, ...], tuple[Advice, ...]]:
-    """Every advice whose rule fires: ``(primary, fallback)``, each in ``RULES`` order.
-
-    Worth comes from ``result.sensitivity``; a result computed without it is recomputed.
-    """
-    if not result.sensitivity:
-        result = calculate(result.inputs)
-    uplifts = {effect.lever: effect.uplift for effect in result.sensitivity}
-    primary: list[Advice] = []
-    fallback: list[Advice] = []
-    for rule in RULES:
-        advice = rule.apply(result, uplifts)
-        if advice is not None:
-            (fallback if rule.fallback else primary).append(advice)
-    return tuple(primary), tuple(fallback)
+    """Every advice whose rule fires: ``(primary, fallback)``, each in ``RULES`` order."""
+    result = _with_sensitivity(result)
+    primary, fallback = _firings(result)
+    return (
+        tuple(firing.advice(result) for firing in primary),
+        tuple(firing.advice(result) for firing in fallback),
+    )
 
 
 def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
@@ -400,34 +404,59 @@ def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
 
     The choice favours a family not yet chosen when its worth is close to the best one, so
     equal uplifts of several levers give varied advice rather than three loyalty ideas.
+    Facts are built only for the advice chosen.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    primary, fallback = candidates(result)
-    chosen = _pick_varied(_by_worth(primary), limit)
+    result = _with_sensitivity(result)
+    primary, fallback = _firings(result)
+    chosen = _pick_varied(_by_worth(primary, result.ltv), limit)
     if len(chosen) < MIN_ITEMS:
-        chosen += _pick_varied(_by_worth(fallback), min(limit, MIN_ITEMS) - len(chosen), chosen)
-    return tuple(_by_worth(chosen))
+        wanted = min(limit, MIN_ITEMS) - len(chosen)
+        chosen += _pick_varied(_by_worth(fallback, result.ltv), wanted, chosen)
+    return tuple(firing.advice(result) for firing in _by_worth(chosen, result.ltv))
 
 
-def _by_worth(items: tuple[Advice, ...] | list[Advice]) -> list[Advice]:
-    """Best first; worths equal to 10 significant digits tie and keep the RULES order."""
-    return sorted(items, key=lambda advice: -float(f"{advice.worth:.10g}"))
+def _with_sensitivity(result: LtvResult) -> LtvResult:
+    """Worth comes from the sensitivity: a result computed without it is recomputed."""
+    return result if result.sensitivity else calculate(result.inputs)
+
+
+def _firings(result: LtvResult) -> tuple[list[_Firing], list[_Firing]]:
+    uplifts = {effect.lever: effect.uplift for effect in result.sensitivity}
+    primary: list[_Firing] = []
+    fallback: list[_Firing] = []
+    for rule in RULES:
+        trigger = rule.trigger(result)
+        if trigger is not None:
+            firing = _Firing(rule, trigger, rule.worth_for(result, uplifts))
+            (fallback if rule.fallback else primary).append(firing)
+    return primary, fallback
+
+
+def _by_worth(firings: list[_Firing], ltv: float) -> list[_Firing]:
+    """Best first; worths equal to 9 decimals of the LTV tie and keep the RULES order."""
+    return sorted(firings, key=lambda firing: -round(firing.worth / ltv, 9))
 
 
 def _pick_varied(
-    ranked: list[Advice], count: int, already: list[Advice] | None = None
-) -> list[Advice]:
-    seen = {advice.family for advice in already or ()}
+    ranked: list[_Firing], count: int, already: list[_Firing] | None = None
+) -> list[_Firing]:
+    """Take ``count`` from ``ranked`` (best first), preferring an unseen family among those
+    within CLOSE_WORTH of the best one left."""
+    seen = {firing.rule.family for firing in already or ()}
     left = list(ranked)
-    picked: list[Advice] = []
+    picked: list[_Firing] = []
     while left and len(picked) < count:
-        best = left[0]
-        fresh = next(
-            (a for a in left if a.family not in seen and a.worth >= CLOSE_WORTH * best.worth),
-            best,
-        )
+        close = CLOSE_WORTH * left[0].worth
+        index = 0
+        for position, firing in enumerate(left):
+            if firing.worth < close:
+                break
+            if firing.rule.family not in seen:
+                index = position
+                break
+        fresh = left.pop(index)
         picked.append(fresh)
-        seen.add(fresh.family)
-        left.remove(fresh)
+        seen.add(fresh.rule.family)
     return picked

@@ -133,7 +133,9 @@ def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
         max_cac_3_to_1=ltv / HEALTHY_LTV_CAC,
         value_per_month=value_per_month,
         expected_orders=inputs.orders_per_month * lifetime_months,
-        sensitivity=_sensitivity(inputs, ltv) if with_sensitivity else (),
+        sensitivity=_sensitivity(inputs, lifetime_months, monthly_churn, ltv)
+        if with_sensitivity
+        else (),
     )
 
 
@@ -182,63 +184,67 @@ def improve(inputs: LtvInputs, lever: Lever) -> LtvInputs:
 
 
 def _improve(inputs: LtvInputs, lever: Lever) -> LtvInputs:
-    step = STEPS[lever]
     if lever is Lever.AOV:
-        return replace(inputs, aov=inputs.aov * (1 + step))
+        return replace(inputs, aov=_raised(inputs.aov, lever))
     if lever is Lever.FREQUENCY:
-        return replace(inputs, orders_per_month=inputs.orders_per_month * (1 + step))
+        return replace(inputs, orders_per_month=_raised(inputs.orders_per_month, lever))
     if lever is Lever.LIFETIME:
-        return replace(inputs, lifetime=_longer(inputs.lifetime, step))
+        return replace(inputs, lifetime=_longer(inputs.lifetime))
     if inputs.margin is None:
         raise InvalidInput(Reason.MISSING, "margin")
-    return replace(inputs, margin=min(inputs.margin + step, 1.0))
+    return replace(inputs, margin=_wider(inputs.margin))
 
 
-def _longer(lifetime: Lifetime, step: float) -> Lifetime:
-    if lifetime.source is LifetimeSource.MONTHS:
-        return replace(lifetime, months=_given(lifetime.months, "lifetime_months") * (1 + step))
-    churn = _unchecked_churn(lifetime)
-    return Lifetime(LifetimeSource.CHURN, monthly_churn=churn * (1 - step))
+def _raised(value: float, lever: Lever) -> float:
+    return value * (1 + STEPS[lever])
 
 
-def _unchecked_churn(lifetime: Lifetime) -> float:
-    if lifetime.source is LifetimeSource.CHURN:
-        return _given(lifetime.monthly_churn, "monthly_churn")
-    start = _given(lifetime.customers_start, "customers_start")
-    end = _given(lifetime.customers_end, "customers_end")
-    return _churn_from_counts(start, end, lifetime.period_months)
+def _wider(margin: float) -> float:
+    return min(margin + STEPS[Lever.MARGIN], 1.0)
 
 
-def _unchecked_headline(inputs: LtvInputs) -> float:
-    lifetime = inputs.lifetime
+def _lower(churn: float) -> float:
+    return churn * (1 - STEPS[Lever.LIFETIME])
+
+
+def _longer(lifetime: Lifetime) -> Lifetime:
     if lifetime.source is LifetimeSource.MONTHS:
         months = _given(lifetime.months, "lifetime_months")
-    else:
-        months = 1 / _unchecked_churn(lifetime)
-    margin = 1.0 if inputs.margin is None else inputs.margin
-    return inputs.aov * inputs.orders_per_month * months * margin
+        return replace(lifetime, months=_raised(months, Lever.LIFETIME))
+    return Lifetime(LifetimeSource.CHURN, monthly_churn=_lower(resolve_lifetime(lifetime)[1]))
 
 
-def _applicable_levers(inputs: LtvInputs) -> tuple[Lever, ...]:
-    """Every lever, except MARGIN when the margin is unknown or already 100 %."""
-    if inputs.margin is None or inputs.margin >= 1:
-        return (Lever.AOV, Lever.FREQUENCY, Lever.LIFETIME)
-    return tuple(Lever)
+_ALL_LEVERS = tuple(Lever)
+_LEVERS_BUT_MARGIN = (Lever.AOV, Lever.FREQUENCY, Lever.LIFETIME)
+_LEVER_ORDER = {lever: index for index, lever in enumerate(Lever)}
 
 
-def _sensitivity(inputs: LtvInputs, ltv: float) -> tuple[LeverEffect, ...]:
-    """The headline LTV after one step of each applicable lever, biggest uplift first.
+def _sensitivity(
+    inputs: LtvInputs, lifetime_months: float, monthly_churn: float, ltv: float
+) -> tuple[LeverEffect, ...]:
+    """The headline LTV after ``improve`` by each applicable lever, biggest uplift first.
 
+    MARGIN applies only to a known margin below 100 %. The headlines are computed from the
+    stepped factors directly (the same steps ``improve`` takes, without building new inputs).
     Uplifts are compared relative to ``ltv`` and rounded, so levers that the arithmetic makes
     equal (a 10 % step of any factor) tie exactly and keep the ``Lever`` order.
     """
-    effects = []
-    for lever in _applicable_levers(inputs):
-        new_ltv = _unchecked_headline(_improve(inputs, lever))
-        effects.append(LeverEffect(lever, STEPS[lever], new_ltv, new_ltv - ltv))
-    return tuple(
-        sorted(effects, key=lambda e: (-round(e.uplift / ltv, 12), _LEVER_ORDER[e.lever]))
-    )
-
-
-_LEVER_ORDER = {lever: index for index, lever in enumerate(Lever)}
+    aov, orders = inputs.aov, inputs.orders_per_month
+    margin = 1.0 if inputs.margin is None else inputs.margin
+    if inputs.lifetime.source is LifetimeSource.MONTHS:
+        longer = _raised(lifetime_months, Lever.LIFETIME)
+    else:
+        longer = 1 / _lower(monthly_churn)
+    headlines = {
+        Lever.AOV: _raised(aov, Lever.AOV) * orders * lifetime_months * margin,
+        Lever.FREQUENCY: aov * _raised(orders, Lever.FREQUENCY) * lifetime_months * margin,
+        Lever.LIFETIME: aov * orders * longer * margin,
+        Lever.MARGIN: aov * orders * lifetime_months * _wider(margin),
+    }
+    levers = _ALL_LEVERS if margin < 1 else _LEVERS_BUT_MARGIN
+    effects = [
+        LeverEffect(lever, STEPS[lever], headlines[lever], headlines[lever] - ltv)
+        for lever in levers
+    ]
+    effects.sort(key=lambda e: (-round(e.uplift / ltv, 12), _LEVER_ORDER[e.lever]))
+    return tuple(effects)

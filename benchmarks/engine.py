@@ -1,0 +1,96 @@
+"""Time of one LTV calculation with its advice ranking (target: 20 us), and of the whole reply.
+
+Run: ``.venv/bin/python benchmarks/engine.py``. Each figure is the median of several timeit
+runs of many calls each, in microseconds per call.
+"""
+
+from __future__ import annotations
+
+import statistics
+import timeit
+from collections.abc import Callable
+
+from ltv_engine.advice import advise
+from ltv_engine.calc import calculate
+from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
+
+TARGET_US = 20.0
+RUNS = 7
+INPUTS = {
+    "months": LtvInputs(
+        aov=2500,
+        orders_per_month=1.5,
+        lifetime=Lifetime(LifetimeSource.MONTHS, months=18),
+        margin=0.3,
+        cac=1500,
+        annual_discount_rate=0.12,
+        business=Business.GROCERIES,
+    ),
+    "counts": LtvInputs(
+        aov=65,
+        orders_per_month=0.6,
+        lifetime=Lifetime(
+            LifetimeSource.COUNTS, customers_start=200, customers_end=150, period_months=3
+        ),
+        margin=0.58,
+        cac=40,
+        currency="USD",
+    ),
+}
+
+
+def microseconds_per_call(action: Callable[[], object]) -> float:
+    timer = timeit.Timer(action)
+    calls, _ = timer.autorange()  # enough calls for about 0.2 s per run
+    runs = timer.repeat(repeat=RUNS, number=calls)
+    return statistics.median(runs) / calls * 1e6
+
+
+def engine_rows(inputs: LtvInputs) -> list[tuple[str, float]]:
+    result = calculate(inputs)
+    return [
+        (
+            "calculate, no sensitivity",
+            microseconds_per_call(lambda: calculate(inputs, with_sensitivity=False)),
+        ),
+        ("calculate with sensitivity", microseconds_per_call(lambda: calculate(inputs))),
+        ("advise (ranking only)", microseconds_per_call(lambda: advise(result))),
+        ("full: calculate + advise", microseconds_per_call(lambda: advise(calculate(inputs)))),
+    ]
+
+
+# --- with the reply rendered: needs the bot's renderer ----------------------------------------
+
+
+def rendered_reply_row(inputs: LtvInputs) -> tuple[str, float] | None:
+    """The full calculation plus the result message as the bot renders it (Russian)."""
+    try:
+        from bot.render import Renderer
+    except ImportError:
+        return None
+    texts = Renderer()("ru")
+
+    def reply() -> str:
+        result = calculate(inputs)
+        return texts.page(
+            "result.j2", r=result, advice=advise(result), currency=result.inputs.currency
+        )
+
+    return ("full + rendered reply (ru)", microseconds_per_call(reply))
+
+
+def main() -> None:
+    print(f"{'lifetime':<10}{'case':<32}{'us/call':>10}  target {TARGET_US:.0f} us (full)")
+    for name, inputs in INPUTS.items():
+        rows = engine_rows(inputs)
+        rendered = rendered_reply_row(inputs)
+        if rendered is not None:
+            rows.append(rendered)
+        for case, micros in rows:
+            print(f"{name:<10}{case:<32}{micros:>10.1f}")
+        if rendered is None:
+            print(f"{name:<10}{'full + rendered reply':<32}{'n/a':>10}  (bot.render missing)")
+
+
+if __name__ == "__main__":
+    main()
