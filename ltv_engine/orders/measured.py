@@ -98,6 +98,11 @@ def lapse_window_days(table: OrderTable) -> int:
     return max(MIN_LAPSE_DAYS, round(LAPSE_GAPS * typical))
 
 
+def lapsed_mask(facts: CustomerFacts, window: int, end_day: int) -> npt.NDArray[np.bool_]:
+    """True for customers with no purchase in the ``window`` days before ``end_day``."""
+    return facts.last_day + window < end_day
+
+
 def measure(table: OrderTable) -> MeasuredInputs:
     """Average check, frequency, repeat rate, churn and margin as the orders show them."""
     if table.n_orders == 0 or table.n_customers == 0:
@@ -105,7 +110,7 @@ def measure(table: OrderTable) -> MeasuredInputs:
     facts = customer_facts(table)
     end_day = int(table.day.max())
     window = lapse_window_days(table)
-    lapsed = facts.last_day + window < end_day
+    lapsed = lapsed_mask(facts, window, end_day)
     at_risk_days = np.minimum(facts.last_day + window, end_day) - facts.first_day + 1
     at_risk_months = float(at_risk_days.sum()) / DAYS_PER_MONTH
     revenue = float(table.amount.sum())
