@@ -1,0 +1,204 @@
+"""``ltv analyze FILE``: the order-export analysis from the command line.
+
+Prints a readable summary (codes as they are, in English) or, with ``--json``, one JSON
+document; ``--csv OUT`` also writes the per-customer predictions. A file the reader refuses
+prints ``error: file: <reason>`` and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ltv_engine.orders.analysis import Analysis, analyze
+from ltv_engine.orders.errors import InvalidOrdersFile
+from ltv_engine.orders.export import predictions_csv
+from ltv_engine.orders.ingest import read_orders_file
+from ltv_engine.orders.table import IngestReport
+
+FILE_ERROR = 2
+LABEL_WIDTH = 30
+EPOCH = date(1970, 1, 1)
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentParser:
+    """Add the ``analyze`` command; its handler (``args.handler(args)``) returns the exit code."""
+    summary = "Analyse an order export: measured LTV inputs, cohorts, segments, predicted CLV."
+    command: argparse.ArgumentParser = subparsers.add_parser(
+        "analyze", help=summary, description=summary
+    )
+    command.add_argument("file", type=Path, metavar="FILE", help="CSV or XLSX order export")
+    command.add_argument("--horizon-months", type=int, default=12, metavar="N")
+    command.add_argument(
+        "--discount-rate", type=float, default=1.0, metavar="PERCENT", help="monthly, default 1"
+    )
+    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+    command.add_argument("--csv", type=Path, metavar="OUT", help="write per-customer predictions")
+    command.set_defaults(handler=run_analyze)
+    return command
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    try:
+        table, report = read_orders_file(args.file)
+    except InvalidOrdersFile as error:
+        details = "".join(f" {key}={value}" for key, value in error.details.items())
+        print(f"error: file: {error.reason.value}{details}", file=sys.stderr)
+        return FILE_ERROR
+    analysis = analyze(
+        table,
+        horizon_months=args.horizon_months,
+        monthly_discount_rate=args.discount_rate / 100,
+    )
+    if args.csv is not None:
+        args.csv.write_bytes(predictions_csv(analysis))
+    print(as_json(analysis, report) if args.json else as_text(analysis, report))
+    return 0
+
+
+def as_json(analysis: Analysis, report: IngestReport) -> str:
+    """Everything but the per-customer arrays (those go to ``--csv``), plus CLV statistics."""
+    document = {
+        "file": dataclasses.asdict(report),
+        "measured": dataclasses.asdict(analysis.measured),
+        "cohorts": {
+            "months": list(analysis.cohorts.months),
+            "sizes": analysis.cohorts.sizes.tolist(),
+            "retention": analysis.cohorts.retention.tolist(),
+            "cumulative_revenue_per_customer": (
+                analysis.cohorts.cumulative_revenue_per_customer.tolist()
+            ),
+        },
+        "segments": [dataclasses.asdict(segment) for segment in analysis.segments],
+        "bg_nbd": _fields(analysis.bg),
+        "gamma_gamma": _fields(analysis.gg),
+        "holdout": _fields(analysis.holdout),
+        "clv": clv_statistics(analysis),
+        "notes": list(analysis.notes),
+        "advice": list(analysis.advice),
+        "horizon_months": analysis.horizon_months,
+        "monthly_discount_rate": analysis.monthly_discount_rate,
+        "margin_applied": analysis.margin_applied,
+        "average_repeat_spend": analysis.average_repeat_spend,
+    }
+    return json.dumps(_without_nan(document), indent=2, ensure_ascii=False)
+
+
+def _fields(item: Any) -> dict[str, Any] | None:
+    return None if item is None else dataclasses.asdict(item)
+
+
+def _without_nan(value: Any) -> Any:
+    """JSON has no NaN: unknown numbers become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nan(item) for item in value]
+    return value
+
+
+def clv_statistics(analysis: Analysis) -> dict[str, float] | None:
+    clv = analysis.customers.clv
+    if not np.isfinite(clv).any():
+        return None
+    return {
+        "mean": float(np.nanmean(clv)),
+        "median": float(np.nanmedian(clv)),
+        "total": float(np.nansum(clv)),
+    }
+
+
+def as_text(analysis: Analysis, report: IngestReport) -> str:
+    m = analysis.measured
+    sections = [
+        _section(
+            "Orders",
+            [
+                ("Orders used / rows read", f"{report.orders_used:,} / {report.rows_read:,}"),
+                ("Customers", f"{m.n_customers:,}"),
+                ("Period", f"{_iso(m.first_day)} .. {_iso(m.last_day)}"),
+                ("Revenue", _money(m.revenue)),
+            ],
+        ),
+        _section("Measured", _measured_rows(analysis)),
+        _section("Model", _model_rows(analysis)),
+        _section("Segments (count, revenue share, action)", _segment_rows(analysis)),
+        _section("Notes", [(code, "") for code in analysis.notes]),
+        _section("Advice", [(code, "") for code in analysis.advice]),
+    ]
+    return "\n\n".join(sections)
+
+
+Row = tuple[str, str]
+
+
+def _section(title: str, rows: list[Row]) -> str:
+    body = [f"  {label:<{LABEL_WIDTH}}{value}".rstrip() for label, value in rows]
+    return "\n".join([title, *(body or ["  -"])])
+
+
+def _iso(day: int) -> str:
+    return (EPOCH + timedelta(days=day)).isoformat()
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _measured_rows(analysis: Analysis) -> list[Row]:
+    m = analysis.measured
+    rows = [
+        ("Average order value", _money(m.aov)),
+        ("Orders per customer-month", f"{m.orders_per_month:.3f}"),
+        ("Repeat rate", f"{m.repeat_rate:.1%}"),
+        ("Monthly churn", f"{m.monthly_churn:.1%} (lapse after {m.lapse_days} days)"),
+        ("Observed lifetime, months", f"{m.avg_observed_lifetime_months:.1f}"),
+    ]
+    if m.margin is not None:
+        rows.append(("Gross margin", f"{m.margin:.1%}"))
+    return rows
+
+
+def _model_rows(analysis: Analysis) -> list[Row]:
+    rows: list[Row] = []
+    if analysis.bg is not None:
+        bg = analysis.bg
+        params = f"r={bg.r:.4g} alpha={bg.alpha:.4g} a={bg.a:.4g} b={bg.b:.4g}"
+        rows.append(("BG/NBD (weeks)", params))
+    if analysis.gg is not None:
+        gg = analysis.gg
+        rows.append(("Gamma-Gamma", f"p={gg.p:.4g} q={gg.q:.4g} v={gg.v:.4g}"))
+    if analysis.average_repeat_spend is not None:
+        rows.append(("Average repeat spend used", _money(analysis.average_repeat_spend)))
+    if analysis.holdout is not None:
+        h = analysis.holdout
+        comparison = (
+            f"predicted {h.predicted_total:,.0f}, actual {h.actual_total:,.0f}"
+            f" ({h.total_error:+.1%}) over {h.holdout_days} days"
+        )
+        rows.append(("Holdout repeat purchases", comparison))
+    stats = clv_statistics(analysis)
+    if stats is not None:
+        discount = f"{analysis.monthly_discount_rate:.1%} a month"
+        rows.append(("CLV horizon, discount", f"{analysis.horizon_months} months, {discount}"))
+        rows.append(("CLV mean", _money(stats["mean"])))
+        rows.append(("CLV median", _money(stats["median"])))
+        rows.append(("CLV total", _money(stats["total"])))
+    return rows
+
+
+def _segment_rows(analysis: Analysis) -> list[Row]:
+    return [
+        (s.code.value, f"{s.count:>8,}  {s.revenue_share:6.1%}  {s.action_code}")
+        for s in analysis.segments
+    ]

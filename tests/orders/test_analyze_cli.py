@@ -1,0 +1,72 @@
+import argparse
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from ltv_engine.orders import cli
+from tests.orders.cdnow import FIXTURES
+
+
+def _run(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers())
+    args = parser.parse_args(["analyze", *argv])
+    code: int = args.handler(args)
+    return code
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """The CDNOW sample as a shop would export it: customer, date, amount."""
+    path = tmp_path / "orders.csv"
+    lines = (FIXTURES / "cdnow_sample.txt").read_text().splitlines()
+    with path.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["customer_id", "date", "amount"])
+        for master_id, _, day, _, dollars in (line.split() for line in lines):
+            writer.writerow([master_id, f"{day[:4]}-{day[4:6]}-{day[6:]}", dollars])
+    return path
+
+
+def test_text_summary(export: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(str(export)) == 0
+    out = capsys.readouterr().out
+    assert "BG/NBD (weeks)" in out
+    assert "Customers                     2,349" in out  # 8 zero-value orders set aside
+    assert "gg_ok" in out
+
+
+def test_json_and_csv(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_csv = tmp_path / "predictions.csv"
+    assert (
+        _run(
+            str(export),
+            "--json",
+            "--csv",
+            str(out_csv),
+            "--horizon-months",
+            "24",
+            "--discount-rate",
+            "2",
+        )
+        == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert document["horizon_months"] == 24
+    assert document["monthly_discount_rate"] == pytest.approx(0.02)
+    assert document["measured"]["n_customers"] == 2349
+    assert document["bg_nbd"]["r"] > 0
+    assert document["clv"]["total"] > 0
+    assert document["cohorts"]["months"] == ["1997-01", "1997-02", "1997-03"]
+    assert None in document["cohorts"]["retention"][-1]  # NaN became null
+    rows = out_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 1 + 2349
+
+
+def test_a_file_the_reader_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert _run(str(empty)) == cli.FILE_ERROR
+    assert capsys.readouterr().err.startswith("error: file: empty_file")
