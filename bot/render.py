@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from bot import formatting
@@ -17,7 +18,7 @@ from bot import formatting
 LOCALES = ("ru", "en")
 DEFAULT_LOCALE = "ru"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-MESSAGES = "messages.j2"
+MESSAGE_FILES = "*messages.j2"  # messages.j2, group_messages.j2, ...: one macro per message
 # Telegram users in these languages read Russian more readily than English.
 _RUSSIAN_READERS = frozenset({"ru", "uk", "be", "kk", "uz", "ky", "tg", "hy", "az"})
 
@@ -72,15 +73,24 @@ def _locale_last(format_fn: Callable[..., str]) -> Callable[..., str]:
 class Texts:
     """The renderer bound to one locale: ``t("ask_aov")``, ``t.page("result.j2", ...)``."""
 
-    def __init__(self, locale: str, env: Environment) -> None:
+    def __init__(self, locale: str, env: Environment, message_files: list[str]) -> None:
         self.locale = locale
         self._env = env
-        self._messages = env.get_template(MESSAGES).make_module()
+        self._macros: dict[str, Any] = {}
+        for file_name in message_files:
+            module = env.get_template(file_name).make_module()
+            for name in dir(module):
+                if isinstance(getattr(module, name), Macro):
+                    self._macros.setdefault(name, getattr(module, name))
+
+    @property
+    def message_names(self) -> frozenset[str]:
+        return frozenset(self._macros)
 
     def __call__(self, name: str, /, **context: Any) -> str:
-        macro = getattr(self._messages, name, None)
+        macro = self._macros.get(name)
         if macro is None:
-            raise KeyError(f"no message {name!r} in {self.locale}/{MESSAGES}")
+            raise KeyError(f"no message {name!r} in templates/{self.locale}/{MESSAGE_FILES}")
         return str(macro(**context)).strip()
 
     def button(self, name: str, /, **context: Any) -> str:
@@ -97,7 +107,12 @@ class Texts:
 class Renderer:
     def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
         self._texts = {
-            locale: Texts(locale, _environment(locale, templates_dir)) for locale in LOCALES
+            locale: Texts(
+                locale,
+                _environment(locale, templates_dir),
+                sorted(path.name for path in (templates_dir / locale).glob(MESSAGE_FILES)),
+            )
+            for locale in LOCALES
         }
 
     def __call__(self, locale: str) -> Texts:

@@ -1,0 +1,290 @@
+"""The whole private-chat conversation, through the real dispatcher and a recording Bot API."""
+
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.methods import AnswerCallbackQuery, SetMyCommands
+
+from bot.app import create_dispatcher, register_commands
+from bot.render import Renderer
+from bot.storage.sqlite import SqliteRepository
+from tests.bot.wizard_script import reach_summary_golden
+from tests.fakes.client import TelegramClient
+from tests.fakes.session import RecordingSession
+
+NBSP = "\xa0"
+
+
+def all_callback_data(session: RecordingSession, chat_id: int) -> list[str]:
+    return [
+        button.callback_data
+        for message in session.telegram.bot_messages(chat_id)
+        if message.reply_markup
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+        if button.callback_data
+    ]
+
+
+async def test_start_greets_and_offers_to_calculate(client: TelegramClient) -> None:
+    await client.send("/start")
+    assert "Hello, Anna" in client.last_text()
+    assert "LTV" in client.last_text()
+    await client.click("Calculate LTV")
+    assert "What do you sell" in client.last_text()
+
+
+async def test_golden_example_end_to_end(client: TelegramClient, repo: SqliteRepository) -> None:
+    await reach_summary_golden(client)
+    summary = client.last_text()
+    assert "Check your numbers" in summary
+    assert "$65" in summary and "58%" in summary and "18 months" in summary
+    await client.click("Calculate LTV")
+    result = client.last_text()
+    assert "Customer LTV: $407.16" in result
+    assert "LTV:CAC = 10.18:1" in result or "LTV:CAC = 10.2:1" in result
+    assert "pays back in 1.8 months" in result
+    assert "What to do" in result
+    saved = await repo.list_calculations(client.chat.id)
+    assert len(saved) == 1 and saved[0].ltv == pytest.approx(407.16)
+    profile = await repo.get_profile(client.chat.id)
+    assert profile is not None and profile.inputs.aov == 65 and profile.inputs.currency == "USD"
+
+
+async def test_russian_conversation_formats_money_for_the_locale(
+    ru_client: TelegramClient,
+) -> None:
+    await ru_client.send("/calc")
+    assert "Что вы продаёте" in ru_client.last_text()
+    await ru_client.click("Пропустить")
+    await ru_client.send("2 500 ₽")
+    await ru_client.send("1,5")
+    await ru_client.send("30%")
+    await ru_client.click("отток")
+    await ru_client.send("5%")
+    await ru_client.click("Пропустить")
+    await ru_client.click("Пропустить")
+    await ru_client.click("Посчитать LTV")
+    result = ru_client.last_text()
+    # 2500 x 1.5 a month x 20 months x 30 % = 22 500
+    assert f"LTV клиента: 22{NBSP}500{NBSP}₽" in result
+    assert "Максимальный CAC при 3:1: 7" in result
+
+
+@pytest.mark.parametrize(
+    ("step_answers", "bad", "expected"),
+    [
+        ((), "abc", "could not read a number"),
+        ((), "-5", "cannot be negative"),
+        ((), "0", "Zero does not work"),
+        (("$65",), "lots", "could not read a number"),
+        (("$65", "0.6"), "120%", "Margin cannot exceed 100%"),
+    ],
+)
+async def test_bad_input_is_explained_and_the_step_asked_again(
+    client: TelegramClient, step_answers: tuple[str, ...], bad: str, expected: str
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    for answer in step_answers:
+        await client.send(answer)
+    prompt_before = client.last_text()
+    await client.send(bad)
+    reply = client.last_text()
+    assert expected in reply
+    assert "An example that works" in reply
+    assert prompt_before.split("\n")[0] in reply  # the same step, asked again
+
+
+async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$65")
+    await client.send("0.6")
+    await client.click("Skip")
+    await client.click("churn")
+    await client.send("100%")
+    assert "every customer leaves" in client.last_text()
+    await client.send("5%")
+    await client.click("Skip")
+    await client.click("Skip")
+    summary = client.last_text()
+    assert "$65" in summary and "0.6" in summary and "5%" in summary
+
+
+async def test_customer_counts_more_at_the_end_say_what_to_enter(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("1000")
+    await client.send("1")
+    await client.click("Skip")
+    await client.click("customers at start and end")
+    await client.send("1 200")
+    await client.send("1 500")
+    assert "more customers at the end (1,500) than at the start (1,200)" in client.last_text()
+    await client.send("1 100")
+    assert "Customer acquisition cost" in client.last_text()
+
+
+async def test_cac_in_another_currency_is_refused(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$65")
+    await client.send("0.6")
+    await client.click("Skip")
+    await client.click("lifetime")
+    await client.send("18")
+    await client.send("1500 руб")
+    assert "same currency as the average order (USD)" in client.last_text()
+
+
+async def test_back_returns_to_the_previous_step_keeping_answers(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Groceries")
+    await client.send("$65")
+    assert "Purchase frequency" in client.last_text()
+    await client.click("Back")
+    assert "Average order value" in client.last_text()
+    assert "Now: <b>$65</b>" in client.last_message().html_text or "Now: $65" in client.last_text()
+    await client.click("Back")
+    assert "What do you sell" in client.last_text()
+
+
+async def test_units_toggle_changes_how_the_answer_is_read(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("100")
+    await client.click("per year")
+    assert "a year" in client.last_text()
+    await client.send("12")
+    await client.click("Skip")
+    await client.click("lifetime")
+    await client.click("years")
+    await client.send("2")
+    await client.click("Skip")
+    await client.click("Skip")
+    summary = client.last_text()
+    assert "1 order a month" in summary
+    assert "24 months" in summary
+
+
+async def test_cancel_from_a_step_and_by_command(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Cancel")
+    assert "cancelled" in client.last_text()
+    await client.send("/cancel")
+    assert "nothing to cancel" in client.last_text()
+    await client.send("/calc")
+    await client.send("/cancel")
+    assert "cancelled" in client.last_text()
+    await client.send("70")
+    assert "/calc" in client.last_text()  # outside the wizard: the catch-all hint
+
+
+async def test_edit_from_the_summary_returns_to_the_summary(client: TelegramClient) -> None:
+    await reach_summary_golden(client)
+    await client.click("Frequency")
+    assert "Now:" in client.last_text()
+    await client.send("2")
+    summary = client.last_text()
+    assert "Check your numbers" in summary and "2 orders a month" in summary
+    await client.click("Lifetime")
+    await client.click("churn")
+    await client.send("10%")
+    assert "10% a month" in client.last_text()
+
+
+async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
+    await reach_summary_golden(client)
+    await client.click("Calculate LTV")
+    await client.click("+10% order value")
+    what_if = client.last_text()
+    assert "$407.16 → $447.88" in what_if
+    await client.click("Back to the result")
+    assert "Customer LTV: $407.16" in client.last_text()
+    await client.click("Recalculate")
+    assert "Check your numbers" in client.last_text()
+    await client.click("Calculate LTV")
+    await client.send("/history")
+    history = client.last_text()
+    assert history.count("$407.16") == 2
+    await client.click(data="rs:open:1:")
+    assert "Customer LTV: $407.16" in client.last_text()
+
+
+async def test_outdated_button_is_answered_not_obeyed(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send("/calc")
+    first = client.last_message()
+    await client.click("Skip")
+    await client.click("Groceries", message=first)
+    answer = session.last(AnswerCallbackQuery)
+    assert answer.text == "This button is no longer current."
+    assert "Average order value" in client.last_text()
+
+
+async def test_language_follows_telegram_then_switches(ru_client: TelegramClient) -> None:
+    await ru_client.send("/help")
+    assert "Как я считаю LTV" in ru_client.last_text()
+    await ru_client.send("/language")
+    await ru_client.click("English")
+    assert "I speak English" in ru_client.last_text()
+    await ru_client.send("/help")
+    assert "How I calculate LTV" in ru_client.last_text()
+
+
+async def test_user_text_is_escaped(dp: Dispatcher, bot: Bot) -> None:
+    client = TelegramClient(dp, bot, user_id=3003, language_code="en", first_name="<b>Eve</b>")
+    await client.send("/start")
+    assert "Hello, <b>Eve</b>!" in client.last_text()  # shown literally, not as markup
+
+
+async def test_restart_in_the_middle_of_the_wizard(tmp_path: Path, bot: Bot) -> None:
+    database = str(tmp_path / "ltv.sqlite3")
+    repo = await SqliteRepository.open(database)
+    first = TelegramClient(create_dispatcher(repo, Renderer()), bot, language_code="en")
+    await first.send("/calc")
+    await first.click("Skip")
+    await first.send("$65")
+    await repo.close()
+
+    reopened = await SqliteRepository.open(database)
+    second = TelegramClient(create_dispatcher(reopened, Renderer()), bot, language_code="en")
+    await second.send("0.6")
+    assert "Gross margin" in second.last_text()
+    await second.send("58%")
+    await second.click("lifetime")
+    await second.send("18")
+    await second.click("Skip")
+    await second.click("Skip")
+    assert "$65" in second.last_text()
+    await reopened.close()
+
+
+async def test_every_message_and_button_within_telegram_limits(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await reach_summary_golden(client)
+    await client.click("Calculate LTV")
+    await client.send("/history")
+    assert all(len(text) <= 4096 for text in session.sent_texts())
+    assert all(len(data.encode()) <= 64 for data in all_callback_data(session, client.chat.id))
+
+
+async def test_command_menu_registered_in_both_languages(
+    bot: Bot, session: RecordingSession
+) -> None:
+    await register_commands(bot, Renderer())
+    calls = session.of_type(SetMyCommands)
+    assert {call.language_code for call in calls} == {"ru", "en", None}
+    russian = next(call for call in calls if call.language_code == "ru")
+    assert [c.command for c in russian.commands] == [
+        "calc",
+        "history",
+        "language",
+        "help",
+        "cancel",
+    ]
+    assert russian.commands[0].description == "Посчитать LTV"
