@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from ltv_engine.advice import advise
 
 from bot.callbacks import LanguageCb, ResultCb, StartCb
 from bot.render import LOCALES, Texts
 from bot.storage.base import CalculationRecord
 from bot.wizard.keyboards import result_keyboard, step_keyboard, summary_keyboard
 from bot.wizard.steps import SUMMARY, Draft, to_inputs
+from ltv_engine.advice import advise
 from ltv_engine.calc import STEPS as LEVER_STEPS
 from ltv_engine.errors import InvalidInput
 from ltv_engine.model import Lever, LtvResult

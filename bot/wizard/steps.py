@@ -9,6 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ltv_engine.calc import resolve_lifetime
+from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
     parse_count,
     parse_duration_months,
@@ -16,10 +19,6 @@ from ltv_engine.parsing import (
     parse_money,
     parse_share,
 )
-
-from ltv_engine.calc import resolve_lifetime
-from ltv_engine.errors import InvalidInput, Reason
-from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
 
 Draft = dict[str, Any]
 Updates = dict[str, Any]
