@@ -1,0 +1,226 @@
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ltv_engine.cli import build_parser, main, run_calc
+from ltv_engine.model import LtvResult
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN_OPTIONS = {
+    "--aov": "65",
+    "--orders-per-month": "0.6",
+    "--margin": "58",
+    "--lifetime-months": "18",
+    "--cac": "40",
+    "--currency": "USD",
+}
+
+
+def calc(**changes: str) -> list[str]:
+    """``ltv calc`` with the golden options, some replaced (``cac="-5"`` for ``--cac -5``)."""
+    options = GOLDEN_OPTIONS | {f"--{name.replace('_', '-')}": v for name, v in changes.items()}
+    return ["calc", *(item for pair in options.items() for item in pair)]
+
+
+GOLDEN = calc()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def as_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    code, out, err = run(capsys, *argv, "--json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert isinstance(document, dict)
+    return document
+
+
+def test_golden_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *GOLDEN)
+    assert (code, err) == (0, "")
+    assert "Inputs (USD)" in out
+    assert "407.16" in out
+    assert "10.18 healthy" in out
+    assert re.search(r"Payback, months +1\.8\n", out)
+    assert "Levers (one step each, best first)" in out
+    assert "cac_room_to_scale" in out
+
+
+def test_table_rows_are_aligned(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, *GOLDEN)
+    result_section = out.split("\n\n")[1].splitlines()[1:]
+    assert len({len(line) for line in result_section}) == 1
+
+
+def test_json_has_every_result_field_and_the_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(capsys, *GOLDEN)
+    assert set(LtvResult.__dataclass_fields__) <= set(document)
+    assert document["ltv"] == pytest.approx(407.16)
+    assert document["band"] == "healthy"
+    advice = document["advice"]
+    assert isinstance(advice, list)
+    assert 3 <= len(advice) <= 5
+    assert {"rule_id", "family", "lever", "worth", "trigger", "facts"} <= set(advice[0])
+
+
+def test_orders_per_year_and_lifetime_in_years(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(
+        capsys, "calc", "--aov", "1000", "--orders-per-year", "12", "--lifetime-years", "1.5"
+    )
+    assert document["expected_orders"] == pytest.approx(18.0)
+    assert document["ltv"] == pytest.approx(18_000.0)
+    assert document["gross_profit_ltv"] is None
+
+
+def test_monthly_churn_in_percent(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(capsys, "calc", "--aov", "100", "--orders-per-month", "1", "--churn", "5")
+    assert document["lifetime_months"] == pytest.approx(20.0)
+
+
+def test_customer_counts_over_a_period(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(
+        capsys,
+        "calc", "--aov", "100", "--orders-per-month", "1",
+        "--customers-start", "200", "--customers-end", "150", "--period-months", "3",
+    )  # fmt: skip
+    assert document["lifetime_months"] == pytest.approx(10.936, abs=1e-3)
+
+
+def test_discount_rate_and_business(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(capsys, *GOLDEN, "--discount-rate", "12", "--business", "coffee")
+    assert document["discounted_ltv"] < document["ltv"]
+    rule_ids = {item["rule_id"] for item in document["advice"]}
+    assert "subscription_consumables" in rule_ids
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"margin": "120"}, "error: margin: margin_above_100"),
+        ({"cac": "-5"}, "error: cac: negative"),
+        ({"discount_rate": "150"}, "error: annual_discount_rate: too_large"),
+    ],
+)
+def test_a_bad_value_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], changes: dict[str, str], expected: str
+) -> None:
+    code, out, err = run(capsys, *calc(**changes))
+    assert (code, out) == (2, "")
+    assert err.startswith(expected)
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_end_above_start_quotes_the_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys,
+        "calc", "--aov", "100", "--orders-per-month", "1",
+        "--customers-start", "100", "--customers-end", "120",
+    )  # fmt: skip
+    assert code == 2
+    assert err == "error: customers_end: end_above_start (start=100, end=120)\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["calc", "--orders-per-month", "1", "--churn", "5"], "error: aov: missing\n"),
+        (["calc", "--aov", "100", "--churn", "5"], "error: orders_per_month: missing\n"),
+        (["calc", "--aov", "100", "--orders-per-month", "1"], "error: lifetime: missing\n"),
+        (
+            ["calc", "--aov", "1", "--orders-per-month", "1", "--customers-end", "5"],
+            "error: customers_start: missing\n",
+        ),
+    ],
+)
+def test_a_missing_value_is_named(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    assert run(capsys, *argv)[::2] == (2, expected)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["calc", "--bogus"],
+        [
+            "calc",
+            "--aov",
+            "1",
+            "--orders-per-month",
+            "1",
+            "--churn",
+            "5",
+            "--lifetime-months",
+            "2",
+        ],
+        ["calc", "--business", "spaceships"],
+        ["analyze"],
+    ],
+)
+def test_a_malformed_command_line_is_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: usage: ")
+    assert err.count("\n") == 1
+
+
+def test_calc_is_a_subcommand_of_the_parser() -> None:
+    args = build_parser().parse_args(["calc", "--aov", "1"])
+    assert args.handler is run_calc
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "ltv_engine", *GOLDEN],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "407.16" in completed.stdout
+
+
+def test_values_typed_as_people_type_them(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(
+        capsys,
+        "calc", "--aov", "2 500 ₽", "--orders-per-month", "1,5",
+        "--margin", "30%", "--lifetime-years", "1,5 года",
+    )  # fmt: skip
+    assert document["ltv"] == pytest.approx(2500 * 1.5 * 18 * 0.3)
+    assert document["inputs"]["currency"] == "RUB"
+
+
+def test_currency_comes_from_the_money_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    document = as_json(capsys, *calc(aov="$65", currency="usd"))
+    assert document["inputs"]["currency"] == "USD"
+
+
+def test_conflicting_currencies_are_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *calc(aov="$65", currency="EUR"))
+    assert code == 2
+    assert err == "error: currency: conflict (given=EUR/USD)\n"
+
+
+def test_a_bad_period_names_the_period(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys,
+        "calc", "--aov", "100", "--orders-per-month", "1",
+        "--customers-start", "100", "--customers-end", "90", "--period-months", "0",
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith("error: period_months: zero")
