@@ -15,7 +15,7 @@ from bot.wizard.steps import SUMMARY, Draft, to_inputs
 from ltv_engine.advice import advise
 from ltv_engine.calc import STEPS as LEVER_STEPS
 from ltv_engine.errors import InvalidInput
-from ltv_engine.model import Lever, LtvResult
+from ltv_engine.model import Lever, LifetimeSource, LtvResult
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -60,7 +60,7 @@ def summary_screen(draft: Draft, t: Texts) -> Screen:
 def result_screen(calc_id: int, result: LtvResult, t: Texts) -> Screen:
     text = t.page("result.j2", r=result, advice=advise(result), currency=result.inputs.currency)
     levers = [effect.lever for effect in result.sensitivity]
-    return Screen(text, result_keyboard(calc_id, levers, t))
+    return Screen(text, result_keyboard(calc_id, levers, t, by_churn=_by_churn(result)))
 
 
 def whatif_screen(
@@ -75,7 +75,13 @@ def whatif_screen(
         currency=base.inputs.currency,
     )
     levers = [effect.lever for effect in base.sensitivity if effect.lever is not lever]
-    return Screen(text, result_keyboard(calc_id, levers, t, back_to_result=True))
+    keyboard = result_keyboard(calc_id, levers, t, by_churn=_by_churn(base), back_to_result=True)
+    return Screen(text, keyboard)
+
+
+def _by_churn(result: LtvResult) -> bool:
+    """Lifetime stated as churn: its lever is "churn -10 %", not "lifetime +10 %"."""
+    return result.inputs.lifetime.source is not LifetimeSource.MONTHS
 
 
 def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:

@@ -58,12 +58,17 @@ def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
 
 
 def result_keyboard(
-    calc_id: int, levers: list[Lever], t: Texts, *, back_to_result: bool = False
+    calc_id: int,
+    levers: list[Lever],
+    t: Texts,
+    *,
+    by_churn: bool = False,
+    back_to_result: bool = False,
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for lever in levers:
         builder.button(
-            text=t.button("btn_whatif", lever=lever.value),
+            text=t.button("btn_whatif", lever=lever.value, by_churn=by_churn),
             callback_data=ResultCb(action="whatif", calc_id=calc_id, lever=lever.value),
         )
     builder.adjust(2)

@@ -111,6 +111,10 @@ async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramCli
     await client.click("Skip")
     summary = client.last_text()
     assert "$65" in summary and "0.6" in summary and "5%" in summary
+    await client.click("Calculate LTV")
+    assert "churn −10% → $866.67" in client.last_text()  # 65 x 0.6 / 0.045
+    await client.click("−10% churn")
+    assert "What if churn falls by 10%?" in client.last_text()
 
 
 async def test_customer_counts_more_at_the_end_say_what_to_enter(client: TelegramClient) -> None:
