@@ -1,0 +1,70 @@
+"""Wording lives in templates: both locales say the same things; money reads as people write it."""
+
+import pytest
+
+from bot.formatting import money, num, percent, plural
+from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
+
+NBSP = "\xa0"
+
+
+def test_both_locales_have_the_same_templates_and_messages() -> None:
+    files = {loc: sorted(p.name for p in (TEMPLATES_DIR / loc).glob("*.j2")) for loc in LOCALES}
+    assert files["ru"] == files["en"]
+    renderer = Renderer()
+    assert renderer("ru").message_names == renderer("en").message_names
+
+
+def test_a_message_name_is_defined_once_per_locale() -> None:
+    for locale in LOCALES:
+        names: list[str] = []
+        for path in (TEMPLATES_DIR / locale).glob("*messages.j2"):
+            names += [
+                line.split("(")[0].split()[-1]
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("{% macro ")
+            ]
+        assert len(names) == len(set(names)), locale
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "locale", "shown"),
+    [
+        (486000, "RUB", "ru", f"486{NBSP}000{NBSP}₽"),
+        (486000, "USD", "en", "$486,000"),
+        (486000.00000001, "RUB", "ru", f"486{NBSP}000{NBSP}₽"),
+        (407.16, "USD", "en", "$407.16"),
+        (407.16, "USD", "ru", f"407,16{NBSP}$"),
+        (1999.6, "EUR", "en", "€2,000"),
+        (65, "USD", "en", "$65"),
+        (2500, "RUB", "en", f"2,500{NBSP}RUB"),
+    ],
+)
+def test_money_is_rounded_and_formatted_for_the_locale(
+    value: float, currency: str, locale: str, shown: str
+) -> None:
+    assert money(value, currency, locale) == shown
+
+
+def test_numbers_percent_and_plurals() -> None:
+    assert percent(0.305, "en") == "30.5%"
+    assert num(1.768, "ru") == "1,8"
+    assert num(12345.6, "en", 0) == "12,346"
+    assert [plural(n, "ru", "заказ", "заказа", "заказов") for n in (1, 2, 5, 11, 21, 1.5)] == [
+        "заказ",
+        "заказа",
+        "заказов",
+        "заказов",
+        "заказ",
+        "заказа",
+    ]
+    assert plural(1, "en", "order", "orders") == "order"
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"),
+    [("ru", "ru"), ("ru-RU", "ru"), ("uk", "ru"), ("en-GB", "en"), ("de", "en"), (None, "ru")],
+)
+def test_default_locale_follows_telegram_language(code: str | None, locale: str) -> None:
+    assert locale_for(code) == locale
+
