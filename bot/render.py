@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -95,7 +95,14 @@ class Texts:
 
     def button(self, name: str, /, **context: Any) -> str:
         """Button labels are plain text for Telegram: no HTML entities."""
-        return Markup(self(name, **context)).unescape()
+        try:
+            return self._static_button(name, tuple(sorted(context.items())))
+        except TypeError:  # an unhashable argument: a label built from a record
+            return Markup(self(name, **context)).unescape()
+
+    @lru_cache(maxsize=1024)  # noqa: B019  # one Texts per locale, alive as long as the bot
+    def _static_button(self, name: str, context: tuple[tuple[str, Any], ...]) -> str:
+        return Markup(self(name, **dict(context))).unescape()
 
     def page(self, template: str, /, **context: Any) -> str:
         return self._env.get_template(template).render(**context).strip()
