@@ -48,3 +48,4 @@ class IngestReport:
     malformed: int = 0
     first_malformed: tuple[int, str] | None = None  # (1-based row number, reason code)
     notes: tuple[str, ...] = field(default_factory=tuple)  # machine-readable codes
+    merged_lines: int = 0  # further lines of multi-line orders, added into their order

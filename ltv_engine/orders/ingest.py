@@ -1,0 +1,90 @@
+"""Read a shop's order export (CSV or XLSX) into the shared OrderTable.
+
+The reader never trusts the file: size, rows, columns, line length and the XLSX zip are
+bounded before they can cost memory; values that start with ``=``, ``+``, ``-`` or ``@`` are
+plain text (nothing is evaluated), and customer ids keep their text exactly (stripped), so
+whoever writes them back to CSV must neutralise them and whoever shows them must escape them.
+
+Customer codes in the table are dense 0..n-1 in the sorted order of the customer ids; rows
+are sorted by (customer, day). Rows of one order (same order id) are merged into one order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from itertools import chain, islice
+
+from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
+from ltv_engine.orders.ingest_collect import Finish, build_table, collect
+from ltv_engine.orders.ingest_columns import ColumnGuess, Layout, find_layout
+from ltv_engine.orders.ingest_source import IngestLimits, Source, open_source
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+__all__ = [
+    "ColumnGuess",
+    "FileReason",
+    "IngestLimits",
+    "InvalidOrdersFile",
+    "read_orders",
+    "read_orders_file",
+    "sniff",
+]
+
+_HEAD_ROWS = 220  # rows read ahead: title lines, the header and a sample for guessing
+DEFAULT_LIMITS = IngestLimits()
+
+
+def sniff(data: bytes, filename: str, *, limits: IngestLimits = DEFAULT_LIMITS) -> ColumnGuess:
+    """The headers and the role each column seems to play, from the first rows only."""
+    with open_source(data, filename, limits) as source:
+        _, layout = _head_and_layout(source, None, limits)
+    return layout.guess
+
+
+def read_orders(
+    data: bytes,
+    filename: str,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
+) -> tuple[OrderTable, IngestReport]:
+    """The usable orders and a report of what was understood and set aside.
+
+    ``overrides`` maps a role (customer, date, amount, cost, margin, order_id, status) to the
+    header to use for it, when the guess was wrong. Raises InvalidOrdersFile.
+    """
+    with open_source(data, filename, limits) as source:
+        head, layout = _head_and_layout(source, overrides, limits)
+        data_rows = chain(head[layout.header_index + 1 :], source.rows)
+        collected, readers = collect(
+            data_rows,
+            layout.header_index + 2,
+            layout,
+            max_rows=limits.max_rows,
+            max_cell_chars=limits.max_cell_chars,
+        )
+    finish = Finish(layout, source.encoding, source.delimiter)
+    return build_table(collected, readers, finish)
+
+
+def read_orders_file(
+    path: str | os.PathLike[str],
+    *,
+    overrides: Mapping[str, str] | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
+) -> tuple[OrderTable, IngestReport]:
+    """``read_orders`` on a file, refusing a too large one before reading it."""
+    size = os.path.getsize(path)
+    if size > limits.max_bytes:
+        raise InvalidOrdersFile(FileReason.TOO_LARGE, size=size, limit=limits.max_bytes)
+    with open(path, "rb") as file:
+        data = file.read()
+    return read_orders(data, os.path.basename(path), overrides=overrides, limits=limits)
+
+
+def _head_and_layout(
+    source: Source, overrides: Mapping[str, str] | None, limits: IngestLimits
+) -> tuple[list[list[str]], Layout]:
+    head = list(islice(source.rows, _HEAD_ROWS))
+    return head, find_layout(head, overrides, limits.max_columns)

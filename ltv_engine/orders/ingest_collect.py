@@ -1,0 +1,375 @@
+"""The hot loop: rows of text into columns of numbers, then into a sorted OrderTable.
+
+Memory stays proportional to the orders kept, never to the text: customers become codes
+through a dict, dates become codes into the distinct date strings (parsed once each), amounts
+go to ``array('d')``. The day/month order of ``05/04/2024`` is settled once the whole column
+has been seen, so the days are only computed at the end, in NumPy.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
+from ltv_engine.orders.ingest_columns import Layout
+from ltv_engine.orders.ingest_orders import SideLines, merge_lines
+from ltv_engine.orders.ingest_values import (
+    AMOUNT_BOUND,
+    AmountReader,
+    DateForm,
+    Status,
+    currency_in,
+    date_form,
+    date_part,
+    decide_date_order,
+    resolve_day,
+    status_of,
+)
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+_NO_DAY = np.iinfo(np.int64).min
+_STATUS_CACHE = 1000  # distinct status texts worth remembering
+_GROUPING = " '\u00a0\u202f\u2009"  # thousands separators float() does not take
+
+
+@dataclass(slots=True)
+class Collected:
+    """What the loop gathered, line by line, before the whole-column decisions."""
+
+    customer: array[int] = field(default_factory=lambda: array("i"))  # int32: rows < 2**31
+    date_code: array[int] = field(default_factory=lambda: array("i"))
+    amount: array[float] = field(default_factory=lambda: array("d"))
+    extra: array[float] = field(default_factory=lambda: array("d"))  # cost or margin
+    order_key: array[int] = field(default_factory=lambda: array("q"))  # hash of the order id
+    row_number: array[int] = field(default_factory=lambda: array("i"))
+    customer_codes: dict[str, int] = field(default_factory=dict)
+    date_forms: list[DateForm] = field(default_factory=list)
+    side: SideLines = field(default_factory=SideLines)
+    rows_read: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)  # by Status value
+    malformed: Counter[str] = field(default_factory=Counter)
+    first_malformed: tuple[int, str] | None = None
+
+    def reject(self, row_number: int, why: str, count: int = 1) -> None:
+        self.malformed[why] += count
+        if self.first_malformed is None or row_number < self.first_malformed[0]:
+            self.first_malformed = (row_number, why)
+
+
+@dataclass(frozen=True, slots=True)
+class Readers:
+    """Money readers of the amount and the cost/margin columns (they collect currencies)."""
+
+    amount: AmountReader
+    extra: AmountReader
+    grouping: dict[int, int | None]  # str.translate table: drop spaces, decimal comma -> dot
+
+    @classmethod
+    def for_layout(cls, layout: Layout) -> Readers:
+        grouping = str.maketrans(",", ".", _GROUPING) if layout.comma_decimal else None
+        return cls(
+            AmountReader(comma_decimal=layout.comma_decimal),
+            AmountReader(comma_decimal=layout.comma_decimal),
+            grouping or str.maketrans("", "", _GROUPING),
+        )
+
+    def extra_value(self, text: str) -> float:
+        """Cost or margin; NaN when the cell holds none."""
+        try:
+            value: float | None = float(text.translate(self.grouping))
+        except ValueError:
+            value = self.extra(text)
+        return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
+
+
+def collect(
+    rows: Iterable[list[str]],
+    first_row_number: int,
+    layout: Layout,
+    *,
+    max_rows: int,
+    max_cell_chars: int,
+) -> tuple[Collected, Readers]:
+    """Read every data row; ``first_row_number`` is the 1-based number of the first one."""
+    got, readers = Collected(), Readers.for_layout(layout)
+    columns = layout.columns
+    ci, di, ai = columns["customer"], columns["date"], columns["amount"]
+    si, oi = columns.get("status"), columns.get("order_id")
+    xi = columns.get("cost", columns.get("margin"))
+    width = max(columns.values()) + 1
+    date_width = layout.date_width or sys.maxsize
+    plain = not layout.comma_decimal  # float() reads the amounts as they are
+    customers, forms, grouping, read_amount = (
+        got.customer_codes,
+        got.date_forms,
+        readers.grouping,
+        readers.amount,
+    )
+    add_customer, add_date, add_amount = (
+        got.customer.append,
+        got.date_code.append,
+        got.amount.append,
+    )
+    add_order, add_extra, add_row = got.order_key.append, got.extra.append, got.row_number.append
+    date_codes: dict[str, int] = {}
+    statuses: dict[str, Status] = {}
+
+    def set_aside(number: int, why: str, order_key: int, row: list[str]) -> None:
+        """A line that cannot be an order: malformed, unless its order id ties it to one."""
+        if not order_key:
+            got.reject(number, why)
+            return
+        amount = readers.extra_value(row[ai])
+        extra = math.nan if xi is None else readers.extra_value(row[xi])
+        got.side.pend(order_key, number, why, amount, extra)
+
+    last_row = first_row_number + max_rows - 1
+    number = first_row_number - 1
+    rows_read = 0
+    amount: float | None
+    for row in rows:
+        number += 1
+        if number > last_row:
+            raise InvalidOrdersFile(FileReason.TOO_MANY_ROWS, row=number, limit=max_rows)
+        if len(row) < width:
+            if any(row):
+                rows_read += 1
+                got.reject(number, "short_row")
+            continue
+        customer, day_text, amount_text = row[ci].strip(), row[di], row[ai]
+        if not (customer or day_text or amount_text) and not any(row):
+            continue
+        rows_read += 1
+        order_key = 0 if oi is None else hash(row[oi].strip())  # hash("") == 0: no order id
+        if si is not None:
+            status = statuses.get(row[si]) or _status(statuses, row[si])
+            if status is not Status.KEPT:
+                got.excluded[status.value] += 1
+                if order_key:
+                    got.side.exclude(order_key, number)
+                continue
+        if not customer or len(customer) > max_cell_chars:
+            set_aside(
+                number, "customer_too_long" if customer else "missing_customer", order_key, row
+            )
+            continue
+        try:
+            amount = float(amount_text if plain else amount_text.translate(grouping))
+        except ValueError:
+            amount = read_amount(amount_text)
+        if amount is None or not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
+            set_aside(
+                number, "bad_amount" if amount_text.strip() else "missing_amount", order_key, row
+            )
+            continue
+        date_code = date_codes.get(day_text[:date_width])
+        if date_code is None:
+            date_code = _date_code(date_codes, forms, day_text)
+            if date_code is None:
+                set_aside(
+                    number, "bad_date" if day_text.strip() else "missing_date", order_key, row
+                )
+                continue
+        code = customers.get(customer)
+        if code is None:
+            code = customers[customer] = len(customers)
+        add_customer(code)
+        add_date(date_code)
+        add_amount(amount)
+        add_row(number)
+        if oi is not None:
+            add_order(order_key)
+        if xi is not None:
+            add_extra(readers.extra_value(row[xi]))
+    got.rows_read = rows_read
+    return got, readers
+
+
+def _status(cache: dict[str, Status], text: str) -> Status:
+    status = status_of(text)
+    if len(cache) < _STATUS_CACHE:
+        cache[text] = status
+    return status
+
+
+def _date_code(codes: dict[str, int], forms: list[DateForm], text: str) -> int | None:
+    """Code of the date part of ``text``. Only real dates are remembered, so junk cannot
+    grow the dict past the number of distinct calendar days (times a few spellings)."""
+    part = date_part(text)
+    code = codes.get(part)
+    if code is None:
+        form = date_form(part)
+        if form is None:
+            return None
+        code = codes[part] = len(forms)
+        forms.append(form)
+    if part == text:
+        codes[text] = code
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """How the reader met the file, for the report."""
+
+    layout: Layout
+    encoding: str | None
+    delimiter: str | None
+
+
+def build_table(
+    got: Collected, readers: Readers, finish: Finish
+) -> tuple[OrderTable, IngestReport]:
+    """Merge multi-line orders, settle the date order, drop refunds and zero orders, sort."""
+    layout, notes = finish.layout, []
+    amount = np.array(got.amount, dtype=np.float64)
+    extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
+    keep, merged_lines = _merge(got, layout, amount, extra)
+    day, note = _days(got, layout)
+    notes += [note] if note else []
+    dated = day != _NO_DAY
+    bad_date = np.flatnonzero(keep & ~dated)
+    if len(bad_date):
+        got.reject(got.row_number[bad_date[0]], "bad_date", count=len(bad_date))
+    keep &= dated
+    refunded = int(np.count_nonzero(keep & (amount < 0)))
+    zero = int(np.count_nonzero(keep & (amount == 0)))
+    keep &= amount > 0
+    _check_usable(got, int(np.count_nonzero(keep)))
+    customer, customer_ids = _dense_sorted(
+        np.frombuffer(got.customer, dtype=np.int32)[keep], got.customer_codes
+    )
+    day, amount = day[keep], amount[keep]
+    order = _by_customer_and_day(customer, day)
+    cost = _cost(layout, amount, None if extra is None else extra[keep], readers, notes)
+    table = OrderTable(
+        customer=customer[order],
+        day=day[order],
+        amount=amount[order],
+        customer_ids=customer_ids,
+        cost=None if cost is None else cost[order],
+        currency=_currency(readers.amount, layout, notes),
+    )
+    report = IngestReport(
+        columns=layout.guess.roles,
+        delimiter=finish.delimiter,
+        encoding=finish.encoding,
+        rows_read=got.rows_read,
+        orders_used=table.n_orders,
+        cancelled=got.excluded[Status.CANCELLED.value],
+        refunded=got.excluded[Status.REFUNDED.value] + refunded,
+        zero_amount=zero,
+        malformed=got.malformed.total(),
+        first_malformed=got.first_malformed,
+        notes=tuple(notes),
+        merged_lines=merged_lines,
+    )
+    return table, report
+
+
+def _has_extra(layout: Layout) -> bool:
+    return "cost" in layout.columns or "margin" in layout.columns
+
+
+def _merge(
+    got: Collected,
+    layout: Layout,
+    amount: npt.NDArray[np.float64],
+    extra: npt.NDArray[np.float64] | None,
+) -> tuple[npt.NDArray[np.bool_], int]:
+    """Lines kept as orders, and how many lines were merged into others."""
+    if "order_id" not in layout.columns:
+        return np.ones(len(amount), dtype=np.bool_), 0
+    key = np.frombuffer(got.order_key, dtype=np.int64)
+    row = np.frombuffer(got.row_number, dtype=np.int32)
+    merged = merge_lines(key, row, amount, extra, got.side)
+    for number, why in merged.orphans:
+        got.reject(number, why)
+    return merged.keep, merged.merged_lines
+
+
+def _days(got: Collected, layout: Layout) -> tuple[npt.NDArray[np.int64], str | None]:
+    """Day numbers per line (``_NO_DAY`` where the column's date order makes no date)."""
+    order, note = decide_date_order(got.date_forms)
+    serials = "date" not in layout.by_content
+    by_code = np.array(
+        [_or_no_day(resolve_day(form, order, serials=serials)) for form in got.date_forms],
+        dtype=np.int64,
+    )
+    return by_code[np.frombuffer(got.date_code, dtype=np.int32)], note
+
+
+def _or_no_day(day: int | None) -> int:
+    return _NO_DAY if day is None else day
+
+
+def _check_usable(got: Collected, kept: int) -> None:
+    malformed = got.malformed.total()
+    if kept and malformed * 2 <= got.rows_read:
+        return
+    row, why = got.first_malformed or (None, None)
+    raise InvalidOrdersFile(
+        FileReason.NO_USABLE_ROWS,
+        rows=got.rows_read,
+        malformed=malformed,
+        cancelled=got.excluded[Status.CANCELLED.value],
+        row=row,
+        why=why,
+    )
+
+
+def _dense_sorted(
+    codes: npt.NDArray[np.int32], by_id: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
+    """Codes of the kept rows' customers as 0..n-1 in the sorted order of their ids."""
+    present = np.flatnonzero(np.bincount(codes, minlength=len(by_id)))
+    ids = list(by_id)
+    kept_ids = sorted(ids[code] for code in present.tolist())
+    rank = np.full(len(by_id), -1, dtype=np.int64)
+    rank[[by_id[customer_id] for customer_id in kept_ids]] = np.arange(len(kept_ids))
+    return rank[codes], tuple(kept_ids)
+
+
+def _by_customer_and_day(
+    customer: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """Stable order by (customer, day), as one int64 sort key (faster than lexsort)."""
+    if not len(day):
+        return np.arange(0)
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    return np.argsort(customer * span + (day - first), kind="stable")
+
+
+def _cost(
+    layout: Layout,
+    amount: npt.NDArray[np.float64],
+    extra: npt.NDArray[np.float64] | None,
+    readers: Readers,
+    notes: list[str],
+) -> npt.NDArray[np.float64] | None:
+    """Cost of goods per order: the cost column, or the amount less the margin column."""
+    if extra is None or "cost" in layout.columns:
+        return extra
+    notes.append("cost_from_margin")
+    if readers.extra.percent or "%" in layout.headers[layout.columns["margin"]]:
+        return amount * (1.0 - extra / 100.0)
+    return amount - extra
+
+
+def _currency(reader: AmountReader, layout: Layout, notes: list[str]) -> str | None:
+    """The one currency of the amounts and their header; None when none or several."""
+    named = currency_in(layout.headers[layout.columns["amount"]])
+    seen = reader.currencies | ({named} if named else set())
+    if len(seen) > 1:
+        notes.append("currency_mixed")
+        return None
+    return seen.pop() if seen else None

@@ -1,0 +1,270 @@
+"""Which column is the customer, the date, the amount...: by header name, else by content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
+from ltv_engine.orders.ingest_values import (
+    AmountReader,
+    Status,
+    comma_is_decimal,
+    date_part,
+    is_text_date,
+    status_of,
+)
+
+ROLES = ("customer", "date", "amount", "cost", "margin", "order_id", "status")
+REQUIRED = {
+    "customer": FileReason.MISSING_CUSTOMER,
+    "date": FileReason.MISSING_DATE,
+    "amount": FileReason.MISSING_AMOUNT,
+}
+
+# Normalised header names (see normalize_header), best first within a role.
+_NAMES: dict[str, tuple[str, ...]] = {
+    "customer": (
+        "customer id", "client id", "customer", "client", "id клиента", "id покупателя",
+        "код клиента", "клиент", "покупатель", "customer email", "email", "e mail", "mail",
+        "почта", "электронная почта", "customer phone", "phone", "phone number", "телефон",
+        "номер телефона", "buyer", "user id", "contact", "контрагент", "customer name",
+        "client name", "фио", "имя клиента", "фио клиента", "фио покупателя",
+    ),
+    "date": (
+        "order date", "дата заказа", "date", "дата", "created at", "created", "created date",
+        "order created", "purchase date", "transaction date", "invoice date", "datetime",
+        "timestamp", "дата создания", "дата покупки", "дата оформления", "дата и время",
+        "paid at", "дата оплаты",
+    ),
+    "amount": (
+        "order total", "amount", "total", "sum", "revenue", "order amount", "grand total",
+        "total price", "price", "sales", "value", "subtotal", "сумма заказа", "сумма",
+        "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
+        "к оплате", "цена",
+    ),
+    "cost": (
+        "cost", "cogs", "cost of goods", "cost price", "purchase price", "себестоимость",
+        "закупка", "закупочная цена", "цена закупки",
+    ),
+    "margin": (
+        "margin", "gross margin", "profit", "gross profit", "маржа", "прибыль",
+        "валовая прибыль",
+    ),
+    "order_id": (
+        "order id", "order number", "order no", "order #", "order", "номер заказа", "id заказа",
+        "заказ №", "№ заказа", "заказ", "invoice", "invoice id", "transaction id", "id", "№",
+    ),
+    "status": ("status", "order status", "financial status", "state", "статус", "статус заказа",
+               "состояние"),
+}  # fmt: skip
+_RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name in enumerate(names)}
+
+_HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
+_CONTENT_SHARE = 0.8  # share of a sample column that must look like a date / money / e-mail
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnGuess:
+    headers: tuple[str, ...]
+    roles: dict[str, str]  # role -> header; roles: customer, date, amount, cost, ...
+    by_content: frozenset[str]  # roles guessed from the content rather than the header name
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the header is and which column plays which role."""
+
+    header_index: int  # position of the header row among the rows read
+    headers: tuple[str, ...]
+    columns: dict[str, int]  # role -> column index
+    by_content: frozenset[str]
+    comma_decimal: bool  # the amount column writes 1,5 for one and a half
+    date_width: int | None  # every date in the sample is its first date_width characters
+
+    @property
+    def guess(self) -> ColumnGuess:
+        roles = {role: self.headers[self.columns[role]] for role in ROLES if role in self.columns}
+        return ColumnGuess(self.headers, roles, self.by_content)
+
+
+def normalize_header(text: str) -> str:
+    lowered = text.lower().replace("ё", "е")
+    return " ".join(re.sub(r"[_\-.:]+", " ", lowered).split())
+
+
+def _role_rank(header: str) -> tuple[str, int] | None:
+    """``Сумма, руб.`` and ``Amount (USD)`` count as ``сумма`` and ``amount``."""
+    name = normalize_header(header)
+    for form in (name, name.split("(")[0].strip(), name.split(",")[0].strip()):
+        if form in _RANKED:
+            return _RANKED[form]
+    return None
+
+
+def find_layout(
+    head: Sequence[list[str]], overrides: Mapping[str, str] | None, max_columns: int
+) -> Layout:
+    """Header row and roles from the first rows of the file (``head``, blank rows included)."""
+    header_index = _header_index(head)
+    headers = tuple(cell.strip() for cell in _trimmed(head[header_index]))
+    if len(headers) > max_columns:
+        raise InvalidOrdersFile(
+            FileReason.TOO_MANY_COLUMNS, columns=len(headers), limit=max_columns
+        )
+    sample = [row for row in head[header_index + 1 :] if any(cell.strip() for cell in row)]
+    columns = _overridden(headers, overrides or {})
+    _by_names(headers, columns)
+    by_content = _by_content(headers, sample, columns)
+    for role, reason in REQUIRED.items():
+        if role not in columns:
+            raise InvalidOrdersFile(reason, headers=list(headers))
+    amounts = _column(sample, columns["amount"])
+    dates = _column(sample, columns["date"])
+    return Layout(
+        header_index,
+        headers,
+        columns,
+        by_content,
+        comma_decimal=comma_is_decimal(amounts),
+        date_width=_date_width(dates),
+    )
+
+
+def _date_width(values: list[str]) -> int | None:
+    """The common length of the date part (``2024-01-05`` of ``2024-01-05 10:00``), if any:
+    the reader then looks dates up by that prefix, one lookup for any time of day."""
+    widths = {len(date_part(value)) for value in values}
+    if len(widths) != 1:
+        return None
+    width = widths.pop()
+    fits = all(len(value) == width or value[width] in " T" for value in values)
+    return width if width and fits else None
+
+
+def _trimmed(row: list[str]) -> list[str]:
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
+
+
+def _header_index(head: Sequence[list[str]]) -> int:
+    """The first row naming two known columns, else the first non-blank row."""
+    filled = [i for i, row in enumerate(head) if any(cell.strip() for cell in row)]
+    if not filled:
+        raise InvalidOrdersFile(FileReason.EMPTY_FILE)
+    for index in filled[:_HEADER_SEARCH_ROWS]:
+        if sum(_role_rank(cell) is not None for cell in head[index]) >= 2:
+            return index
+    first = filled[0]
+    cells = [cell.strip() for cell in head[first] if cell.strip()]
+    if sum(_looks_like_data(cell) for cell in cells) * 2 >= len(cells):
+        raise InvalidOrdersFile(FileReason.NO_HEADER, row=first + 1, cells=cells[:10])
+    return first
+
+
+def _looks_like_data(cell: str) -> bool:
+    return AmountReader(comma_decimal=True)(cell) is not None or is_text_date(cell)
+
+
+def _overridden(headers: tuple[str, ...], overrides: Mapping[str, str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(normalize_header(header), index)
+    columns: dict[str, int] = {}
+    for role, header in overrides.items():
+        if role not in ROLES:
+            raise InvalidOrdersFile(FileReason.UNKNOWN_ROLE, role=role, roles=list(ROLES))
+        position = positions.get(normalize_header(header))
+        if position is None:
+            raise InvalidOrdersFile(
+                FileReason.UNKNOWN_COLUMN, role=role, header=header, headers=list(headers)
+            )
+        columns[role] = position
+    return columns
+
+
+def _by_names(headers: tuple[str, ...], columns: dict[str, int]) -> None:
+    """Add every role whose best-ranked header name is present and not taken."""
+    best: dict[str, tuple[int, int]] = {}  # role -> (rank, index)
+    taken = set(columns.values())
+    for index, header in enumerate(headers):
+        found = _role_rank(header)
+        if found is None or index in taken:
+            continue
+        role, rank = found
+        if role not in columns and (role not in best or rank < best[role][0]):
+            best[role] = (rank, index)
+    columns.update({role: index for role, (_, index) in best.items()})
+
+
+def _column(sample: Sequence[list[str]], index: int) -> list[str]:
+    values = (row[index].strip() if index < len(row) else "" for row in sample)
+    return [value for value in values if value]
+
+
+def _by_content(
+    headers: tuple[str, ...], sample: Sequence[list[str]], columns: dict[str, int]
+) -> frozenset[str]:
+    """Fill missing date, amount and customer roles from what the sample columns hold."""
+    found: set[str] = set()
+    for role, pick in (("date", _date_column), ("amount", _amount_column)):
+        if role not in columns:
+            free = [i for i in range(len(headers)) if i not in columns.values()]
+            index = pick({i: _column(sample, i) for i in free})
+            if index is not None:
+                columns[role] = index
+                found.add(role)
+    if "customer" not in columns:
+        free = [i for i in range(len(headers)) if i not in columns.values()]
+        index = _customer_column({i: _column(sample, i) for i in free})
+        if index is not None:
+            columns["customer"] = index
+            found.add("customer")
+    return frozenset(found)
+
+
+def _share(values: list[str], test: Callable[[str], object]) -> float:
+    return sum(bool(test(value)) for value in values) / len(values) if values else 0.0
+
+
+def _date_column(candidates: dict[int, list[str]]) -> int | None:
+    for index, values in candidates.items():
+        if _share(values, is_text_date) >= _CONTENT_SHARE:
+            return index
+    return None
+
+
+def _amount_column(candidates: dict[int, list[str]]) -> int | None:
+    """A money column: numbers, best with decimals or a currency; else the only numeric one."""
+    numeric: list[int] = []
+    for index, values in candidates.items():
+        if not values or _share(values, is_text_date) >= _CONTENT_SHARE:
+            continue
+        reader = AmountReader(comma_decimal=comma_is_decimal(values))
+        amounts = [reader(value) for value in values]
+        if sum(a is not None for a in amounts) < _CONTENT_SHARE * len(values):
+            continue
+        if reader.currencies or any(a is not None and not a.is_integer() for a in amounts):
+            return index
+        numeric.append(index)
+    return numeric[0] if len(numeric) == 1 else None
+
+
+def _customer_column(candidates: dict[int, list[str]]) -> int | None:
+    """E-mails, else phones, else the most varied column whose values repeat."""
+    for pattern in (_EMAIL, _PHONE):
+        for index, values in candidates.items():
+            if _share(values, pattern.match) >= _CONTENT_SHARE:
+                return index
+    repeated = [
+        (len(set(values)), index)
+        for index, values in candidates.items()
+        if 1 < len(set(values)) < len(values)
+        and not all(status_of(value) is not Status.KEPT for value in values)
+    ]
+    return max(repeated)[1] if repeated else None

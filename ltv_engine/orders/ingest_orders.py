@@ -1,0 +1,117 @@
+"""Orders spread over several lines (one line per item, as many shops export them).
+
+Lines are tied by the order id, kept as its 64-bit hash (0 when a line has none), so that a
+million order ids cost eight megabytes rather than a dict of strings. An order is the line
+that comes first: later lines add their money to it, and lines that could not stand alone (no
+amount, no customer: the items below an order's first line) are merged rather than malformed.
+An order whose first line was cancelled or refunded takes its later lines with it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class SideLines:
+    """Lines with an order id that did not become an order of their own."""
+
+    pending_key: array[int] = field(default_factory=lambda: array("q"))
+    pending_row: array[int] = field(default_factory=lambda: array("q"))
+    pending_amount: array[float] = field(default_factory=lambda: array("d"))  # NaN: none
+    pending_extra: array[float] = field(default_factory=lambda: array("d"))
+    pending_why: list[str] = field(default_factory=list)
+    excluded_key: array[int] = field(default_factory=lambda: array("q"))
+    excluded_row: array[int] = field(default_factory=lambda: array("q"))
+
+    def pend(self, key: int, row: int, why: str, amount: float, extra: float) -> None:
+        self.pending_key.append(key)
+        self.pending_row.append(row)
+        self.pending_why.append(why)
+        self.pending_amount.append(amount)
+        self.pending_extra.append(extra)
+
+    def exclude(self, key: int, row: int) -> None:
+        self.excluded_key.append(key)
+        self.excluded_row.append(row)
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    keep: npt.NDArray[np.bool_]  # over the collected lines: the orders that remain
+    merged_lines: int
+    orphans: list[tuple[int, str]]  # (row, why) of side lines that belong to no order
+
+
+def merge_lines(
+    key: Ints, row: npt.NDArray[np.int32], amount: Floats, extra: Floats | None, side: SideLines
+) -> Merged:
+    """Fold later lines into the first line of their order; ``amount``/``extra`` in place."""
+    keep = np.ones(len(key), dtype=np.bool_)
+    with_id = np.flatnonzero(key != 0)
+    ids = key[with_id]
+    by_id = np.argsort(ids, kind="stable")  # stable: the first line of an order comes first
+    starts = np.ones(len(ids), dtype=np.bool_)
+    starts[1:] = ids[by_id[1:]] != ids[by_id[:-1]]
+    if starts.all() and not len(side.pending_key) and not len(side.excluded_key):
+        return Merged(keep, 0, [])  # one line per order, nothing set aside
+    orders = ids[by_id[starts]]  # sorted
+    firsts = with_id[by_id[starts]]
+    group = np.empty(len(ids), dtype=np.int64)
+    group[by_id] = np.cumsum(starts) - 1
+    keep[with_id] = False
+    keep[firsts] = True
+    pending = np.frombuffer(side.pending_key, dtype=np.int64)
+    matched = _found(orders, pending)
+    pending_group = np.searchsorted(orders, pending[matched])
+    amount_of = np.frombuffer(side.pending_amount, dtype=np.float64)[matched]
+    amount[firsts] = _group_sum(amount[with_id], group, amount_of, pending_group, len(orders))
+    if extra is not None:
+        extra_of = np.frombuffer(side.pending_extra, dtype=np.float64)[matched]
+        extra[firsts] = _group_sum(extra[with_id], group, extra_of, pending_group, len(orders))
+    excluded_keys, first_excluded_row = _first_excluded(side)
+    dropped = _found(excluded_keys, orders)
+    dropped[dropped] = (
+        first_excluded_row[np.searchsorted(excluded_keys, orders[dropped])]
+        < (row[firsts[dropped]])
+    )
+    keep[firsts[dropped]] = False
+    excluded = _found(excluded_keys, pending) & ~matched
+    orphans = [
+        (side.pending_row[i], side.pending_why[i])
+        for i in np.flatnonzero(~matched & ~excluded).tolist()
+    ]
+    later_lines = len(ids) - len(orders)
+    side_lines = int(np.count_nonzero(matched) + np.count_nonzero(excluded))
+    return Merged(keep, later_lines + int(np.count_nonzero(dropped)) + side_lines, orphans)
+
+
+def _found(sorted_keys: Ints, keys: Ints) -> npt.NDArray[np.bool_]:
+    """Which ``keys`` are in ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return np.asarray(sorted_keys[at] == keys)
+
+
+def _first_excluded(side: SideLines) -> tuple[Ints, npt.NDArray[np.int64]]:
+    """Order keys of cancelled or refunded lines (sorted), with the first such line's row."""
+    keys, first_at = np.unique(np.frombuffer(side.excluded_key, dtype=np.int64), return_index=True)
+    return keys, np.frombuffer(side.excluded_row, dtype=np.int64)[first_at]
+
+
+def _group_sum(values: Floats, group: Ints, more: Floats, more_group: Ints, groups: int) -> Floats:
+    """Sum per order of the known (non-NaN) values; NaN for an order with none known."""
+    all_values = np.concatenate([values, more])
+    all_groups = np.concatenate([group, more_group])
+    known = ~np.isnan(all_values)
+    total = np.bincount(all_groups[known], weights=all_values[known], minlength=groups)
+    has_any = np.bincount(all_groups[known], minlength=groups) > 0
+    return np.where(has_any, total, np.nan)

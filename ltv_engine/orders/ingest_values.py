@@ -1,0 +1,232 @@
+"""Reading single cells of an order export: money, dates, order statuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from enum import Enum
+from typing import NamedTuple
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_EXCEL_EPOCH_SERIAL = 25569  # 1970-01-01 in Excel's 1900 date system
+_SERIAL_RANGE = (61, 73051)  # 1900-03-01 .. 2099-12-31: Excel's 1900 leap bug is before 61
+_YEAR_RANGE = (1900, 2100)
+_LONGEST_AMOUNT = 64
+AMOUNT_BOUND = 1e15  # money beyond this is a typo or junk, never an order
+
+CURRENCY_TOKENS = {
+    "₽": "RUB", "руб": "RUB", "руб.": "RUB", "р": "RUB", "р.": "RUB", "rub": "RUB", "rur": "RUB",
+    "$": "USD", "usd": "USD", "us$": "USD",
+    "€": "EUR", "eur": "EUR",
+    "£": "GBP", "gbp": "GBP",
+    "₸": "KZT", "kzt": "KZT", "тг": "KZT",
+    "₴": "UAH", "uah": "UAH", "грн": "UAH",
+    "byn": "BYN",
+}  # fmt: skip
+
+_AMOUNT = re.compile(
+    r"""^\s*(?P<open>\()?\s*(?P<sign>[-+−]?)\s*
+    (?P<pre>[^\d\s().,+\-−]*)\s*(?P<sign2>[-+−]?)\s*
+    (?P<num>\d[\d\s'.,]*)
+    (?P<post>[^\d()]*?)\s*(?P<close>\))?\s*$""",
+    re.VERBOSE,
+)
+_SPACES = str.maketrans("", "", " '\u00a0\u202f\u2009")
+_THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2},\d{3}$")
+
+
+class AmountReader:
+    """Money as shops write it: ``1 234,56 ₽``, ``$1,234.56``, ``-12.50``, ``(12.50)``, ``35%``.
+
+    ``comma_decimal`` settles ``1,234`` (1.234 or 1234?) for the whole column; the currency
+    marks and percent signs seen are collected for the caller. Returns None for non-money.
+    """
+
+    __slots__ = ("comma_decimal", "currencies", "percent")
+
+    def __init__(self, *, comma_decimal: bool) -> None:
+        self.comma_decimal = comma_decimal
+        self.currencies: set[str] = set()
+        self.percent = False
+
+    def __call__(self, text: str) -> float | None:
+        if len(text) > _LONGEST_AMOUNT:  # also keeps the regex clear of quadratic inputs
+            return None
+        match = _AMOUNT.match(text)
+        if match is None:
+            return None
+        marks = [match["pre"].lower(), match["post"].lower()]
+        if match["post"] == "%" and not match["pre"]:
+            self.percent = True
+        elif any(mark and mark not in CURRENCY_TOKENS for mark in marks):
+            return None
+        self.currencies.update(CURRENCY_TOKENS[mark] for mark in marks if mark in CURRENCY_TOKENS)
+        if bool(match["open"]) != bool(match["close"]) or (match["sign"] and match["sign2"]):
+            return None
+        number = _plain_number(match["num"].translate(_SPACES), self.comma_decimal)
+        try:
+            value = float(number)
+        except ValueError:
+            return None
+        if match["open"] or any(sign in "-−" for sign in match["sign"] + match["sign2"]):
+            value = -value
+        return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else None
+
+
+def _plain_number(digits: str, comma_decimal: bool) -> str:
+    """``1.234,56`` / ``1,234.56`` / ``1234,5`` -> ``1234.56`` / ``1234.56`` / ``1234.5``."""
+    comma, dot = digits.rfind(","), digits.rfind(".")
+    if comma >= 0 and dot >= 0:
+        decimal = "," if comma > dot else "."
+        thousands = "." if decimal == "," else ","
+        return digits.replace(thousands, "").replace(decimal, ".")
+    if comma >= 0:
+        lone_thousands = not comma_decimal and _THOUSANDS_COMMA.match(digits)
+        if digits.count(",") > 1 or lone_thousands:
+            return digits.replace(",", "")
+        return digits.replace(",", ".")
+    if digits.count(".") > 1:
+        return digits.replace(".", "")
+    return digits
+
+
+def comma_is_decimal(samples: Iterable[str]) -> bool:
+    """True when some value shows a comma that cannot be a thousands separator."""
+    for text in samples:
+        stripped = text.translate(_SPACES)
+        if stripped.count(",") == 1 and "." not in stripped:
+            digits = re.sub(r"[^\d,]", "", stripped)
+            if not _THOUSANDS_COMMA.match(digits):
+                return True
+        elif 0 <= stripped.rfind(".") < stripped.rfind(","):
+            return True
+    return False
+
+
+def currency_in(text: str) -> str | None:
+    """A currency named in a header: ``Сумма, руб.``, ``Amount (USD)``, ``Total $``."""
+    words = re.findall(r"[^\s,()\[\]/:;]+", text.lower())
+    found = {CURRENCY_TOKENS[word] for word in words if word in CURRENCY_TOKENS}
+    return found.pop() if len(found) == 1 else None
+
+
+# Dates --------------------------------------------------------------------------------------
+
+_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{2,5}(?:\.\d+)?$")
+
+
+class DateForm(NamedTuple):
+    """A parsed date string: ``day`` (``value`` is the day number), ``serial`` (an Excel
+    serial, already as a day number) or ``dm`` (``value``/``second`` are day and month in an
+    order the whole column decides)."""
+
+    kind: str
+    value: int
+    second: int = 0
+    year: int = 0
+
+
+def date_part(text: str) -> str:
+    """``2024-01-05T13:45:00`` / ``05.01.2024 13:45`` -> the date alone."""
+    head = text.strip().partition(" ")[0]
+    return head.partition("T")[0] if "T" in head else head
+
+
+def date_form(text: str) -> DateForm | None:
+    """What a date string (time already cut off) could mean; None when it is no date."""
+    if match := _YMD.match(text) or _COMPACT.match(text):
+        day = day_number(int(match[1]), int(match[2]), int(match[3]))
+        return None if day is None else DateForm("day", day)
+    if match := _DMY.match(text):
+        year = int(match[4])
+        if len(match[4]) == 2:
+            year += 2000 if year < 70 else 1900
+        first, second = int(match[1]), int(match[3])
+        if first > 12 and second > 12:
+            return None
+        return DateForm("dm", first, second, year)
+    if _SERIAL.match(text):
+        serial = int(float(text))
+        if _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+            return DateForm("serial", serial - _EXCEL_EPOCH_SERIAL)
+    return None
+
+
+def day_number(year: int, month: int, day: int) -> int | None:
+    """Days since 1970-01-01, or None for an impossible or implausible date."""
+    if not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
+        return None
+    try:
+        return date(year, month, day).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        return None
+
+
+class DateOrder(Enum):
+    DAY_FIRST = "day_first"
+    MONTH_FIRST = "month_first"
+
+
+def decide_date_order(forms: Iterable[DateForm | None]) -> tuple[DateOrder, str | None]:
+    """Day-first unless the column proves otherwise; the note says when it was a guess."""
+    day_first = month_first = ambiguous = False
+    for form in forms:
+        if form is None or form.kind != "dm":
+            continue
+        first, second = form.value, form.second
+        day_first |= first > 12
+        month_first |= second > 12
+        ambiguous |= first != second
+    if day_first and month_first:
+        return DateOrder.DAY_FIRST, "date_order_conflict"
+    if month_first:
+        return DateOrder.MONTH_FIRST, "date_month_first"
+    if ambiguous and not day_first:
+        return DateOrder.DAY_FIRST, "date_order_ambiguous"
+    return DateOrder.DAY_FIRST, None
+
+
+def resolve_day(form: DateForm | None, order: DateOrder, *, serials: bool) -> int | None:
+    if form is None:
+        return None
+    if form.kind == "day":
+        return form.value
+    if form.kind == "serial":
+        return form.value if serials else None
+    day, month = form.value, form.second
+    if order is DateOrder.MONTH_FIRST:
+        day, month = month, day
+    return day_number(form.year, month, day)
+
+
+def is_text_date(text: str) -> bool:
+    """A date written as a date (not a bare number): the content test for a date column."""
+    part = date_part(text)
+    form = date_form(part)
+    return form is not None and form.kind != "serial" and not part.isdigit()
+
+
+# Statuses -----------------------------------------------------------------------------------
+
+
+class Status(Enum):
+    KEPT = "kept"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+_CANCELLED_STEMS = ("cancel", "отмен", "отказ", "аннулир")
+_REFUNDED_STEMS = ("refund", "return", "возврат", "вернул", "возвращ")
+
+
+def status_of(text: str) -> Status:
+    lowered = text.lower().replace("ё", "е")
+    if any(stem in lowered for stem in _CANCELLED_STEMS):
+        return Status.CANCELLED
+    if any(stem in lowered for stem in _REFUNDED_STEMS):
+        return Status.REFUNDED
+    return Status.KEPT
