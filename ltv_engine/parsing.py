@@ -1,246 +1,353 @@
-"""Numbers as shop owners type them, in Russian and English: "2 500,50 ₽", "$65", "2,5 тыс",
-"30%", "0.3", "18 мес", "1,5 года", "12 в год". Anything unusable raises InvalidInput.
+"""Numbers as shop owners type them, in Russian or English: "2 500,50 ₽", "$65", "2.5k",
+"30%", "1,5 года", "12 в год".
 
-Separators: when both ``,`` and ``.`` appear the last one is the decimal mark; a lone comma
+A text is one number with words around it. The words are looked up in two tables,
+``UNIT_ALIASES`` and ``CURRENCY_ALIASES``; each parser says which kinds of word it accepts.
+Everything unusable raises ``InvalidInput`` with a reason, and ``details["text"]`` quotes at most
+``EXCERPT_LENGTH`` characters of the input. Texts longer than ``MAX_LENGTH`` are refused before
+any parsing, and every pattern here matches in linear time.
+
+Separators: when both "," and "." appear, the last one is the decimal mark; a lone comma
 followed by exactly three digits groups thousands ("2,500"), any other lone comma is decimal
-("1,5"); spaces (also no-break ones) group thousands. Shares: with ``%`` a percent; without,
-a value below 1 is a share (0.3) and 1 or more a percent (30).
+("1,5"); spaces (no-break ones too) group thousands. Shares: with "%" a percent; without, a value
+below 1 is a share (0.3) and 1 or more a percent (30).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum, auto
 from typing import Literal
 
 from ltv_engine.errors import InvalidInput, Reason
-from ltv_engine.limits import check_range
+from ltv_engine.limits import LIMITS, check_range
 
 MAX_LENGTH = 64
-DAYS_PER_MONTH = 365.25 / 12
+EXCERPT_LENGTH = 40
 
-CURRENCIES: Mapping[str, str] = {
-    **dict.fromkeys(("₽", "руб", "рублей", "рубля", "рубль", "р", "rub", "rur"), "RUB"),
-    **dict.fromkeys(("$", "usd", "долл", "долларов", "доллара", "доллар", "dollars"), "USD"),
-    **dict.fromkeys(("€", "eur", "евро", "euro", "euros"), "EUR"),
-    **dict.fromkeys(("£", "gbp"), "GBP"),
-    **dict.fromkeys(("₸", "kzt", "тенге", "тг"), "KZT"),
-    **dict.fromkeys(("₴", "uah", "грн", "гривен"), "UAH"),
-    **dict.fromkeys(("byn", "бел"), "BYN"),
-    **dict.fromkeys(("¥", "cny", "юаней", "юань"), "CNY"),
-    **dict.fromkeys(("₺", "try", "лир"), "TRY"),
+
+class Kind(Enum):
+    """What a word next to the number means; its value in ``UNIT_ALIASES`` depends on it."""
+
+    SCALE = auto()  # value: a power of ten ("k" -> 3)
+    TIME = auto()  # value: months in one unit
+    PERCENT = auto()
+    ORDERS = auto()  # "раз", "times": counts orders in a frequency
+    PER = auto()  # "в", "per", "/": links orders to a period
+    PEOPLE = auto()
+    CURRENCY = auto()  # looked up in CURRENCY_ALIASES instead
+
+
+def _by_alias(groups: Mapping[float, str]) -> dict[str, float]:
+    return {alias: value for value, aliases in groups.items() for alias in aliases.split()}
+
+
+_MONTHS_PER_DAY = 12 / 365.25
+
+UNIT_ALIASES: dict[Kind, dict[str, float]] = {
+    Kind.SCALE: _by_alias(
+        {
+            3: "k к th тыс тысяч тысячи тысяча thousand thousands",
+            6: "m mln mn mio млн миллион миллиона миллионов million millions",
+            9: "b bn млрд миллиард миллиарда миллиардов billion billions",
+        }
+    ),
+    Kind.TIME: _by_alias(
+        {
+            _MONTHS_PER_DAY: "d day days дн день дня дней",
+            7 * _MONTHS_PER_DAY: "w wk wks week weeks нед неделя недели недель неделю",
+            1: "m mo mon mos month months мес месяц месяца месяцев",
+            3: "q quarter quarters кв квартал квартала кварталов",
+            12: "y yr yrs year years г год года годы лет",
+        }
+    ),
+    Kind.PERCENT: _by_alias({1: "% pct percent percents проц процент процента процентов"}),
+    Kind.ORDERS: _by_alias(
+        {
+            1: "x × time times once раз раза order orders purchase purchases "
+            "заказ заказа заказов покупка покупки покупок"
+        }
+    ),
+    Kind.PER: _by_alias({1: "/ per a an in every each в во за каждый каждые каждую"}),
+    Kind.PEOPLE: _by_alias(
+        {
+            1: "people persons customers clients buyers users чел человек человека "
+            "клиент клиента клиентов покупатель покупателя покупателей"
+        }
+    ),
 }
-MULTIPLIERS: Mapping[str, float] = {
-    **dict.fromkeys(("k", "к", "тыс", "тысяч", "тысячи", "тысяча", "thousand", "th"), 1e3),
-    **dict.fromkeys(("m", "mln", "млн", "million", "mio", "millions"), 1e6),
+
+CURRENCY_ALIASES: dict[str, str] = {
+    alias: code
+    for code, aliases in {
+        "RUB": "₽ р руб рубль рубля рублей rub rur",
+        "USD": "$ usd долл доллар доллара долларов dollar dollars",
+        "EUR": "€ eur euro euros евро",
+        "KZT": "₸ kzt тг тенге",
+        "UAH": "₴ uah грн гривна гривны гривен",
+        "BYN": "byn br",
+        "GBP": "£ gbp pound pounds фунт фунта фунтов",
+        "CNY": "¥ cny rmb yuan юань юаня юаней",  # ¥ is also the yen; our shops mean the yuan
+        "TRY": "₺ try tl лира лиры лир",
+    }.items()
+    for alias in aliases.split()
 }
-MONTH_WORDS = ("m", "mo", "mon", "mos", "month", "months", "мес", "месяц", "месяца", "месяцев")
-YEAR_WORDS = ("y", "yr", "yrs", "year", "years", "г", "год", "года", "лет", "годы")
-WEEK_WORDS = ("w", "wk", "wks", "week", "weeks", "нед", "неделя", "недели", "недель", "неделю")
-DAY_WORDS = ("d", "day", "days", "дн", "день", "дня", "дней")
-DURATION_MONTHS: Mapping[str, float] = {
-    **dict.fromkeys(MONTH_WORDS, 1.0),
-    **dict.fromkeys(YEAR_WORDS, 12.0),
-    **dict.fromkeys(WEEK_WORDS, 7 / DAYS_PER_MONTH),
-    **dict.fromkeys(DAY_WORDS, 1 / DAYS_PER_MONTH),
-}
-PERIODS_PER_MONTH: Mapping[str, float] = {
-    **dict.fromkeys((*MONTH_WORDS, "monthly", "ежемесячно"), 1.0),
-    **dict.fromkeys((*YEAR_WORDS, "yearly", "annually", "ежегодно"), 1 / 12),
-    **dict.fromkeys((*WEEK_WORDS, "weekly", "еженедельно"), DAYS_PER_MONTH / 7),
-    **dict.fromkeys((*DAY_WORDS, "daily", "ежедневно"), DAYS_PER_MONTH),
-}
-FREQUENCY_FILLERS = frozenset(
-    {"раз", "раза", "times", "time", "x", "orders", "order", "заказ", "заказа", "заказов"}
-    | {"покупки", "покупок", "покупка", "purchases", "purchase", "в", "per", "a", "an", "in"}
-    | {"each", "every", "/", "за"}
+
+_NON_FINITE = frozenset({"nan", "inf", "infinity", "∞"})
+_MINUS_SIGNS = str.maketrans({"\u2212": "-"})  # the typographic minus some keyboards insert
+
+# One pass, one alternative per kind of character: nothing here backtracks more than a step.
+# A number: an optional sign, digit groups joined by one ".", "," or " ", an optional exponent.
+_TOKEN = re.compile(
+    r"(?P<number>(?P<sign>[-+]?)(?P<body>[0-9]+(?:[., ][0-9]+)*|[.,][0-9]+)"
+    r"(?:e(?P<exp>[-+]?[0-9]+))?)"
+    r"|(?P<word>[^\W\d_]+\.?)"  # letters, with the dot of an abbreviation ("тыс.", "г.")
+    r"|(?P<space> )"
+    r"|(?P<other>.)",
+    re.DOTALL,
 )
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
-_NUMBER = re.compile(r"\d+(?:[ .,']\d+)*(?:e[+-]?\d+)?")
-_TOKEN = re.compile(r"%|/|[$€₽£¥₸₴₺]|[a-zа-яё]+")
-_NON_FINITE = frozenset(("nan", "inf", "infinity", "-inf", "+inf", "∞", "бесконечность"))
-_SIGNS = "-+−–"
+_SEPARATOR = re.compile(r"[., ]")
+_THOUSANDS_HEAD = re.compile(r"[1-9][0-9]{0,2}")
 
 
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: float
-    currency: str | None
+    currency: str | None  # ISO code found in the text, None when the text names none
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    letters: bool
+    touching: bool  # written right against the number, as in "12abc"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    kind: Kind
+    value: float
+    code: str | None = None  # ISO code of a CURRENCY
 
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
-    value: float  # signed, before any multiplier
-    units: tuple[str, ...]  # words and symbols around the number, in order, lower case
+    field: str | None
+    negative: bool
+    mantissa: str  # ASCII digits with "." as the decimal point
+    exponent: int
+    before: tuple[_Unit, ...]
+    after: tuple[_Unit, ...]
 
-
-def _fail(reason: Reason, field: str | None, text: str, **details: object) -> InvalidInput:
-    return InvalidInput(reason, field, text=text[:40], **details)
-
-
-def _read(text: str, field: str | None) -> _Reading:
-    """Split a typed value into its number and the unit words around it."""
-    if len(text) > MAX_LENGTH:
-        raise _fail(Reason.NOT_A_NUMBER, field, text, too_long=True)
-    cleaned = _SPACES.sub(" ", text).strip().lower().replace("ё", "е")
-    if not cleaned:
-        raise _fail(Reason.EMPTY, field, text)
-    if cleaned.replace(" ", "") in _NON_FINITE:
-        raise _fail(Reason.NOT_FINITE, field, text)
-    match = _NUMBER.search(cleaned)
-    if match is None:
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    prefix, suffix = cleaned[: match.start()], cleaned[match.end() :]
-    negative = _sign_of(prefix, field, text)
-    if _NUMBER.search(suffix) or (suffix[:1].isalpha() and not _glued_unit_ok(suffix)):
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    value = _to_float(match.group(0), field, text)
-    units = tuple(_tokens(prefix.strip(" " + _SIGNS), field, text)) + tuple(
-        _tokens(suffix, field, text)
-    )
-    return _Reading(-value if negative else value, units)
-
-
-def _glued_unit_ok(suffix: str) -> bool:
-    """'2.5k', '18m', '2500руб' are units typed without a space; '12abc' is not a number."""
-    word = re.match(r"[a-zа-я]+", suffix)
-    known = (*CURRENCIES, *MULTIPLIERS, *DURATION_MONTHS, *PERIODS_PER_MONTH, *FREQUENCY_FILLERS)
-    return word is not None and word.group(0) in known
-
-
-def _sign_of(prefix: str, field: str | None, text: str) -> bool:
-    signs = [ch for ch in prefix if ch in _SIGNS]
-    if len(signs) > 1:
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    return signs[:1] in (["-"], ["−"], ["–"])
-
-
-def _tokens(part: str, field: str | None, text: str) -> list[str]:
-    tokens = _TOKEN.findall(part)
-    leftover = _TOKEN.sub("", part).replace(".", "").strip()
-    if leftover:
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    return tokens
-
-
-def _to_float(number: str, field: str | None, text: str) -> float:
-    mantissa, _, exponent = number.partition("e")
-    digits = _normalise_separators(mantissa.replace("'", " "), field, text)
-    value = float(digits + (f"e{exponent}" if exponent else ""))
-    if not math.isfinite(value):
-        raise _fail(Reason.NOT_FINITE, field, text)
-    return value
-
-
-def _normalise_separators(number: str, field: str | None, text: str) -> str:
-    if " " in number:
-        head, *groups = number.split(" ")
-        if not all(len(g.split(",")[0].split(".")[0]) == 3 for g in groups) or len(head) > 3:
-            raise _fail(Reason.NOT_A_NUMBER, field, text)
-        number = head + "".join(groups)
-    if "," in number and "." in number:
-        decimal = "," if number.rfind(",") > number.rfind(".") else "."
-        grouping = "." if decimal == "," else ","
-        whole, _, fraction = number.rpartition(decimal)
-        return _grouped(whole, grouping, field, text) + "." + fraction
-    for mark in (",", "."):
-        if number.count(mark) > 1:
-            return _grouped(number, mark, field, text)
-    if "," in number:
-        whole, fraction = number.split(",")
-        is_thousands = len(fraction) == 3 and whole != "0"
-        return whole + fraction if is_thousands else whole + "." + fraction
-    return number
-
-
-def _grouped(number: str, mark: str, field: str | None, text: str) -> str:
-    head, *groups = number.split(mark)
-    if not head or len(head) > 3 or any(len(g) != 3 for g in groups):
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    return head + "".join(groups)
-
-
-def _positive(value: float, field: str | None, text: str) -> float:
-    if value < 0:
-        raise _fail(Reason.NEGATIVE, field, text)
-    return value
-
-
-def _ranged(value: float, field: str | None, text: str) -> float:
-    value = _positive(value, field, text)
-    if field is None:
+    def value(self, shift: int = 0) -> float:
+        """The number times ten to the ``shift``, rounded once."""
+        sign = "-" if self.negative else ""
+        value = float(f"{sign}{self.mantissa}e{self.exponent + shift}")
+        if not math.isfinite(value):
+            raise InvalidInput(Reason.NOT_FINITE, self.field)
+        if value < 0:
+            raise InvalidInput(Reason.NEGATIVE, self.field)
         return value
-    try:
-        return check_range(value, field)
-    except InvalidInput as error:
-        raise InvalidInput(error.reason, field, text=text[:40], **error.details) from None
+
+    def only(self, kind: Kind) -> _Unit | None:
+        units = [unit for unit in self.before + self.after if unit.kind is kind]
+        if len(units) > 1:
+            raise InvalidInput(Reason.AMBIGUOUS, self.field, units=len(units))
+        return units[0] if units else None
+
+    def currency(self) -> str | None:
+        codes = sorted({unit.code for unit in self.before + self.after if unit.code})
+        if len(codes) > 1:
+            raise InvalidInput(Reason.CONFLICT, self.field, currencies=codes)
+        return codes[0] if codes else None
 
 
-def _multiplied(reading: _Reading, field: str | None, text: str) -> tuple[float, list[str]]:
-    """Apply one 'k' / 'тыс' / 'млн'; return the value and the remaining units."""
-    rest = list(reading.units)
-    factors = [MULTIPLIERS[u] for u in rest if u in MULTIPLIERS]
-    if len(factors) > 1:
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    rest = [u for u in rest if u not in MULTIPLIERS]
-    return reading.value * (factors[0] if factors else 1.0), rest
+# --- public parsers ----------------------------------------------------------------------
 
 
 def parse_number(text: str, *, field: str | None = None) -> float:
-    value, units = _multiplied(_read(text, field), field, text)
-    if units:
-        raise _fail(Reason.UNKNOWN_UNIT, field, text, unit=units[0])
-    return _ranged(value, field, text)
+    """A plain number, "2.5k" and "1,2 млн" included; range-checked when ``field`` has limits."""
+    with _quoting(text):
+        reading = _read(text, field, after=(Kind.SCALE,))
+        value = reading.value(_scale(reading))
+        return check_range(value, field) if field in LIMITS else value
 
 
 def parse_money(text: str, *, field: str = "aov") -> Money:
-    value, units = _multiplied(_read(text, field), field, text)
-    unknown = [u for u in units if u not in CURRENCIES]
-    if unknown:
-        raise _fail(Reason.UNKNOWN_UNIT, field, text, unit=unknown[0])
-    currencies = {CURRENCIES[u] for u in units}
-    if len(currencies) > 1:
-        raise _fail(Reason.CONFLICT, field, text, currencies=sorted(currencies))
-    return Money(_ranged(value, field, text), currencies.pop() if currencies else None)
+    with _quoting(text):
+        reading = _read(text, field, before=(Kind.CURRENCY,), after=(Kind.SCALE, Kind.CURRENCY))
+        amount = check_range(reading.value(_scale(reading)), field)
+        return Money(amount, reading.currency())
 
 
 def parse_share(text: str, *, field: str) -> float:
-    reading = _read(text, field)
-    if any(u != "%" for u in reading.units) or len(reading.units) > 1:
-        raise _fail(Reason.NOT_A_NUMBER, field, text)
-    value = _positive(reading.value, field, text)
-    is_percent = bool(reading.units) or value >= 1
-    return _ranged(value / 100 if is_percent else value, field, text)
+    """ "30%", "30" and "0.3" are all 0.3: without "%", 1 and above are percents."""
+    with _quoting(text):
+        reading = _read(text, field, after=(Kind.PERCENT,))
+        is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
+        return check_range(reading.value(-2 if is_percent else 0), field)
 
 
 def parse_duration_months(
     text: str, *, default_unit: Literal["months", "years"] = "months"
 ) -> float:
+    """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks"."""
     field = "lifetime_months"
-    reading = _read(text, field)
-    if len(reading.units) > 1:
-        raise _fail(Reason.UNKNOWN_UNIT, field, text, unit=" ".join(reading.units))
-    unit = reading.units[0] if reading.units else default_unit
-    if unit not in DURATION_MONTHS:
-        raise _fail(Reason.UNKNOWN_UNIT, field, text, unit=unit)
-    return _ranged(reading.value * DURATION_MONTHS[unit], field, text)
+    with _quoting(text):
+        reading = _read(text, field, after=(Kind.TIME,))
+        return check_range(reading.value() * _months(reading, default_unit), field)
 
 
 def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month") -> float:
-    """Orders per customer per MONTH, from '1,5', '12 в год', '2 times a month', '12/yr'."""
+    """Orders per month: "1,5 раза в месяц", "12/yr", "2 times a month", "раз в 2 месяца"."""
     field = "orders_per_month"
-    reading = _read(text, field)
-    periods = [u for u in reading.units if u not in FREQUENCY_FILLERS]
-    if len(periods) > 1 or any(p not in PERIODS_PER_MONTH for p in periods):
-        raise _fail(Reason.UNKNOWN_UNIT, field, text, unit=" ".join(periods))
-    per_month = PERIODS_PER_MONTH[periods[0] if periods else default_per]
-    return _ranged(reading.value * per_month, field, text)
+    frequency_words = (Kind.ORDERS, Kind.PER)
+    with _quoting(text):
+        reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
+        months = _months(reading, default_per)
+        if not reading.before:
+            return check_range(reading.value() / months, field)
+        periods = reading.value()  # "раз в 2 месяца": the number counts periods, not orders
+        if periods == 0:
+            raise InvalidInput(Reason.ZERO, field)
+        return check_range(1 / (periods * months), field)
 
 
 def parse_count(text: str, *, field: str) -> int:
-    value = parse_number(text, field=field)
-    if not float(value).is_integer():
-        raise _fail(Reason.NOT_WHOLE, field, text)
-    return int(value)
+    """A whole number of customers: "1 200", "1,2 тыс", "350 клиентов"."""
+    with _quoting(text):
+        reading = _read(text, field, after=(Kind.SCALE, Kind.PEOPLE))
+        value = reading.value(_scale(reading))
+        if not value.is_integer():
+            raise InvalidInput(Reason.NOT_WHOLE, field)
+        return int(check_range(value, field))
+
+
+# --- reading a text ----------------------------------------------------------------------
+
+
+@contextmanager
+def _quoting(text: str) -> Iterator[None]:
+    """Quote the start of the text in every rejection, never the whole of a long input."""
+    try:
+        yield
+    except InvalidInput as error:
+        error.details.setdefault("text", text.strip()[:EXCERPT_LENGTH])
+        raise
+
+
+def _read(
+    text: str,
+    field: str | None,
+    *,
+    before: tuple[Kind, ...] = (),
+    after: tuple[Kind, ...] = (),
+) -> _Reading:
+    """Find the one number in ``text`` and the units allowed before and after it."""
+    cleaned = " ".join(text.split()).lower().translate(_MINUS_SIGNS)  # NBSP, U+202F: " "
+    if not cleaned:
+        raise InvalidInput(Reason.EMPTY, field)
+    if len(cleaned) > MAX_LENGTH:
+        raise InvalidInput(Reason.NOT_A_NUMBER, field, too_long=True, limit=MAX_LENGTH)
+    tokens = list(_TOKEN.finditer(cleaned))
+    at = _number_position(tokens, cleaned, field)
+    number = tokens[at]
+    mantissa = _mantissa(number["body"])
+    if mantissa is None:
+        raise InvalidInput(Reason.NOT_A_NUMBER, field)
+    words_before = _words(tokens, range(at), touching=at - 1)
+    words_after = _words(tokens, range(at + 1, len(tokens)), touching=at + 1)
+    return _Reading(
+        field,
+        number["sign"] == "-",
+        mantissa,
+        int(number["exp"] or 0),
+        tuple(_unit(word, before, field) for word in words_before),
+        tuple(_unit(word, after, field) for word in words_after),
+    )
+
+
+def _number_position(tokens: Sequence[re.Match[str]], cleaned: str, field: str | None) -> int:
+    positions = [i for i, token in enumerate(tokens) if token.lastgroup == "number"]
+    if len(positions) > 1:
+        raise InvalidInput(Reason.AMBIGUOUS, field, numbers=len(positions))
+    if not positions:
+        non_finite = cleaned.lstrip("+-") in _NON_FINITE
+        raise InvalidInput(Reason.NOT_FINITE if non_finite else Reason.NOT_A_NUMBER, field)
+    return positions[0]
+
+
+def _words(tokens: Sequence[re.Match[str]], indexes: range, *, touching: int) -> list[_Word]:
+    """Words and signs, without spaces and without a sentence's closing dot."""
+    words = []
+    for i in indexes:
+        kind, text = tokens[i].lastgroup, tokens[i].group()
+        if kind != "space" and text != ".":
+            letters = kind == "word"
+            words.append(_Word(text.rstrip(".") if letters else text, letters, i == touching))
+    return words
+
+
+def _mantissa(body: str) -> str | None:
+    """ "2 500,50" -> "2500.50"; None when the separators make no sense ("1.2.3")."""
+    groups = _SEPARATOR.split(body)
+    separators = _SEPARATOR.findall(body)
+    mark = _decimal_mark(groups, separators)
+    fraction = "0"
+    if mark is not None:
+        if separators[-1] != mark:
+            return None
+        fraction = groups.pop()
+        separators.pop()
+    if separators and not _grouped_by_thousands(groups):
+        return None
+    return "".join(groups) + "." + fraction
+
+
+def _decimal_mark(groups: Sequence[str], separators: Sequence[str]) -> str | None:
+    """The last "." or ","; None when it only separates thousands."""
+    marks = [separator for separator in separators if separator != " "]
+    if not marks or marks.count(marks[-1]) > 1:
+        return None  # "2 500", "1,200,000"
+    if separators == [","] and len(groups[1]) == 3 and _THOUSANDS_HEAD.fullmatch(groups[0]):
+        return None  # "2,500" is 2500, while "2,50" and "0,500" are decimals
+    return marks[-1]
+
+
+def _grouped_by_thousands(groups: Sequence[str]) -> bool:
+    head_ok = _THOUSANDS_HEAD.fullmatch(groups[0]) is not None
+    return head_ok and all(len(group) == 3 for group in groups[1:])
+
+
+def _unit(word: _Word, allowed: tuple[Kind, ...], field: str | None) -> _Unit:
+    unit = _lookup(word.text, allowed)
+    if unit is not None:
+        return unit
+    # A known unit in the wrong place, or a word of its own: a unit we cannot use here.
+    # Letters stuck to the number ("12abc") or stray signs ("--5"): not a number at all.
+    is_unit = _lookup(word.text, tuple(Kind)) is not None or (word.letters and not word.touching)
+    reason = Reason.UNKNOWN_UNIT if is_unit else Reason.NOT_A_NUMBER
+    raise InvalidInput(reason, field, unit=word.text[:EXCERPT_LENGTH])
+
+
+def _lookup(alias: str, kinds: tuple[Kind, ...]) -> _Unit | None:
+    for kind in kinds:
+        if kind is Kind.CURRENCY and alias in CURRENCY_ALIASES:
+            return _Unit(kind, 1.0, CURRENCY_ALIASES[alias])
+        if kind is not Kind.CURRENCY and alias in UNIT_ALIASES[kind]:
+            return _Unit(kind, UNIT_ALIASES[kind][alias])
+    return None
+
+
+def _scale(reading: _Reading) -> int:
+    unit = reading.only(Kind.SCALE)
+    return 0 if unit is None else int(unit.value)
+
+
+def _months(reading: _Reading, default: str) -> float:
+    unit = reading.only(Kind.TIME)
+    return UNIT_ALIASES[Kind.TIME][default] if unit is None else unit.value
