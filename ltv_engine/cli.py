@@ -18,6 +18,7 @@ from ltv_engine.advice import Advice, advise
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs, LtvResult
+from ltv_engine.orders.cli import register as register_analyze
 
 USAGE_ERROR = 2
 DEFAULT_CURRENCY = "RUB"
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_calc_arguments(
         add_command(commands, "calc", "Compute LTV, LTV:CAC, the levers and advice.", run_calc)
     )
+    register_analyze(commands)
     return parser
 
 

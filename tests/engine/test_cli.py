@@ -224,3 +224,18 @@ def test_a_bad_period_names_the_period(capsys: pytest.CaptureFixture[str]) -> No
     )  # fmt: skip
     assert code == 2
     assert err.startswith("error: period_months: zero")
+
+
+def test_analyze_is_a_subcommand_of_ltv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "Клиент;Дата заказа;Сумма\n"
+        "anna;05.01.2024;1 200,50\nanna;20.02.2024;800\nboris;07.01.2024;500\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "Orders used / rows read" in out
+    assert "3 / 3" in out
