@@ -33,7 +33,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 _CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
 _MAX_ZIP_ENTRIES = 10_000
 _BIG_ZIP_ENTRY = 1024 * 1024  # below this a high compression ratio is harmless
-_SCAN_CHUNK = 4 * 1024 * 1024
+_SCAN_CHUNK = 1024 * 1024
 _NEWLINE = ord("\n")
 
 
@@ -175,25 +175,28 @@ def _encoded(delimiter: str, encoding: str) -> bytes:
 def _check_line_lengths(data: bytes, delimiter: bytes, limits: IngestLimits) -> None:
     """Refuse a line so long it cannot be an order row, before the csv module builds it.
 
-    Scans the raw bytes for newlines with NumPy, a few megabytes at a time.
+    A line longer than the limit holds a whole aligned block of half the limit with no
+    newline; NumPy finds such blocks a megabyte at a time, and only they are looked at closer.
     """
     longest = limits.max_line_chars
     if len(data) <= longest:
         return
+    block = max(longest // 2, 1)
     raw = np.frombuffer(data, dtype=np.uint8)
-    previous = -1  # position of the last newline seen
-    for start in range(0, len(raw), _SCAN_CHUNK):
-        ends = np.flatnonzero(raw[start : start + _SCAN_CHUNK] == _NEWLINE) + start
-        bounds = np.concatenate([[previous], ends, [min(start + _SCAN_CHUNK, len(raw))]])
-        gaps = np.diff(bounds)
-        if len(gaps) and gaps.max() > longest:
-            line_start = int(bounds[int(gaps.argmax())]) + 1
-            _refuse_long_line(data, line_start, delimiter, limits)
-        if len(ends):
-            previous = int(ends[-1])
+    per_chunk = max(_SCAN_CHUNK // block, 1) * block
+    for start in range(0, len(raw), per_chunk):
+        piece = raw[start : start + per_chunk]
+        whole = len(piece) // block * block
+        has_newline = (piece[:whole] == _NEWLINE).reshape(-1, block).any(axis=1)
+        for empty in np.flatnonzero(~has_newline).tolist():
+            _check_line_around(data, start + empty * block, delimiter, limits)
 
 
-def _refuse_long_line(data: bytes, start: int, delimiter: bytes, limits: IngestLimits) -> None:
+def _check_line_around(data: bytes, at: int, delimiter: bytes, limits: IngestLimits) -> None:
+    start = data.rfind(b"\n", 0, at) + 1
+    end = data.find(b"\n", at)
+    if (len(data) if end < 0 else end) - start <= limits.max_line_chars:
+        return
     row = data.count(b"\n", 0, start) + 1
     line = data[start : start + limits.max_line_chars + 1]
     if line.count(delimiter) >= limits.max_columns:
