@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from contextlib import suppress
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
 from bot.config import Settings
-from bot.handlers import common, result
+from bot.digests import handlers as digests
+from bot.digests.delivery import digest_scheduler
+from bot.groups import handlers as groups
+from bot.groups.retention import purge_periodically
+from bot.handlers import common, errors, result
 from bot.middlewares import ChatContextMiddleware
 from bot.render import LOCALES, Renderer
 from bot.storage import open_repository
@@ -22,7 +28,7 @@ from bot.wizard import handlers as wizard
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("calc", "history", "language", "help", "cancel")
+PRIVATE_COMMANDS = ("calc", "history", "digest", "language", "help", "cancel")
 MENU_DEFAULT_LOCALE = "en"  # users whose language is neither ru nor en read English
 
 
@@ -40,23 +46,31 @@ def create_dispatcher(repo: Repository, renderer: Renderer) -> Dispatcher:
     context = ChatContextMiddleware(repo, renderer)
     dp.message.outer_middleware(context)
     dp.callback_query.outer_middleware(context)
+    dp.my_chat_member.outer_middleware(context)
+    dp.errors.register(errors.on_unexpected_error)
     dp.include_routers(
         common.build_router(),
         wizard.build_router(),
         result.build_router(),
+        digests.build_router(),
+        groups.build_router(),
         common.build_fallback_router(),
     )
     return dp
 
 
 async def register_commands(bot: Bot, renderer: Renderer) -> None:
-    scope = BotCommandScopeAllPrivateChats()
-    for locale in (*LOCALES, None):
-        t = renderer(locale or MENU_DEFAULT_LOCALE)
-        commands = [
-            BotCommand(command=c, description=t.button("cmd_" + c)) for c in PRIVATE_COMMANDS
-        ]
-        await bot.set_my_commands(commands, scope=scope, language_code=locale)
+    menus = (
+        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS, "cmd_"),
+        (BotCommandScopeAllGroupChats(), groups.GROUP_COMMANDS, "group_cmd_"),
+    )
+    for scope, names, description in menus:
+        for locale in (*LOCALES, None):
+            t = renderer(locale or MENU_DEFAULT_LOCALE)
+            commands = [
+                BotCommand(command=c, description=t.button(description + c)) for c in names
+            ]
+            await bot.set_my_commands(commands, scope=scope, language_code=locale)
 
 
 async def run(settings: Settings) -> None:
@@ -64,12 +78,21 @@ async def run(settings: Settings) -> None:
     renderer = Renderer()
     repo = await open_repository(settings.database_url)
     bot = create_bot(settings)
+    scheduler = digest_scheduler(bot, repo, renderer, settings)
     try:
         me = await bot.get_me()
         await register_commands(bot, renderer)
         log.info("Started as @%s", me.username)
         dp = create_dispatcher(repo, renderer)
-        await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
+        scheduler.start()
+        purging = asyncio.create_task(purge_periodically(repo))
+        try:
+            await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
+        finally:
+            purging.cancel()
+            with suppress(asyncio.CancelledError):
+                await purging
     finally:
+        await scheduler.stop()
         await bot.session.close()
         await repo.close()

@@ -292,3 +292,19 @@ async def test_command_menu_registered_in_both_languages(
         "cancel",
     ]
     assert russian.commands[0].description == "Посчитать LTV"
+
+
+async def test_a_failing_handler_leaves_a_sentence_and_the_answers(
+    client: TelegramClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await reach_summary_golden(client)
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("bot.wizard.handlers.calculate", broken)
+        await client.click("Calculate LTV")
+    assert "Something went wrong on my side" in client.last_text()
+    await client.click("Calculate LTV")
+    assert "Customer LTV: $407.16" in client.last_text()
