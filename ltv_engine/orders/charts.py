@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 
 from ltv_engine.orders.bgnbd import BgNbdParams, expected_purchases
 from ltv_engine.orders.cohorts import CohortTable
-from ltv_engine.orders.measured import customer_facts, new_purchase_day
+from ltv_engine.orders.measured import customer_facts
+from ltv_engine.orders.summary import first_of_day
 from ltv_engine.orders.table import OrderTable
 
 RETENTION_KEYS = ("title", "x_label", "y_label", "colorbar")
@@ -124,7 +125,7 @@ def cumulative_repeat_purchases(
     week_ends = start + WEEK_DAYS * np.arange(1, n_weeks + 1)
     facts = customer_facts(table)
     births, born = np.unique(facts.first_day, return_counts=True)
-    purchase_day_weeks = (table.day[new_purchase_day(table)] - start) // WEEK_DAYS
+    purchase_day_weeks = (table.day[first_of_day(table.customer, table.day)] - start) // WEEK_DAYS
     all_days = np.cumsum(np.bincount(purchase_day_weeks, minlength=n_weeks))
     birth_weeks = (births - start) // WEEK_DAYS
     first_days = np.cumsum(np.bincount(birth_weeks, weights=born, minlength=n_weeks))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ltv_engine.orders.summary import first_of_day
 from ltv_engine.orders.table import OrderTable
 
 
@@ -30,15 +31,6 @@ def month_index(day: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
 
-def _first_order_of_month(
-    table: OrderTable, order_month: npt.NDArray[np.int64]
-) -> npt.NDArray[np.bool_]:
-    """True on each customer's first order in a calendar month (rows are sorted by day)."""
-    mask = np.ones(table.n_orders, dtype=bool)
-    mask[1:] = (table.customer[1:] != table.customer[:-1]) | (order_month[1:] != order_month[:-1])
-    return mask
-
-
 def cohorts(table: OrderTable) -> CohortTable:
     order_month = month_index(table.day)
     first_row = np.searchsorted(table.customer, np.arange(table.n_customers))
@@ -51,7 +43,8 @@ def cohorts(table: OrderTable) -> CohortTable:
 
     offset = order_month - first_month[table.customer]
     cell = cohort_of_customer[table.customer] * width + offset
-    active = np.bincount(cell[_first_order_of_month(table, order_month)], minlength=n_cells)
+    # months never go back within a customer, so "first of day" finds first orders of a month
+    active = np.bincount(cell[first_of_day(table.customer, order_month)], minlength=n_cells)
     revenue = np.bincount(cell, weights=table.amount, minlength=n_cells)
 
     sizes = np.bincount(cohort_of_customer, minlength=n_cohorts).astype(np.int64)

@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.orders.summary import first_of_day
 from ltv_engine.orders.table import OrderTable
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -67,7 +68,7 @@ def customer_facts(table: OrderTable) -> CustomerFacts:
     codes = np.arange(table.n_customers)
     starts = np.searchsorted(table.customer, codes, side="left")
     ends = np.searchsorted(table.customer, codes, side="right") - 1
-    new_day = new_purchase_day(table)
+    new_day = first_of_day(table.customer, table.day)
     n = table.n_customers
     return CustomerFacts(
         first_day=table.day[starts],
@@ -76,13 +77,6 @@ def customer_facts(table: OrderTable) -> CustomerFacts:
         purchase_days=np.bincount(table.customer[new_day], minlength=n).astype(np.int64),
         revenue=np.bincount(table.customer, weights=table.amount, minlength=n).astype(np.float64),
     )
-
-
-def new_purchase_day(table: OrderTable) -> npt.NDArray[np.bool_]:
-    """True on the first order of each (customer, day)."""
-    mask = np.ones(table.n_orders, dtype=bool)
-    mask[1:] = (table.customer[1:] != table.customer[:-1]) | (table.day[1:] != table.day[:-1])
-    return mask
 
 
 def purchase_gaps(table: OrderTable) -> npt.NDArray[np.int64]:
