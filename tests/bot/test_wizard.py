@@ -287,6 +287,7 @@ async def test_command_menu_registered_in_both_languages(
     assert [c.command for c in russian.commands] == [
         "calc",
         "history",
+        "digest",
         "language",
         "help",
         "cancel",
@@ -308,3 +309,11 @@ async def test_a_failing_handler_leaves_a_sentence_and_the_answers(
     assert "Something went wrong on my side" in client.last_text()
     await client.click("Calculate LTV")
     assert "Customer LTV: $407.16" in client.last_text()
+
+
+async def test_two_numbers_in_one_answer_are_explained(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("65 and 70")
+    assert "several numbers or units" in client.last_text()
+    assert "Average order value" in client.last_text()
