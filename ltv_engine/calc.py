@@ -153,7 +153,8 @@ def _discounted(
     if rate == 0:
         return value_per_month * lifetime_months
     growth = math.log1p(rate)
-    return value_per_month * -math.expm1(-lifetime_months * growth) / rate
+    present = value_per_month * -math.expm1(-lifetime_months * growth) / rate
+    return min(present, value_per_month * lifetime_months)  # rounding at rates near 0
 
 
 def _ltv_cac(ltv: float, cac: float | None) -> float | None:
