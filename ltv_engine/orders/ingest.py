@@ -7,6 +7,12 @@ whoever writes them back to CSV must neutralise them and whoever shows them must
 
 Customer codes in the table are dense 0..n-1 in the sorted order of the customer ids; rows
 are sorted by (customer, day). Rows of one order (same order id) are merged into one order.
+
+Codes in ``IngestReport.notes``: ``date_order_ambiguous`` (every dd/mm date could be mm/dd:
+read day-first), ``date_month_first``, ``date_order_conflict`` (both orders proven: read
+day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``.
+Reasons in ``first_malformed``: ``short_row``, ``missing_customer``, ``customer_too_long``,
+``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``.
 """
 
 from __future__ import annotations

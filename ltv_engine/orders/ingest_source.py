@@ -100,6 +100,8 @@ def _csv_source(data: bytes, limits: IngestLimits) -> Iterator[Source]:
         raise InvalidOrdersFile(
             FileReason.NOT_TABULAR, row=reader.line_num, why=str(error)
         ) from error
+    except UnicodeDecodeError as error:  # only UTF-16 can still fail: the rest was checked
+        raise InvalidOrdersFile(FileReason.BAD_ENCODING, row=reader.line_num) from error
 
 
 def _text_encoding(data: bytes) -> str:

@@ -497,6 +497,7 @@ def test_zip_without_a_workbook() -> None:
         (b"customer,date\na,2024-01-05\n", FileReason.MISSING_AMOUNT),
         (b"customer,date,amount\n", FileReason.NO_USABLE_ROWS),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, FileReason.LEGACY_XLS),
+        ("customer,date,amount\n".encode("utf-16") + b"\x00\xd8", FileReason.BAD_ENCODING),
     ],
 )
 def test_files_refused_as_a_whole(data: bytes, reason: FileReason) -> None:
@@ -523,6 +524,13 @@ def test_too_many_columns() -> None:
     header = ",".join(["customer", "date", "amount", *(f"c{i}" for i in range(10))])
     error = refused(f"{header}\na,2024-01-05,1\n".encode(), limits=IngestLimits(max_columns=5))
     assert error.reason is FileReason.TOO_MANY_COLUMNS
+
+
+def test_xlsx_too_many_rows() -> None:
+    rows: list[list[object]] = [["customer", "date", "amount"]]
+    rows += [[f"c{i}", "2024-01-05", 1] for i in range(10)]
+    error = refused(xlsx(rows), "x.xlsx", limits=IngestLimits(max_rows=5))
+    assert (error.reason, error.details["row"]) == (FileReason.TOO_MANY_ROWS, 7)
 
 
 def test_xlsx_too_many_columns() -> None:
