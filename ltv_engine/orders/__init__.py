@@ -1,1 +1,1 @@
-"""LTV from a shop's own order export: ingest, measured inputs, cohorts, BG/NBD, Gamma-Gamma, RFM."""
+"""LTV from a shop's order export: ingest, measured inputs, cohorts, BG/NBD, Gamma-Gamma, RFM."""

@@ -67,4 +67,3 @@ def test_numbers_percent_and_plurals() -> None:
 )
 def test_default_locale_follows_telegram_language(code: str | None, locale: str) -> None:
     assert locale_for(code) == locale
-
