@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -92,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("usage", str(error))
     except InvalidInput as error:
         return _fail(error.field or "input", _reason(error))
+    except BrokenPipeError:  # `ltv calc ... | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _fail(field: str, reason: str) -> int:
