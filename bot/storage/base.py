@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot.storage.groups import GroupStore
 from ltv_engine.model import LtvInputs
 
 Clock = Callable[[], datetime]
@@ -61,7 +62,7 @@ class CalculationRecord:
     created_at: datetime
 
 
-class Repository(Protocol):
+class Repository(GroupStore, Protocol):
     async def upsert_chat(
         self, chat_id: int, *, kind: str, title: str | None = None
     ) -> ChatRecord:

@@ -70,6 +70,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        """
+        -- groups: when the bot was removed (data purged 30 days later), the intro said once
+        ALTER TABLE chats ADD COLUMN removed_at TEXT;
+        ALTER TABLE chats ADD COLUMN introduced INTEGER NOT NULL DEFAULT 0
+            CHECK (introduced IN (0, 1));
+        CREATE INDEX chats_removed ON chats (active, removed_at);
+        """,
+    ),
 )
 
 

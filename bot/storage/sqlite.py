@@ -20,6 +20,7 @@ from bot.storage.base import (
     UnknownChat,
     utc_now,
 )
+from bot.storage.groups import GroupSqlMixin
 from bot.storage.migrations import apply_migrations
 from ltv_engine.model import LtvInputs
 from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
@@ -28,7 +29,7 @@ MEMORY = ":memory:"
 EMPTY_DATA = "{}"
 
 
-class SqliteRepository:
+class SqliteRepository(GroupSqlMixin):
     """Writes are serialised by a lock and each one is committed before the call returns."""
 
     def __init__(self, connection: aiosqlite.Connection, *, now: Clock = utc_now) -> None:

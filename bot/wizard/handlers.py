@@ -8,17 +8,18 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.callbacks import StartCb, WizardCb
 from bot.render import Texts
 from bot.screens import replace, send
-from bot.storage.base import Repository
+from bot.storage.base import CalculationRecord, Repository
 from bot.views import Screen, result_screen, step_screen
 from bot.wizard import steps
 from bot.wizard.states import LtvWizard
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.model import LtvInputs, LtvResult
 
 TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if spec.parse]
 DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
@@ -43,7 +44,7 @@ def step_of(state: str | None) -> str | None:
     return state.split(":", 1)[1]
 
 
-async def _go(state: FSMContext, step: str, draft: steps.Draft) -> None:
+async def go(state: FSMContext, step: str, draft: steps.Draft) -> None:
     if step == steps.SUMMARY:
         draft = draft | {"editing": False, "trail": []}
     await state.set_state(getattr(LtvWizard, step))
@@ -57,7 +58,7 @@ async def begin(state: FSMContext, t: Texts, draft: steps.Draft | None = None) -
         first = steps.MAIN_ORDER[0]
     else:
         first = steps.SUMMARY
-    await _go(state, first, draft)
+    await go(state, first, draft)
     return step_screen(first, draft, t)
 
 
@@ -76,13 +77,13 @@ async def start_from_button(
     await replace(query, await begin(state, t, draft))
 
 
-async def _advance(
+async def advance(
     state: FSMContext, step: str, draft: steps.Draft, updates: dict[str, Any]
 ) -> tuple[str, steps.Draft]:
     draft = draft | updates
     following = steps.next_step(step, draft)
     draft["trail"] = [*draft.get("trail", []), step]
-    await _go(state, following, draft)
+    await go(state, following, draft)
     return following, draft
 
 
@@ -96,7 +97,7 @@ async def on_text_answer(message: Message, state: FSMContext, t: Texts) -> None:
     except InvalidInput as error:
         await send(message, step_screen(step, draft, t, error=error))
         return
-    following, draft = await _advance(state, step, draft, updates)
+    following, draft = await advance(state, step, draft, updates)
     await send(message, step_screen(following, draft, t))
 
 
@@ -127,19 +128,19 @@ async def on_button(
         await _finish(query, state, draft, t, repo)
     else:
         try:
-            following, draft = await _after_button(state, step, draft, callback_data)
+            following, draft = await after_button(state, step, draft, callback_data)
         except InvalidInput:
             following = step
         await replace(query, step_screen(following, draft, t))
 
 
-async def _after_button(
+async def after_button(
     state: FSMContext, step: str, draft: steps.Draft, data: WizardCb
 ) -> tuple[str, steps.Draft]:
     if data.action == "back":
         *trail, previous = draft["trail"]
         draft = draft | {"trail": trail}
-        await _go(state, previous, draft)
+        await go(state, previous, draft)
         return previous, draft
     if data.action == "unit":
         draft = draft | steps.answer_toggle(step, data.value)
@@ -149,28 +150,33 @@ async def _after_button(
         if data.value not in steps.MAIN_ORDER:
             raise InvalidInput(Reason.UNKNOWN_UNIT, data.value)
         draft = draft | {"editing": True, "trail": [steps.SUMMARY]}
-        await _go(state, data.value, draft)
+        await go(state, data.value, draft)
         return data.value, draft
     if data.action == "pick":
-        return await _advance(state, step, draft, steps.answer_choice(step, data.value, draft))
-    return await _advance(state, step, draft, steps.answer_skip(step))
+        return await advance(state, step, draft, steps.answer_choice(step, data.value, draft))
+    return await advance(state, step, draft, steps.answer_skip(step))
 
 
 async def _finish(
     query: CallbackQuery, state: FSMContext, draft: steps.Draft, t: Texts, repo: Repository
 ) -> None:
-    inputs = steps.to_inputs(draft)
+    chat_id = query.message.chat.id if query.message else query.from_user.id
     try:
-        result = calculate(inputs)
+        record, result = await save_result(repo, chat_id, query.from_user, steps.to_inputs(draft))
     except InvalidInput as error:
         await replace(query, step_screen(steps.SUMMARY, draft, t, error=error))
         return
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    record = await repo.add_calculation(
-        chat_id, query.from_user.id, inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
-    )
-    await repo.save_profile(
-        chat_id, inputs, user_id=query.from_user.id, user_name=query.from_user.full_name
-    )
     await state.clear()
     await replace(query, result_screen(record.id, result, t))
+
+
+async def save_result(
+    repo: Repository, chat_id: int, user: User, inputs: LtvInputs
+) -> tuple[CalculationRecord, LtvResult]:
+    """Calculate, keep the calculation in the chat's history and make it the chat's profile."""
+    result = calculate(inputs)
+    record = await repo.add_calculation(
+        chat_id, user.id, inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
+    )
+    await repo.save_profile(chat_id, inputs, user_id=user.id, user_name=user.full_name)
+    return record, result

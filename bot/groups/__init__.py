@@ -1,0 +1,1 @@
+"""Group chats: one-line /ltv, the team's shop profile, admins' setup, the bot's membership."""

@@ -1,0 +1,121 @@
+"""Commands of a group chat. Every reply answers the command that asked, once, on one screen."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.groups import membership, wizard
+from bot.groups.admin import is_admin
+from bot.groups.views import quick_screen, team_screen, usage_screen
+from bot.render import Texts
+from bot.storage.base import Repository
+from bot.views import Screen
+from bot.wizard.handlers import DEFAULT_CURRENCY
+from ltv_engine.calc import calculate
+from ltv_engine.errors import InvalidInput
+from ltv_engine.quick import parse_quick
+
+GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "forget", "cancel", "help")
+
+
+def build_router() -> Router:
+    router = Router(name="groups")
+    router.message.filter(F.chat.type.in_(GROUP_CHATS))
+    router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
+    router.my_chat_member.filter(F.chat.type.in_(GROUP_CHATS))
+    router.message.register(on_ltv, Command("ltv"))
+    router.message.register(on_team, Command("team"))
+    router.message.register(on_setup, Command("setup"))
+    router.message.register(on_use_profile, Command("useprofile"))
+    router.message.register(on_forget, Command("forget"))
+    router.message.register(on_cancel, Command("cancel"))
+    router.message.register(on_help, Command("help"), CommandStart())
+    router.include_routers(membership.build_router(), wizard.build_router())
+    return router
+
+
+async def _reply(message: Message, screen: Screen) -> None:
+    await message.reply(screen.text, reply_markup=screen.markup)
+
+
+async def on_ltv(message: Message, command: CommandObject, t: Texts, repo: Repository) -> None:
+    """/ltv with numbers: calculate now; alone: the team profile, or how to get one."""
+    profile = await repo.get_profile(message.chat.id)
+    if not command.args:
+        await _reply(
+            message, team_screen(profile, t) if profile else Screen(t("group_no_profile"))
+        )
+        return
+    currency = profile.inputs.currency if profile else DEFAULT_CURRENCY.get(t.locale, "RUB")
+    try:
+        result = calculate(parse_quick(command.args, currency=currency))
+    except InvalidInput as error:
+        await _reply(message, usage_screen(error, t))
+        return
+    user_id = message.from_user.id if message.from_user else None
+    await repo.add_calculation(
+        message.chat.id, user_id, result.inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
+    )
+    await _reply(message, quick_screen(result, t))
+
+
+async def on_team(message: Message, t: Texts, repo: Repository) -> None:
+    profile = await repo.get_profile(message.chat.id)
+    await _reply(message, team_screen(profile, t) if profile else Screen(t("group_no_profile")))
+
+
+async def _refused(message: Message, t: Texts, bot: Bot) -> bool:
+    """True (after a polite refusal) unless the sender is an admin of the group."""
+    if message.from_user is not None and await is_admin(
+        bot, message.chat.id, message.from_user.id
+    ):
+        return False
+    await _reply(message, Screen(t("group_admins_only")))
+    return True
+
+
+async def on_setup(
+    message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
+) -> None:
+    if not await _refused(message, t, bot):
+        await wizard.start_setup(message, state, t, repo, bot)
+
+
+async def on_use_profile(message: Message, t: Texts, repo: Repository, bot: Bot) -> None:
+    """An admin's own profile (their private chat's, whose id is theirs) becomes the team's."""
+    if message.from_user is None or await _refused(message, t, bot):
+        return
+    user = message.from_user
+    own = await repo.get_profile(user.id)
+    if own is None:
+        await _reply(message, Screen(t("group_no_private_profile")))
+        return
+    profile = await repo.save_profile(
+        message.chat.id, own.inputs, user_id=user.id, user_name=user.full_name
+    )
+    await _reply(message, team_screen(profile, t))
+
+
+async def on_forget(
+    message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
+) -> None:
+    if await _refused(message, t, bot):
+        return
+    await state.clear()
+    await repo.forget_chat(message.chat.id)
+    await _reply(message, Screen(t("group_forgotten")))
+
+
+async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
+    active = await state.get_state() is not None
+    await state.clear()
+    await _reply(message, Screen(t("group_cancelled" if active else "group_nothing_to_cancel")))
+
+
+async def on_help(message: Message, t: Texts) -> None:
+    await _reply(message, Screen(t("group_intro")))

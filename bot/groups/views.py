@@ -1,0 +1,40 @@
+"""What the bot shows in a group: one screen each, rendered from templates."""
+
+from __future__ import annotations
+
+from bot.render import Texts
+from bot.storage.base import ShopProfile
+from bot.views import Screen
+from ltv_engine.advice import advise
+from ltv_engine.calc import calculate
+from ltv_engine.errors import InvalidInput
+from ltv_engine.model import LtvResult
+
+
+def quick_screen(result: LtvResult, t: Texts) -> Screen:
+    return Screen(t.page("group_ltv.j2", r=result, currency=result.inputs.currency))
+
+
+def team_screen(profile: ShopProfile, t: Texts) -> Screen:
+    result = calculate(profile.inputs)
+    return Screen(
+        t.page(
+            "team.j2",
+            profile=profile,
+            r=result,
+            advice=advise(result),
+            currency=profile.inputs.currency,
+        )
+    )
+
+
+def usage_screen(error: InvalidInput, t: Texts) -> Screen:
+    return Screen(
+        t(
+            "group_usage",
+            field=error.field,
+            reason=error.reason.value,
+            argument=error.details.get("argument"),
+            details=error.details,
+        )
+    )

@@ -1,0 +1,230 @@
+"""/setup in a group: the private wizard's steps, asked of one admin with forced replies.
+
+Privacy mode shows the bot only commands and replies to its messages, so each typed answer is
+asked for as a reply to that person (ForceReply, selective: only their client opens it) and is
+taken only when it replies to the question asked. Choices stay inline buttons that carry the
+owner's id: someone else's press gets an alert and changes nothing. FSM state is per person in
+the chat, so two people's setups never mix.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InaccessibleMessage,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+)
+
+from bot.callbacks import WizardCb
+from bot.groups.admin import is_admin
+from bot.groups.views import team_screen
+from bot.render import Texts
+from bot.screens import replace
+from bot.storage.base import Repository
+from bot.views import Screen, step_screen
+from bot.wizard import steps
+from bot.wizard.handlers import (
+    DEFAULT_CURRENCY,
+    TEXT_STATES,
+    advance,
+    after_button,
+    go,
+    save_result,
+    step_of,
+)
+from ltv_engine.errors import InvalidInput
+
+SKIP_ANSWER = "-"
+QUESTION = "group_question"  # draft key: the bot's message the answer must reply to
+ANCHOR = "group_anchor"  # draft key: the person's latest message, the next question's target
+
+
+class GroupWizardCb(CallbackData, prefix="gw"):
+    """A wizard button (``WizardCb``'s fields) that only ``owner`` may press."""
+
+    owner: int
+    step: str
+    action: str
+    value: str = ""
+
+
+def build_router() -> Router:
+    router = Router(name="group_wizard")
+    router.message.register(on_answer, StateFilter(*TEXT_STATES), F.text, F.reply_to_message)
+    router.callback_query.register(on_button, GroupWizardCb.filter())
+    return router
+
+
+async def start_setup(
+    message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
+) -> None:
+    """An admin's /setup: from the team profile's summary when there is one."""
+    profile = await repo.get_profile(message.chat.id)
+    if profile is None:
+        draft = steps.new_draft(DEFAULT_CURRENCY.get(t.locale, "RUB"))
+        first = steps.MAIN_ORDER[0]
+    else:
+        draft, first = steps.from_inputs(profile.inputs), steps.SUMMARY
+    draft[ANCHOR] = message.message_id
+    await go(state, first, draft)
+    await _ask(bot, message.chat.id, state, t, owner=_sender(message))
+
+
+async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> None:
+    """A reply from the person running the setup (FSM state is per person in the chat)."""
+    step = step_of(await state.get_state())
+    draft = await state.get_data()
+    replied = message.reply_to_message
+    if step is None or replied is None or replied.message_id != draft.get(QUESTION):
+        return
+    draft[ANCHOR] = message.message_id
+    try:
+        updates = _typed_answer(step, message.text or "", draft)
+    except InvalidInput as error:
+        await state.set_data(draft)
+        await _ask(bot, message.chat.id, state, t, owner=_sender(message), error=error)
+        return
+    await advance(state, step, draft, updates)
+    await _ask(bot, message.chat.id, state, t, owner=_sender(message))
+
+
+def _typed_answer(step: str, text: str, draft: steps.Draft) -> steps.Updates:
+    if text.strip() == SKIP_ANSWER and steps.STEPS[step].skip_key:
+        return steps.answer_skip(step)
+    return steps.answer_text(step, text, draft)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: GroupWizardCb,
+    state: FSMContext,
+    t: Texts,
+    repo: Repository,
+    bot: Bot,
+) -> None:
+    if query.from_user.id != callback_data.owner:
+        await query.answer(t("group_not_yours"), show_alert=True)
+        return
+    step = step_of(await state.get_state())
+    draft = await state.get_data()
+    pressed = WizardCb(
+        step=callback_data.step, action=callback_data.action, value=callback_data.value
+    )
+    chat_id = _chat_id(query)
+    if step != pressed.step or (pressed.action == "back" and not draft.get("trail")):
+        await query.answer(t("outdated"))
+    elif pressed.action == "cancel":
+        await query.answer()
+        await state.clear()
+        await replace(query, Screen(t("group_cancelled")))
+    elif pressed.action == "calc":
+        await _finish(query, state, draft, t, repo, bot)
+    else:
+        await query.answer()
+        with suppress(InvalidInput):  # a choice the step does not offer: the same step again
+            await after_button(state, step, draft, pressed)
+        await _ask(bot, chat_id, state, t, owner=query.from_user.id, pressed=query)
+
+
+async def _finish(
+    query: CallbackQuery,
+    state: FSMContext,
+    draft: steps.Draft,
+    t: Texts,
+    repo: Repository,
+    bot: Bot,
+) -> None:
+    chat_id = _chat_id(query)
+    if not await is_admin(bot, chat_id, query.from_user.id):  # demoted since /setup
+        await query.answer(t("group_admins_only"), show_alert=True)
+        return
+    try:
+        await save_result(repo, chat_id, query.from_user, steps.to_inputs(draft))
+    except InvalidInput as error:
+        await query.answer()
+        screen = step_screen(steps.SUMMARY, draft, t, error=error)
+        await replace(query, _owned(screen, owner=query.from_user.id))
+        return
+    await query.answer()
+    await state.clear()
+    profile = await repo.get_profile(chat_id)
+    if profile is not None:
+        await replace(query, team_screen(profile, t))
+
+
+async def _ask(
+    bot: Bot,
+    chat_id: int,
+    state: FSMContext,
+    t: Texts,
+    *,
+    owner: int,
+    error: InvalidInput | None = None,
+    pressed: CallbackQuery | None = None,
+) -> None:
+    """Put the current step before its owner: a choice in place of the pressed buttons, a typed
+    answer as a forced reply to the owner's latest message."""
+    step = step_of(await state.get_state())
+    if step is None:
+        return
+    draft = await state.get_data()
+    screen = step_screen(step, draft, t, error=error)
+    asks_text = step != steps.SUMMARY and steps.STEPS[step].parse is not None
+    if not asks_text and pressed is not None:
+        await replace(pressed, _owned(screen, owner=owner))
+        return
+    markup: ForceReply | InlineKeyboardMarkup | None
+    if asks_text:
+        skippable = steps.STEPS[step].skip_key is not None
+        text = screen.text + "\n\n" + t("group_reply_hint", skippable=skippable)
+        markup = ForceReply(selective=True, input_field_placeholder=t.button("group_placeholder"))
+    else:
+        text, markup = screen.text, _owned(screen, owner=owner).markup
+    sent = await bot.send_message(
+        chat_id,
+        text,
+        reply_markup=markup,
+        reply_parameters=ReplyParameters(
+            message_id=draft[ANCHOR], allow_sending_without_reply=True
+        ),
+    )
+    await state.update_data({QUESTION: sent.message_id})
+
+
+def _owned(screen: Screen, owner: int) -> Screen:
+    """The screen with its wizard buttons bound to ``owner``."""
+    if screen.markup is None:
+        return screen
+    rows = [
+        [_owned_button(button, owner) for button in row] for row in screen.markup.inline_keyboard
+    ]
+    return Screen(screen.text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _owned_button(button: InlineKeyboardButton, owner: int) -> InlineKeyboardButton:
+    if button.callback_data is None:
+        return button
+    data = WizardCb.unpack(button.callback_data)
+    owned = GroupWizardCb(owner=owner, step=data.step, action=data.action, value=data.value)
+    return button.model_copy(update={"callback_data": owned.pack()})
+
+
+def _sender(message: Message) -> int:
+    return message.from_user.id if message.from_user else message.chat.id
+
+
+def _chat_id(query: CallbackQuery) -> int:
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        return query.from_user.id
+    return message.chat.id

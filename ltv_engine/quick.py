@@ -1,0 +1,115 @@
+"""The arguments of a one-line calculation: ``/ltv 2500 1.5 30% 18 1500`` or
+``/ltv check=2500 freq=1.5/mo margin=30% life=18m cac=1500`` (Russian names too).
+
+Every value goes through ``ltv_engine.parsing``; an error names the argument as the user knows
+it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``cac``) and quotes what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.parsing import parse_duration_months, parse_frequency, parse_money, parse_share
+
+POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")
+REQUIRED = ("aov", "frequency", "lifetime")  # margin and CAC may be left out when named
+NAMES: Mapping[str, str] = {
+    **dict.fromkeys(("check", "aov", "avg"), "aov"),
+    **dict.fromkeys(("freq", "frequency", "orders"), "frequency"),
+    **dict.fromkeys(("margin",), "margin"),
+    **dict.fromkeys(("life", "lifetime"), "lifetime"),
+    **dict.fromkeys(("cac",), "cac"),
+    **dict.fromkeys(("чек", "средний_чек"), "aov"),
+    **dict.fromkeys(("частота",), "frequency"),
+    **dict.fromkeys(("маржа", "маржинальность"), "margin"),
+    **dict.fromkeys(("срок", "жизнь"), "lifetime"),
+    **dict.fromkeys(("привлечение", "сас"), "cac"),  # "сас" in Cyrillic letters
+}
+SEPARATOR = "="
+
+T = TypeVar("T")
+
+
+def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
+    """Inputs from the text after ``/ltv``; ``currency`` applies when no amount names one.
+
+    Raises ``InvalidInput`` whose ``field`` is the argument at fault: MISSING for a required one
+    not given, CONFLICT for one given twice (or CAC in another currency than the check),
+    AMBIGUOUS for an unknown name or a value beyond the five positions, and the parser's reason
+    for a value it cannot read (``details["argument"]`` holds the text typed).
+    """
+    values = _assign(_words(arguments))
+    for name in REQUIRED:
+        if name not in values:
+            raise InvalidInput(Reason.MISSING, name)
+    aov = _parsed(values["aov"], "aov", lambda text: parse_money(text, field="aov"))
+    cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
+    shop_currency = aov.currency or currency
+    if cac is not None and cac.currency and cac.currency != shop_currency:
+        raise InvalidInput(
+            Reason.CONFLICT,
+            "cac",
+            argument=values["cac"],
+            expected=shop_currency,
+            got=cac.currency,
+        )
+    months = _parsed(values["lifetime"], "lifetime", parse_duration_months)
+    return LtvInputs(
+        aov=aov.amount,
+        orders_per_month=_parsed(values["frequency"], "frequency", parse_frequency),
+        lifetime=Lifetime(LifetimeSource.MONTHS, months=months),
+        margin=_optional(values, "margin", lambda text: parse_share(text, field="margin")),
+        cac=None if cac is None else cac.amount,
+        currency=shop_currency,
+    )
+
+
+def _words(arguments: str) -> list[str]:
+    """Split on spaces; a word with no digit and no name (a unit, a currency) belongs to the
+    word before: ``18 months`` and ``2500 ₽`` stay one value, ``life= 18`` keeps its name."""
+    words: list[str] = []
+    for word in arguments.split():
+        glued_to_name = bool(words) and words[-1].endswith(SEPARATOR)
+        is_unit = SEPARATOR not in word and not any(char.isdigit() for char in word)
+        if words and (glued_to_name or is_unit):
+            words[-1] += word if glued_to_name else " " + word
+        else:
+            words.append(word)
+    return words
+
+
+def _assign(words: list[str]) -> dict[str, str]:
+    """Argument name -> the text typed for it, positional values in POSITIONAL order."""
+    values: dict[str, str] = {}
+    position = 0
+    for word in words:
+        label, separator, text = word.partition(SEPARATOR)
+        if separator:
+            name = NAMES.get(label.strip().lower())
+            if name is None:
+                raise InvalidInput(Reason.AMBIGUOUS, label.strip(), argument=word)
+        elif position < len(POSITIONAL):
+            name, text = POSITIONAL[position], word
+            position += 1
+        else:
+            raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
+        if name in values:
+            raise InvalidInput(Reason.CONFLICT, name, argument=word)
+        values[name] = text.strip()
+    return values
+
+
+def _optional(values: Mapping[str, str], name: str, parse: Callable[[str], T]) -> T | None:
+    text = values.get(name)
+    return None if text is None else _parsed(text, name, parse)
+
+
+def _parsed(text: str, name: str, parse: Callable[[str], T]) -> T:
+    """The argument's text parsed; an error names the argument and quotes the text."""
+    try:
+        return parse(text)
+    except InvalidInput as error:
+        raise InvalidInput(error.reason, name, **(error.details | {"argument": text})) from None

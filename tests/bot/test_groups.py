@@ -1,0 +1,546 @@
+"""Team chats through the real dispatcher: commands in every form, admins, the group setup with
+forced replies, two people at once, migration, removal, /forget and the intro."""
+
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.enums import ChatType
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import AnswerCallbackQuery, SendMessage, SetMyCommands
+from aiogram.types import (
+    Chat,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    ForceReply,
+    Message,
+    Update,
+    User,
+)
+
+from bot.app import register_commands
+from bot.groups.handlers import GROUP_COMMANDS
+from bot.render import Renderer
+from bot.storage.sqlite import SqliteRepository
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from tests.fakes.client import TelegramClient
+from tests.fakes.session import RecordingSession
+
+GROUP = -1001
+SUPERGROUP = -1009990001
+ANNA, BORIS = 1, 2
+SHOP = LtvInputs(
+    aov=2500.0,
+    orders_per_month=1.5,
+    lifetime=Lifetime(LifetimeSource.MONTHS, months=18.0),
+    margin=0.3,
+    currency="RUB",
+)
+# 2500 x 1.5 a month x 18 months x 30 % margin
+LTV_TEXT = "LTV: $20,250"
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def repo(clock: Clock) -> AsyncIterator[SqliteRepository]:
+    repository = await SqliteRepository.open(":memory:", now=clock)
+    yield repository
+    await repository.close()
+
+
+def member(dp: Dispatcher, bot: Bot, user_id: int, name: str, **kwargs: str) -> TelegramClient:
+    return TelegramClient(
+        dp,
+        bot,
+        user_id=user_id,
+        chat_id=GROUP,
+        chat_type=ChatType.GROUP,
+        language_code="en",
+        first_name=name,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def anna(dp: Dispatcher, bot: Bot, session: RecordingSession) -> TelegramClient:
+    session.admins[GROUP] = {ANNA}
+    return member(dp, bot, ANNA, "Anna")
+
+
+@pytest.fixture
+def boris(dp: Dispatcher, bot: Bot) -> TelegramClient:
+    return member(dp, bot, BORIS, "Boris")
+
+
+def replies(session: RecordingSession) -> list[SendMessage]:
+    return session.of_type(SendMessage)
+
+
+async def command(client: TelegramClient, text: str) -> SendMessage:
+    """Send a command; exactly one reply, to that very command."""
+    sent = await client.send(text)
+    messages = [method for method in sent if isinstance(method, SendMessage)]
+    assert len(messages) == 1, f"{text!r} got {len(messages)} replies"
+    (reply,) = messages
+    assert reply.reply_parameters is not None
+    assert reply.reply_parameters.message_id == client.last_message().message_id - 1
+    return reply
+
+
+async def set_team_profile(repo: SqliteRepository, inputs: LtvInputs = SHOP) -> None:
+    await repo.upsert_chat(GROUP, kind="group", title="Shop team")
+    await repo.save_profile(GROUP, inputs, user_id=ANNA, user_name="Anna Admin")
+
+
+# --- /ltv -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/ltv 2500 1.5 30% 18",
+        "/ltv@ltv_test_bot 2500 1.5 30% 18",
+        "/ltv check=2500 freq=1.5/mo margin=30% life=18m",
+        "/ltv чек=2500 частота=1,5 маржа=30% срок=18 мес",
+        "/ltv 2500 1.5 0.3 1.5 years",
+    ],
+)
+async def test_ltv_with_numbers_answers_in_one_reply(
+    boris: TelegramClient, repo: SqliteRepository, text: str
+) -> None:
+    reply = await command(boris, text)
+
+    assert LTV_TEXT in boris.last_text()
+    assert "× 30% margin" in boris.last_text()
+    assert reply.reply_markup is None
+    saved = await repo.list_calculations(GROUP)
+    assert [(c.user_id, c.ltv) for c in saved] == [(BORIS, pytest.approx(20250))]
+
+
+async def test_cac_gives_the_ratio(boris: TelegramClient) -> None:
+    await command(boris, "/ltv 2500 1.5 30% 18 1500")
+
+    assert "LTV:CAC = 13.5:1" in boris.last_text()
+
+
+async def test_a_command_for_another_bot_is_ignored(
+    boris: TelegramClient, session: RecordingSession
+) -> None:
+    await boris.send("/ltv@other_bot 2500 1.5 30% 18")
+    await boris.send("/team@other_bot")
+
+    assert replies(session) == []
+
+
+async def test_plain_talk_in_the_group_is_ignored(
+    boris: TelegramClient, session: RecordingSession
+) -> None:
+    await boris.send("what is our LTV, folks?")
+
+    assert replies(session) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "explained", "example"),
+    [
+        ("/ltv 2500", "purchase frequency is missing", "freq=1.5"),
+        ("/ltv 2500 1.5 30%", "customer lifetime is missing", "life=18"),
+        ("/ltv abc 1.5 30% 18", "average check abc is not a number", "check=2500"),
+        ("/ltv 2500 1.5 130% 18", "margin 130% cannot exceed 100%", "margin=30%"),
+        ("/ltv 2500₽ 1.5 30% 18 $40", "CAC must be in the check's currency (RUB)", "cac=1500"),
+        ("/ltv price=2500 freq=1.5 life=18", "do not know the argument price=", "Usage"),
+        ("/ltv 2500 1.5 30% 18 1500 9", "9 is extra", "Usage"),
+    ],
+)
+async def test_a_bad_argument_gets_a_usage_line_naming_it(
+    boris: TelegramClient, repo: SqliteRepository, text: str, explained: str, example: str
+) -> None:
+    await command(boris, text)
+
+    answer = boris.last_text()
+    assert explained in answer
+    assert example in answer
+    assert "/ltv 2500 1.5 30% 18" in answer
+    assert await repo.list_calculations(GROUP) == []
+
+
+async def test_usage_in_russian(dp: Dispatcher, bot: Bot) -> None:
+    olga = TelegramClient(dp, bot, user_id=3, chat_id=GROUP, chat_type=ChatType.GROUP)
+
+    await command(olga, "/ltv 2500")
+
+    assert "Не хватает значения: частота покупок" in olga.last_text()
+    assert "частота=1,5" in olga.last_text()
+
+
+async def test_ltv_alone_shows_how_to_set_a_profile_then_the_profile(
+    boris: TelegramClient, repo: SqliteRepository
+) -> None:
+    await command(boris, "/ltv")
+    assert "no shop profile yet" in boris.last_text()
+    assert "/setup" in boris.last_text()
+
+    await set_team_profile(repo)
+    await command(boris, "/ltv@ltv_test_bot")
+
+    assert "LTV: 20,250" in boris.last_text()  # in the profile's currency, roubles
+
+
+async def test_quick_numbers_use_the_team_currency(
+    boris: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+
+    await command(boris, "/ltv 100 1 50% 10")
+
+    assert "LTV: 500" in boris.last_text()
+    assert "RUB" in boris.last_text()
+
+
+# --- /team, /useprofile, /forget -------------------------------------------------------
+
+
+async def test_team_shows_profile_ltv_top_advice_and_who_changed_it(
+    boris: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+
+    await command(boris, "/team")
+
+    team = boris.last_text()
+    assert "team's shop profile" in team
+    assert "LTV: 20,250" in team
+    assert "At stake" in team  # the top advice
+    assert "Changed by Anna Admin, 2025-03-01 12:00" in team
+
+
+async def test_non_admins_are_refused_politely_and_nothing_changes(
+    boris: TelegramClient, anna: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+    await repo.upsert_chat(BORIS, kind="private")
+    await repo.save_profile(BORIS, SHOP, user_id=BORIS, user_name="Boris")
+
+    for text in ("/setup", "/useprofile", "/forget@ltv_test_bot"):
+        await command(boris, text)
+        assert "only the group's admins" in boris.last_text()
+
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None and profile.updated_by_name == "Anna Admin"
+
+
+async def test_admin_copies_their_private_profile(
+    anna: TelegramClient, repo: SqliteRepository
+) -> None:
+    await command(anna, "/useprofile")
+    assert "no profile in our private chat" in anna.last_text()
+
+    await repo.upsert_chat(ANNA, kind="private")
+    await repo.save_profile(ANNA, SHOP, user_id=ANNA, user_name="Anna")
+    await command(anna, "/useprofile")
+
+    assert "LTV: 20,250" in anna.last_text()
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None
+    assert (profile.inputs, profile.updated_by_id) == (SHOP, ANNA)
+
+
+async def test_forget_deletes_the_group_data_at_once(
+    anna: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+    await command(anna, "/ltv 2500 1.5 30% 18")
+
+    await command(anna, "/forget")
+
+    assert "deleted this group's profile" in anna.last_text()
+    assert await repo.get_profile(GROUP) is None
+    assert await repo.list_calculations(GROUP) == []
+    assert await repo.get_chat(GROUP) is None
+
+
+# --- /setup: the wizard with forced replies -----------------------------------------------
+
+
+def fsm_key(user_id: int, chat_id: int = GROUP) -> StorageKey:
+    return StorageKey(bot_id=42, chat_id=chat_id, user_id=user_id)
+
+
+async def answer(client: TelegramClient, text: str) -> None:
+    """Reply to the bot's latest message, which must be a forced reply to this person."""
+    question = client.last_message()
+    request = client.session.last(SendMessage)
+    assert isinstance(request.reply_markup, ForceReply)
+    assert request.reply_markup.selective is True
+    await client.reply(text, to=question)
+
+
+async def test_admin_sets_the_team_profile_in_the_group(
+    anna: TelegramClient, repo: SqliteRepository, session: RecordingSession
+) -> None:
+    await command(anna, "/setup")
+    assert "What do you sell" in anna.last_text()
+    await anna.click("Cosmetics")
+    assert "Average order value" in anna.last_text()
+    assert "Reply to this message" in anna.last_text()
+    for text in ("$65", "0.6", "58%"):
+        await answer(anna, text)
+    await anna.click("lifetime")
+    await answer(anna, "18 months")
+    await answer(anna, "40")
+    assert "to skip" in anna.last_text()
+    await answer(anna, "-")
+    assert "Check your numbers" in anna.last_text()
+
+    await anna.click("Calculate LTV")
+
+    assert "LTV: $407.16" in anna.last_text()
+    assert "Changed by Anna" in anna.last_text()
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None and profile.inputs.aov == 65 and profile.inputs.currency == "USD"
+    assert await session_state(anna) is None
+
+
+async def session_state(client: TelegramClient) -> str | None:
+    return await client.dp.storage.get_state(fsm_key(client.user.id))
+
+
+async def test_a_bad_answer_is_explained_and_asked_again(anna: TelegramClient) -> None:
+    await command(anna, "/setup")
+    await anna.click("Skip")
+
+    await answer(anna, "abc")
+
+    assert "could not read a number" in anna.last_text()
+    assert "Average order value" in anna.last_text()
+    await answer(anna, "65")
+    assert "Purchase frequency" in anna.last_text()
+
+
+async def test_setup_starts_at_the_summary_of_an_existing_profile(
+    anna: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+
+    await command(anna, "/setup")
+    assert "Check your numbers" in anna.last_text()
+    await anna.click("Average order")
+    await answer(anna, "3000")
+    await anna.click("Calculate LTV")
+
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None and profile.inputs.aov == 3000
+
+
+async def test_two_members_setting_up_at_once_never_mix(
+    anna: TelegramClient, boris: TelegramClient, session: RecordingSession
+) -> None:
+    session.admins[GROUP] = {ANNA, BORIS}
+    await command(anna, "/setup")
+    annas_menu = anna.last_message()
+    await command(boris, "/setup")
+    boris_menu = boris.last_message()
+
+    await boris.click("Groceries", message=annas_menu)  # not his
+    alert = session.last(AnswerCallbackQuery)
+    assert alert.show_alert is True and "belongs to someone else" in (alert.text or "")
+    await anna.click("Cosmetics", message=annas_menu)
+    annas_question = anna.last_message()
+    await boris.click("Groceries", message=boris_menu)
+    boris_question = boris.last_message()
+
+    before = len(replies(session))
+    await boris.reply("2500", to=annas_question)  # a reply to Anna's question: ignored
+    assert len(replies(session)) == before
+    await anna.reply("$65", to=annas_question)
+    await boris.reply("2500", to=boris_question)
+    await anna.reply("/cancel", to=anna.last_message())
+
+    annas = await anna.dp.storage.get_data(fsm_key(ANNA))
+    boris_data = await boris.dp.storage.get_data(fsm_key(BORIS))
+    assert annas == {}
+    assert (boris_data["business"], boris_data["aov"], boris_data["currency"]) == (
+        "groceries",
+        2500,
+        "USD",
+    )
+    assert await session_state(boris) == "LtvWizard:frequency"
+
+
+async def test_an_admin_demoted_mid_setup_cannot_save(
+    anna: TelegramClient, repo: SqliteRepository, session: RecordingSession
+) -> None:
+    await set_team_profile(repo, SHOP)
+    await command(anna, "/setup")
+    session.admins[GROUP] = set()
+
+    await anna.click("Calculate LTV")
+
+    assert session.last(AnswerCallbackQuery).show_alert is True
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None and profile.updated_by_name == "Anna Admin"
+
+
+# --- the bot's membership ----------------------------------------------------------------
+
+BOT_USER = User(id=42, is_bot=True, first_name="LTV Test", username="ltv_test_bot")
+ADDER = User(id=ANNA, is_bot=False, first_name="Anna", language_code="en")
+
+
+async def membership(dp: Dispatcher, bot: Bot, *, joined: bool) -> None:
+    left, present = ChatMemberLeft(user=BOT_USER), ChatMemberMember(user=BOT_USER)
+    kicked = ChatMemberBanned(user=BOT_USER, until_date=datetime(1970, 1, 1, tzinfo=UTC))
+    event = ChatMemberUpdated(
+        chat=Chat(id=GROUP, type=ChatType.GROUP, title="Shop team"),
+        from_user=ADDER,
+        date=datetime.now(UTC),
+        old_chat_member=left if joined else present,
+        new_chat_member=present if joined else kicked,
+    )
+    await dp.feed_update(bot, Update(update_id=1, my_chat_member=event))
+
+
+async def test_intro_once_when_added_and_data_back_when_readded(
+    dp: Dispatcher, bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: Clock
+) -> None:
+    await membership(dp, bot, joined=True)
+    (intro,) = replies(session)
+    assert intro.chat_id == GROUP
+    assert "/ltv" in intro.text and "/setup" in intro.text and "admin" in intro.text
+    await repo.save_profile(GROUP, SHOP, user_id=ANNA, user_name="Anna")
+
+    await membership(dp, bot, joined=False)
+    chat = await repo.get_chat(GROUP)
+    assert chat is not None and not chat.active
+    clock.now += timedelta(days=29)
+    assert await repo.purge_removed(timedelta(days=30)) == []
+    await membership(dp, bot, joined=True)
+
+    assert len(replies(session)) == 1  # no second intro
+    chat = await repo.get_chat(GROUP)
+    assert chat is not None and chat.active
+    assert await repo.get_profile(GROUP) is not None
+
+
+async def test_data_of_a_removed_group_is_purged_after_30_days(
+    dp: Dispatcher, bot: Bot, repo: SqliteRepository, clock: Clock
+) -> None:
+    await membership(dp, bot, joined=True)
+    await repo.save_profile(GROUP, SHOP, user_id=ANNA, user_name="Anna")
+    await repo.add_calculation(GROUP, ANNA, SHOP, ltv=20250, revenue_ltv=67500)
+    await repo.upsert_chat(ANNA, kind="private")
+    await membership(dp, bot, joined=False)
+
+    clock.now += timedelta(days=30, seconds=1)
+    assert await repo.purge_removed(timedelta(days=30)) == [GROUP]
+
+    assert await repo.get_chat(GROUP) is None
+    assert await repo.get_profile(GROUP) is None
+    assert await repo.list_calculations(GROUP) == []
+    assert await repo.get_chat(ANNA) is not None  # active chats stay
+
+
+# --- migration to a supergroup ------------------------------------------------------------
+
+
+async def feed_service_message(
+    dp: Dispatcher,
+    bot: Bot,
+    chat: Chat,
+    *,
+    migrate_to_chat_id: int | None = None,
+    migrate_from_chat_id: int | None = None,
+) -> None:
+    message = Message(
+        message_id=99,
+        date=datetime.now(UTC),
+        chat=chat,
+        from_user=ADDER,
+        migrate_to_chat_id=migrate_to_chat_id,
+        migrate_from_chat_id=migrate_from_chat_id,
+    )
+    await dp.feed_update(bot, Update(update_id=2, message=message))
+
+
+@pytest.mark.parametrize("supergroup_speaks_first", [False, True])
+async def test_migration_moves_profile_history_settings_and_a_setup(
+    dp: Dispatcher,
+    bot: Bot,
+    anna: TelegramClient,
+    repo: SqliteRepository,
+    clock: Clock,
+    supergroup_speaks_first: bool,
+) -> None:
+    await set_team_profile(repo)
+    await repo.set_language(GROUP, "ru")
+    await command(anna, "/ltv 100 1 50% 10")
+    await command(anna, "/setup")
+    old_chat = Chat(id=GROUP, type=ChatType.GROUP, title="Shop team")
+    new_chat = Chat(id=SUPERGROUP, type=ChatType.SUPERGROUP, title="Shop team")
+
+    if supergroup_speaks_first:
+        clock.now += timedelta(seconds=1)
+        await feed_service_message(dp, bot, new_chat, migrate_from_chat_id=GROUP)
+    clock.now += timedelta(seconds=1)
+    await feed_service_message(dp, bot, old_chat, migrate_to_chat_id=SUPERGROUP)
+    await feed_service_message(dp, bot, new_chat, migrate_from_chat_id=GROUP)
+
+    profile = await repo.get_profile(SUPERGROUP)
+    assert profile is not None and profile.inputs == SHOP
+    assert [c.ltv for c in await repo.list_calculations(SUPERGROUP)] == [500]
+    chat = await repo.get_chat(SUPERGROUP)
+    assert chat is not None and (chat.kind, chat.language) == ("supergroup", "ru")
+    assert await repo.get_chat(GROUP) is None
+    moved = StorageKey(bot_id=42, chat_id=SUPERGROUP, user_id=ANNA)
+    assert await dp.storage.get_state(moved) == "LtvWizard:summary"
+
+
+async def test_migration_moves_tables_added_later(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    await repo.upsert_chat(GROUP, kind="group")
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE later_feature (chat_id INTEGER, note TEXT)")
+        raw.execute("INSERT INTO later_feature VALUES (?, 'kept')", (GROUP,))
+
+    await repo.migrate_chat(GROUP, SUPERGROUP)
+    await repo.close()
+
+    with sqlite3.connect(path) as raw:
+        rows = raw.execute("SELECT chat_id, note FROM later_feature").fetchall()
+    assert rows == [(SUPERGROUP, "kept")]
+
+
+# --- the command menu ---------------------------------------------------------------------
+
+
+async def test_group_command_menu_in_every_language(bot: Bot, session: RecordingSession) -> None:
+    await register_commands(bot, Renderer())
+
+    group_menus = [
+        call
+        for call in session.of_type(SetMyCommands)
+        if call.scope and call.scope.type == "all_group_chats"
+    ]
+    assert sorted(str(call.language_code) for call in group_menus) == ["None", "en", "ru"]
+    for call in group_menus:
+        assert [c.command for c in call.commands] == list(GROUP_COMMANDS)
+        assert all(c.description for c in call.commands)

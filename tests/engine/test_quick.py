@@ -1,0 +1,82 @@
+"""The arguments of /ltv: positional and named, in Russian and English, and what is wrong."""
+
+import pytest
+
+from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.quick import parse_quick
+
+EIGHTEEN_MONTHS = Lifetime(LifetimeSource.MONTHS, months=18.0)
+SHOP = LtvInputs(
+    aov=2500.0,
+    orders_per_month=1.5,
+    lifetime=EIGHTEEN_MONTHS,
+    margin=0.3,
+    cac=1500.0,
+    currency="RUB",
+)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "2500 1.5 30% 18 1500",
+        "2500 1,5 0.3 18 мес 1500",
+        "2500₽ 1.5 30 18 months 1500",
+        "check=2500 freq=1.5/mo margin=30% life=18m cac=1500",
+        "CHECK=2500 Freq=1.5 margin=30% life=1.5y cac=1500",
+        "чек=2500 частота=1,5 маржа=30% срок=18 мес привлечение=1500",
+        "чек=2500 частота=18 в год маржа=30% срок=18 cac=1500",
+        "cac=1500 life=18 margin=30% freq=1.5 check=2500",
+        "2500 1.5 margin=30% life= 18 cac=1500",
+    ],
+)
+def test_every_form_gives_the_same_inputs(arguments: str) -> None:
+    assert parse_quick(arguments, currency="RUB") == SHOP
+
+
+def test_cac_and_margin_are_optional_when_named() -> None:
+    inputs = parse_quick("check=65 freq=0.6 life=18", currency="USD")
+
+    assert (inputs.margin, inputs.cac, inputs.currency) == (None, None, "USD")
+
+
+def test_the_check_names_the_currency_and_cac_follows_it() -> None:
+    inputs = parse_quick("$65 0.6 58% 18 $40", currency="RUB")
+
+    assert (inputs.aov, inputs.cac, inputs.currency) == (65.0, 40.0, "USD")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field", "reason"),
+    [
+        ("", "aov", Reason.MISSING),
+        ("2500", "frequency", Reason.MISSING),
+        ("2500 1.5 30%", "lifetime", Reason.MISSING),
+        ("check=2500 margin=30% life=18", "frequency", Reason.MISSING),
+        ("abc 1.5 30% 18", "aov", Reason.NOT_A_NUMBER),
+        ("2500 -1 30% 18", "frequency", Reason.NEGATIVE),
+        ("2500 1.5 130% 18", "margin", Reason.MARGIN_ABOVE_100),
+        ("2500 1.5 30% 0", "lifetime", Reason.ZERO),
+        ("2500 1.5 30% 18 fortnights", "lifetime", Reason.UNKNOWN_UNIT),
+        ("2500 1.5 30% 18 $40", "cac", Reason.CONFLICT),
+        ("2500 1.5 30% 18 1500 7", None, Reason.AMBIGUOUS),
+        ("price=2500 freq=1.5 life=18", "price", Reason.AMBIGUOUS),
+        ("2500 1.5 30% 18 check=2600", "aov", Reason.CONFLICT),
+    ],
+)
+def test_what_is_wrong_names_the_argument(
+    arguments: str, field: str | None, reason: Reason
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.field, caught.value.reason) == (field, reason)
+
+
+def test_an_unreadable_value_is_quoted_as_typed() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick("check=2500 freq=often life=18", currency="RUB")
+
+    assert caught.value.field == "frequency"
+    assert caught.value.details["argument"] == "often"
