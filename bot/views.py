@@ -98,27 +98,18 @@ def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None)
 
 
-def start_screen(first_name: str, has_profile: bool, t: Texts) -> Screen:
+def start_screen(first_name: str, has_profile: bool, resumable: bool, t: Texts) -> Screen:
+    actions = ["resume"] * resumable + ["calc"] + ["recalc"] * has_profile
     buttons = [
         [
             InlineKeyboardButton(
-                text=t.button("btn_start_calc"), callback_data=StartCb(action="calc").pack()
+                text=t.button("btn_start_" + action), callback_data=StartCb(action=action).pack()
             )
         ]
+        for action in actions
     ]
-    if has_profile:
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text=t.button("btn_start_recalc"),
-                    callback_data=StartCb(action="recalc").pack(),
-                )
-            ]
-        )
-    return Screen(
-        t("start", name=first_name, has_profile=has_profile),
-        InlineKeyboardMarkup(inline_keyboard=buttons),
-    )
+    text = t("start", name=first_name, has_profile=has_profile, resumable=resumable)
+    return Screen(text, InlineKeyboardMarkup(inline_keyboard=buttons))
 
 
 def language_screen(t: Texts) -> Screen:

@@ -13,6 +13,7 @@ from bot.render import Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
 from bot.views import Screen, history_screen, language_screen, start_screen
+from bot.wizard.handlers import step_of
 
 HISTORY_SIZE = 10
 
@@ -38,10 +39,11 @@ def build_fallback_router() -> Router:
 
 
 async def on_start(message: Message, state: FSMContext, t: Texts, repo: Repository) -> None:
-    await state.clear()
+    """Greets; a wizard in progress is kept and offered to continue, never thrown away."""
+    resumable = step_of(await state.get_state()) is not None
     profile = await repo.get_profile(message.chat.id)
     name = message.from_user.first_name if message.from_user else ""
-    await send(message, start_screen(name, profile is not None, t))
+    await send(message, start_screen(name, profile is not None, resumable, t))
 
 
 async def on_help(message: Message, t: Texts) -> None:

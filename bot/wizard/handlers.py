@@ -69,11 +69,15 @@ async def start_wizard(message: Message, state: FSMContext, t: Texts) -> None:
 async def start_from_button(
     query: CallbackQuery, callback_data: StartCb, state: FSMContext, t: Texts, repo: Repository
 ) -> None:
+    await query.answer()
+    step = step_of(await state.get_state())
+    if callback_data.action == "resume" and step is not None:
+        await replace(query, step_screen(step, await state.get_data(), t))
+        return
     draft = None
     if callback_data.action == "recalc" and query.message is not None:
         profile = await repo.get_profile(query.message.chat.id)
         draft = steps.from_inputs(profile.inputs) if profile else None
-    await query.answer()
     await replace(query, await begin(state, t, draft))
 
 

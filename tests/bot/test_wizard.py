@@ -317,3 +317,17 @@ async def test_two_numbers_in_one_answer_are_explained(client: TelegramClient) -
     await client.send("65 and 70")
     assert "several numbers or units" in client.last_text()
     assert "Average order value" in client.last_text()
+
+
+async def test_start_in_the_middle_keeps_the_answers_and_offers_to_continue(
+    client: TelegramClient,
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$65")
+    await client.send("/start")
+    assert "unfinished calculation" in client.last_text()
+    await client.click("Continue the calculation")
+    assert "Purchase frequency" in client.last_text()
+    await client.send("0.6")
+    assert "Gross margin" in client.last_text()
