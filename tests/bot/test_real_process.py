@@ -1,0 +1,295 @@
+"""The real bot process (`python -m bot`) against the local Bot API stand-in over HTTP.
+
+Every wait has a generous deadline (a cold start imports aiogram, numpy and jinja2 on a slow CI
+machine) and polls the stand-in's state, so no test depends on fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bot_api_server import BotApiStandIn
+from tests.fakes.session import TOKEN
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stops the bot with SIGINT")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEADLINE = 20.0  # seconds for any one thing the process should do
+POLL_EVERY = 0.02
+USER_ID = 5005
+
+
+class BotProcess:
+    """`python -m bot` in `workdir`, where a default SQLite file would land; stderr to a file."""
+
+    def __init__(self, workdir: Path, environment: dict[str, str]) -> None:
+        self.workdir = workdir
+        self.environment = environment
+        self.stderr_path = workdir / "stderr.log"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.stderr_path.open("ab") as stderr:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=self.workdir,
+                env=self.environment,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=stderr,
+            )
+
+    async def exit_code(self) -> int:
+        """Wait for the process to end by itself."""
+        assert self.process is not None
+        async with asyncio.timeout(DEADLINE):
+            return await self.process.wait()
+
+    async def interrupt(self) -> int:
+        """Ctrl+C, as a person stops the bot; the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        return await self.exit_code()
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    async def kill_if_running(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+class Person:
+    """A person in a private chat with the bot, over the stand-in's getUpdates."""
+
+    def __init__(self, api: BotApiStandIn, user_id: int = USER_ID) -> None:
+        self.api = api
+        self.user_id = user_id
+        self.pushed = 0
+
+    async def send(self, text: str, *, expect: str) -> str:
+        """Type `text`; the bot's latest message once it shows `expect`."""
+        self.api.push_message(
+            self.user_id, self.user_id, text, first_name="Anna", language_code="en"
+        )
+        self.pushed += 1
+        return await self.reply_showing(expect)
+
+    async def press(self, button: str, *, expect: str) -> str:
+        """Press a button (by text) on the bot's latest message that has a keyboard."""
+        self.api.push_callback(self.user_id, self.user_id, button, language_code="en")
+        self.pushed += 1
+        return await self.reply_showing(expect)
+
+    async def reply_showing(self, fragment: str) -> str:
+        def latest() -> str:
+            messages = self.api.telegram.bot_messages(self.user_id)
+            return (messages[-1].text or "") if messages else ""
+
+        await until(lambda: fragment in latest(), f"a reply showing {fragment!r}")
+        return latest()
+
+    async def all_updates_confirmed(self) -> None:
+        """The bot asked for updates after the last one pushed, so a restart will not see it
+        again (the stand-in numbers updates from 1, and only this person pushes any)."""
+        await self.api.wait_for_call(
+            "getUpdates",
+            lambda params: int(params.get("offset") or 0) > self.pushed,
+            timeout=DEADLINE,
+        )
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    try:
+        async with asyncio.timeout(DEADLINE):
+            while not condition():  # noqa: ASYNC110 (the stand-in's state has no event)
+                await asyncio.sleep(POLL_EVERY)
+    except TimeoutError:
+        raise AssertionError(f"no {what} within {DEADLINE}s") from None
+
+
+def environment(**settings: str) -> dict[str, str]:
+    """Only the settings given, plus what Python needs to import the project."""
+    python_path = [str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(part for part in python_path if part),
+        **settings,
+    }
+
+
+def serving_environment(api: BotApiStandIn, workdir: Path) -> dict[str, str]:
+    return environment(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{workdir / 'ltv.db'}",
+        POLLING_TIMEOUT="1",
+    )
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+async def processes() -> AsyncIterator[list[BotProcess]]:
+    """Bot processes a test starts; any still running at the end are killed."""
+    started: list[BotProcess] = []
+    yield started
+    for process in started:
+        await process.kill_if_running()
+
+
+@pytest.fixture
+def launch(processes: list[BotProcess], tmp_path: Path) -> Callable[..., BotProcess]:
+    def make(environment: dict[str, str]) -> BotProcess:
+        process = BotProcess(tmp_path, environment)
+        processes.append(process)
+        return process
+
+    return make
+
+
+async def start_serving(process: BotProcess, api: BotApiStandIn) -> None:
+    mark = len(api.calls)
+    await process.start()
+    await api.wait_for_call("getUpdates", since=mark, timeout=DEADLINE)
+
+
+async def test_whole_wizard_over_http_then_ctrl_c(
+    bot_api: BotApiStandIn, launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    bot = launch(serving_environment(bot_api, tmp_path))
+    await start_serving(bot, bot_api)
+    anna = Person(bot_api)
+
+    await anna.send("/calc", expect="What do you sell")
+    await anna.press("Cosmetics", expect="Average order value")
+    await anna.send("$65", expect="Purchase frequency")
+    await anna.send("0.6", expect="Gross margin")
+    await anna.send("58%", expect="How long do customers keep buying")
+    await anna.press("lifetime", expect="Customer lifetime")
+    await anna.send("18 months", expect="Customer acquisition cost")
+    await anna.send("40", expect="Annual discount rate")
+    await anna.press("Skip", expect="Check your numbers")
+    result = await anna.press("Calculate LTV", expect="Customer LTV")
+    exit_code = await bot.interrupt()
+
+    assert "Customer LTV: $407.16" in result
+    menus = {
+        params.get("language_code") for name, params in bot_api.calls if name == "setMyCommands"
+    }
+    assert {"ru", "en"} <= menus
+    assert exit_code == 0
+    assert TOKEN not in bot.stderr()
+    assert "Traceback" not in bot.stderr()
+
+
+async def test_restart_in_the_middle_of_the_wizard_keeps_the_answers(
+    bot_api: BotApiStandIn, launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    settings = serving_environment(bot_api, tmp_path)
+    first = launch(settings)
+    await start_serving(first, bot_api)
+    anna = Person(bot_api)
+    await anna.send("/calc", expect="What do you sell")
+    await anna.press("Cosmetics", expect="Average order value")
+    await anna.send("$65", expect="Purchase frequency")
+    await anna.send("0.6", expect="Gross margin")
+    await anna.all_updates_confirmed()
+    assert await first.interrupt() == 0
+
+    second = launch(settings)
+    await start_serving(second, bot_api)
+    await anna.send("58%", expect="How long do customers keep buying")
+    await anna.press("lifetime", expect="Customer lifetime")
+    await anna.send("18 months", expect="Customer acquisition cost")
+    await anna.send("40", expect="Annual discount rate")
+    summary = await anna.press("Skip", expect="Check your numbers")
+    result = await anna.press("Calculate LTV", expect="Customer LTV")
+    assert await second.interrupt() == 0
+
+    assert "Business: cosmetics" in summary
+    assert "Average order value: $65" in summary
+    assert "0.6 orders a month" in summary
+    assert "Customer LTV: $407.16" in result
+
+
+def assert_one_line_failure(process: BotProcess, exit_code: int, secret: str | None) -> str:
+    stderr = process.stderr()
+    assert exit_code != 0
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("ltv-bot: ")
+    assert "Traceback" not in stderr
+    if secret is not None:
+        assert secret not in stderr
+    return stderr
+
+
+async def test_missing_token_is_one_line(
+    launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    bot = launch(environment(DATABASE_URL=f"sqlite:///{tmp_path / 'ltv.db'}"))
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=None)
+
+    assert "BOT_TOKEN is missing" in stderr
+
+
+async def test_malformed_token_is_one_line(
+    launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    bot = launch(
+        environment(BOT_TOKEN="not-a-token", DATABASE_URL=f"sqlite:///{tmp_path / 'ltv.db'}")
+    )
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret="not-a-token")
+
+    assert "BOT_TOKEN is malformed" in stderr
+
+
+async def test_token_the_api_rejects_is_one_line(
+    bot_api: BotApiStandIn, launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    wrong = "42:WRONG"
+    settings = serving_environment(bot_api, tmp_path) | {"BOT_TOKEN": wrong}
+    bot = launch(settings)
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=wrong)
+
+    assert "rejected BOT_TOKEN" in stderr
+
+
+async def test_unreachable_api_is_one_line(
+    launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    api_url = f"http://127.0.0.1:{closed_port()}"
+    bot = launch(
+        environment(
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=api_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'ltv.db'}",
+        )
+    )
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=TOKEN)
+
+    assert f"cannot reach the Bot API at {api_url}" in stderr
