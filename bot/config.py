@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///ltv_bot.sqlite3"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     polling_timeout: int = Field(default=30, ge=0, le=60)
+    digest_rate: float = Field(default=25.0, gt=0, le=1000)  # digests a second, overall
+    digest_group_per_minute: int = Field(default=20, ge=1, le=60)  # to one group chat
 
     @field_validator("bot_token")
     @classmethod
@@ -57,6 +59,10 @@ _HINTS = {
     ),
     "log_level": "LOG_LEVEL is {problem}: use DEBUG, INFO, WARNING or ERROR",
     "polling_timeout": "POLLING_TIMEOUT is {problem}: use whole seconds from 0 to 60",
+    "digest_rate": "DIGEST_RATE is {problem}: use messages a second above 0, at most 1000",
+    "digest_group_per_minute": (
+        "DIGEST_GROUP_PER_MINUTE is {problem}: use whole messages a minute from 1 to 60"
+    ),
 }
 
 

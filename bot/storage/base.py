@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot.storage.digests import DigestStore
 from bot.storage.groups import GroupStore
 from ltv_engine.model import LtvInputs
 
@@ -62,7 +63,7 @@ class CalculationRecord:
     created_at: datetime
 
 
-class Repository(GroupStore, Protocol):
+class Repository(DigestStore, GroupStore, Protocol):
     async def upsert_chat(
         self, chat_id: int, *, kind: str, title: str | None = None
     ) -> ChatRecord:

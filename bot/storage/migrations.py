@@ -80,6 +80,40 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX chats_removed ON chats (active, removed_at);
         """,
     ),
+    Migration(
+        3,
+        """
+        CREATE TABLE digest_subscriptions (
+            chat_id     INTEGER PRIMARY KEY REFERENCES chats (chat_id) ON DELETE CASCADE,
+            frequency   TEXT    NOT NULL CHECK (frequency IN ('weekly', 'monthly')),
+            day         INTEGER NOT NULL,  -- weekly: 0 = Monday; monthly: 1..31
+            at_time     TEXT    NOT NULL,  -- local wall time, HH:MM
+            timezone    TEXT    NOT NULL,  -- IANA name
+            locale      TEXT    NOT NULL,
+            paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+            next_due_at TEXT    NOT NULL,  -- UTC
+            created_at  TEXT    NOT NULL,
+            updated_at  TEXT    NOT NULL
+        );
+        CREATE INDEX digest_subscriptions_due ON digest_subscriptions (paused, next_due_at);
+
+        CREATE TABLE digest_sends (
+            chat_id     INTEGER NOT NULL,
+            period      TEXT    NOT NULL,  -- "2024-W13" or "2024-03"
+            status      TEXT    NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            due_at      TEXT    NOT NULL,
+            updated_at  TEXT    NOT NULL,
+            message_id  INTEGER,
+            inputs      TEXT,  -- JSON, ltv_engine.serialize: what the digest showed
+            ltv         REAL,
+            advice_rule TEXT,
+            error       TEXT,
+            PRIMARY KEY (chat_id, period)
+        );
+        CREATE INDEX digest_sends_recent ON digest_sends (chat_id, status, updated_at);
+        """,
+    ),
 )
 
 
@@ -97,10 +131,11 @@ async def apply_migrations(
     failing one leaves the database at the previous version.
     """
     current = await schema_version(connection)
-    latest = migrations[-1].version if migrations else 0
+    ordered = sorted(migrations, key=lambda migration: migration.version)
+    latest = ordered[-1].version if ordered else 0
     if current > latest:
         raise SchemaTooNew(current, latest)
-    for migration in migrations:
+    for migration in ordered:
         if migration.version > current:
             await _apply(connection, migration)
     return max(current, latest)

@@ -20,6 +20,7 @@ from bot.storage.base import (
     UnknownChat,
     utc_now,
 )
+from bot.storage.digests import SqliteDigestMixin
 from bot.storage.groups import GroupSqlMixin
 from bot.storage.migrations import apply_migrations
 from ltv_engine.model import LtvInputs
@@ -29,7 +30,7 @@ MEMORY = ":memory:"
 EMPTY_DATA = "{}"
 
 
-class SqliteRepository(GroupSqlMixin):
+class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     """Writes are serialised by a lock and each one is committed before the call returns."""
 
     def __init__(self, connection: aiosqlite.Connection, *, now: Clock = utc_now) -> None:

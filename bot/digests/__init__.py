@@ -1,0 +1,1 @@
+"""Periodic LTV digests: schedules, what to say, delivery under Telegram's limits, /digest."""

@@ -1,0 +1,142 @@
+"""When a chat's digest is due: weekly or monthly at a local wall time in the chat's time zone.
+
+Pure rules: every function takes the moment it reasons about, so tests drive them with any
+clock. Instants are timezone-aware; results are in UTC.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class Frequency(StrEnum):
+    WEEKLY = "weekly"  # day: 0 = Monday .. 6 = Sunday
+    MONTHLY = "monthly"  # day: 1..31; the 31st in a shorter month is its last day
+
+
+DEFAULT_TIMEZONES = {"ru": "Europe/Moscow", "en": "UTC"}
+FALLBACK_TIMEZONE = "UTC"
+DEFAULT_DAY = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1}
+DEFAULT_TIME = time(9, 0)
+DAY_RANGE = {Frequency.WEEKLY: range(7), Frequency.MONTHLY: range(1, 32)}
+# Far enough back that the occurrence before any moment is among the candidates.
+_LOOK_BACK = {Frequency.WEEKLY: timedelta(days=8), Frequency.MONTHLY: timedelta(days=63)}
+
+
+class InvalidSchedule(ValueError):
+    """A day out of range, a wall time with a zone, or a time zone zoneinfo does not know."""
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidSchedule(f"unknown time zone {name!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    frequency: Frequency
+    day: int
+    at: time  # local wall time, naive
+    timezone: str  # IANA name, e.g. "Europe/Moscow"
+
+    def __post_init__(self) -> None:
+        if self.day not in DAY_RANGE[self.frequency]:
+            raise InvalidSchedule(f"day {self.day} is out of range for {self.frequency}")
+        if self.at.tzinfo is not None:
+            raise InvalidSchedule("the time of day is local wall time: give it without a zone")
+        zone(self.timezone)
+
+
+def default_timezone(locale: str) -> str:
+    return DEFAULT_TIMEZONES.get(locale, FALLBACK_TIMEZONE)
+
+
+def default_schedule(locale: str, frequency: Frequency = Frequency.WEEKLY) -> Schedule:
+    return Schedule(frequency, DEFAULT_DAY[frequency], DEFAULT_TIME, default_timezone(locale))
+
+
+def occurrence(schedule: Schedule, local_day: date) -> datetime:
+    """The UTC instant of the digest on ``local_day``.
+
+    A wall time skipped by a daylight-saving jump is moved forward by the jump (02:30 on the
+    night clocks go 02:00 -> 03:00 is 03:30); a wall time that happens twice is the first.
+    Both follow from ``fold=0`` (PEP 495).
+    """
+    wall = datetime.combine(local_day, schedule.at, tzinfo=zone(schedule.timezone))
+    return wall.astimezone(UTC)
+
+
+def next_due(schedule: Schedule, after: datetime) -> datetime:
+    """The first digest strictly after ``after``."""
+    start = after.astimezone(zone(schedule.timezone)).date() - timedelta(days=1)
+    for day in _days_from(schedule, start):
+        instant = occurrence(schedule, day)
+        if instant > after:
+            return instant
+    raise AssertionError("unreachable: the day sequence is endless")
+
+
+def last_due(schedule: Schedule, moment: datetime) -> datetime:
+    """The latest digest at or before ``moment``."""
+    local = moment.astimezone(zone(schedule.timezone)).date()
+    latest: datetime | None = None
+    for day in _days_from(schedule, local - _LOOK_BACK[schedule.frequency]):
+        instant = occurrence(schedule, day)
+        if instant > moment:
+            break
+        latest = instant
+    if latest is None:
+        raise AssertionError("unreachable: the look-back spans more than one period")
+    return latest
+
+
+def period_of(schedule: Schedule, instant: datetime) -> str:
+    """The period a digest at ``instant`` belongs to: "2024-W13" (ISO week) or "2024-03".
+
+    One digest per period: moving the day within a week does not bring a second one.
+    """
+    local = instant.astimezone(zone(schedule.timezone)).date()
+    if schedule.frequency is Frequency.WEEKLY:
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{local.year}-{local.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    period: str
+    occurrence: datetime  # the scheduled instant of that period's digest
+    next_due: datetime  # when the one after it is due
+
+
+def due_now(schedule: Schedule, next_due_at: datetime, now: datetime) -> Due | None:
+    """``None`` before ``next_due_at``. From then on, however many periods passed while the
+    bot was down, one digest: for the latest period that has begun; the next comes after now.
+    """
+    if now < next_due_at:
+        return None
+    latest = last_due(schedule, now)
+    return Due(period_of(schedule, latest), latest, next_due(schedule, now))
+
+
+def _days_from(schedule: Schedule, start: date) -> Iterator[date]:
+    """The local days of digests from ``start`` on, in order."""
+    if schedule.frequency is Frequency.WEEKLY:
+        day = start + timedelta(days=(schedule.day - start.weekday()) % 7)
+        while True:
+            yield day
+            day += timedelta(days=7)
+    year, month = start.year, start.month
+    while True:
+        last = calendar.monthrange(year, month)[1]
+        day = date(year, month, min(schedule.day, last))
+        if day >= start:
+            yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

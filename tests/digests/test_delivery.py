@@ -1,0 +1,400 @@
+"""Delivery against the recording Bot API that injects 429s, 403s and network errors:
+nothing lost, nothing doubled; pacing; what the digest says."""
+
+import asyncio
+import itertools
+import random
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from bot.digests.delivery import (
+    DeliveryLimits,
+    DigestDelivery,
+    DigestScheduler,
+    Outcome,
+    Pacer,
+)
+from bot.digests.schedule import Frequency, Schedule, next_due
+from bot.render import Renderer
+from bot.storage.digests import SendStatus
+from bot.storage.sqlite import SqliteRepository
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from tests.digests.conftest import FakeClock
+from tests.fakes.session import RecordingSession, make_bot
+from tests.fakes.telegram import ApiError
+
+MONDAY_UTC = Schedule(Frequency.WEEKLY, 0, time(5, 0), "UTC")
+INPUTS = LtvInputs(
+    aov=65.0,
+    orders_per_month=0.9,
+    lifetime=Lifetime(LifetimeSource.MONTHS, months=18),
+    margin=0.58,
+    cac=40.0,
+    currency="USD",
+)
+GROUP = -1001234567890
+
+
+def network_error(method: TelegramMethod[Any]) -> BaseException:
+    return TelegramNetworkError(method, "connection reset by peer")
+
+
+async def subscribe(
+    repo: SqliteRepository,
+    chat_id: int,
+    due: datetime,
+    *,
+    inputs: LtvInputs | None = INPUTS,
+    schedule: Schedule = MONDAY_UTC,
+) -> None:
+    await repo.upsert_chat(chat_id, kind="private" if chat_id > 0 else "supergroup")
+    if inputs is not None:
+        await repo.save_profile(chat_id, inputs, user_id=None, user_name=None)
+    await repo.save_digest_subscription(chat_id, schedule, locale="en", next_due_at=due)
+
+
+def delivery_for(
+    bot: Bot, repo: SqliteRepository, clock: FakeClock, **limits: Any
+) -> DigestDelivery:
+    settings = DeliveryLimits(**limits)
+    pacer = Pacer(
+        settings.per_second,
+        settings.group_per_minute,
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
+    )
+    return DigestDelivery(
+        bot, repo, Renderer(), limits=settings, now=clock, pacer=pacer, sleep=clock.sleep
+    )
+
+
+def received(session: RecordingSession, chat_id: int) -> list[str]:
+    return [message.text or "" for message in session.telegram.bot_messages(chat_id)]
+
+
+async def test_every_due_chat_gets_one_digest_and_the_due_time_moves_on(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    for chat_id in range(1, 6):
+        await subscribe(repo, chat_id, clock.now)
+    report = await delivery_for(bot, repo, clock).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 5}
+    for chat_id in range(1, 6):
+        (text,) = received(session, chat_id)
+        assert "Your LTV digest" in text and "$610.74" in text
+        sub = await repo.get_digest_subscription(chat_id)
+        assert sub is not None and sub.next_due_at > clock.now
+    again = await delivery_for(bot, repo, clock).deliver_due()
+    assert not again.outcomes
+    assert len(session.of_type(SendMessage)) == 5
+
+
+async def test_retry_after_is_honoured_and_nothing_is_lost(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    for chat_id in range(1, 4):
+        await subscribe(repo, chat_id, clock.now)
+    session.fail_next(SendMessage, ApiError(429, retry_after=7))
+    session.fail_next(SendMessage, ApiError(429, retry_after=3))
+    report = await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 3} and report.rate_limited == 2
+    assert [len(received(session, chat_id)) for chat_id in range(1, 4)] == [1, 1, 1]
+    assert sum(clock.sleeps) >= 10  # both waits were sat out before sending again
+
+
+async def test_blocked_or_deleted_chats_are_marked_inactive_and_skipped(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    for chat_id in (1, 2, 3):
+        await subscribe(repo, chat_id, clock.now)
+    session.fail_next(SendMessage, ApiError(400, "Bad Request: chat not found"))  # chat 1
+    session.telegram.blocked_chats.add(2)
+    report = await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    assert report.outcomes == {Outcome.DEACTIVATED: 2, Outcome.SENT: 1}
+    for gone in (1, 2):
+        chat = await repo.get_chat(gone)
+        assert chat is not None and not chat.active
+    assert len(received(session, 3)) == 1
+    clock.advance(timedelta(days=7))
+    session.clear()
+    later = await delivery_for(bot, repo, clock).deliver_due()
+    assert later.outcomes == {Outcome.SENT: 1}
+    assert {method.chat_id for method in session.of_type(SendMessage)} == {3}
+
+
+async def test_network_errors_are_retried_with_backoff(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now)
+    for _ in range(3):
+        session.fail_next(SendMessage, network_error)
+    report = await delivery_for(bot, repo, clock, backoff_first=2.0).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 1} and report.network_retries == 3
+    assert [s for s in clock.sleeps if s >= 1] == [2.0, 4.0, 8.0]
+    assert len(received(session, 1)) == 1
+
+
+async def test_when_the_network_stays_down_the_digest_waits_for_the_next_round(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now)
+    await subscribe(repo, 2, clock.now)
+    for _ in range(3):
+        session.fail_next(SendMessage, network_error)
+    first = await delivery_for(bot, repo, clock, workers=1, network_attempts=3).deliver_due()
+    assert first.outcomes == {Outcome.RETRY_LATER: 1, Outcome.SENT: 1}
+    assert received(session, 1) == [] and len(received(session, 2)) == 1
+    (attempt,) = await repo.recent_digest_sends(2)
+    second = await delivery_for(bot, repo, clock).deliver_due()
+    assert second.outcomes == {Outcome.SENT: 1}
+    assert len(received(session, 1)) == 1 and len(received(session, 2)) == 1
+    assert attempt.status is SendStatus.SENT
+
+
+class FlakySession(RecordingSession):
+    """Answers sendMessage with a 429 or a network error now and then, at random."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.rng = random.Random(seed)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 (BaseSession's signature)
+    ) -> TelegramType:
+        if isinstance(method, SendMessage):
+            roll = self.rng.random()
+            if roll < 0.2:
+                self.fail_next(SendMessage, ApiError(429, retry_after=self.rng.randint(1, 5)))
+            elif roll < 0.35:
+                self.fail_next(SendMessage, network_error)
+        return await super().make_request(bot, method, timeout)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_chaos_nothing_lost_nothing_doubled(
+    repo: SqliteRepository, clock: FakeClock, seed: int
+) -> None:
+    session = FlakySession(seed)
+    bot = make_bot(session)
+    chats = [*range(1, 41), *range(-100, -90)]
+    for chat_id in chats:
+        await subscribe(repo, chat_id, clock.now)
+    blocked = {5, 17, -95}
+    session.telegram.blocked_chats.update(blocked)
+    delivery = delivery_for(bot, repo, clock, network_attempts=3)
+    for _ in range(6):  # rounds of the scheduler, until nothing is due
+        if not (await delivery.deliver_due()).outcomes:
+            break
+    for chat_id in chats:
+        expected = 0 if chat_id in blocked else 1
+        assert len(received(session, chat_id)) == expected, chat_id
+        chat = await repo.get_chat(chat_id)
+        assert chat is not None and chat.active is (chat_id not in blocked)
+    assert await repo.due_digest_subscriptions(clock.now) == []
+
+
+class Crash(BaseException):
+    """The process dies."""
+
+
+async def test_a_crash_between_sending_and_recording_doubles_only_that_message(
+    bot: Bot,
+    session: RecordingSession,
+    repo: SqliteRepository,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for chat_id in range(1, 6):
+        await subscribe(repo, chat_id, clock.now)
+    record = repo.finish_digest_send
+
+    async def crash_on_third(chat_id: int, *args: Any, **kwargs: Any) -> None:
+        if chat_id == 3:
+            raise Crash
+        await record(chat_id, *args, **kwargs)
+
+    monkeypatch.setattr(repo, "finish_digest_send", crash_on_third)
+    with pytest.raises(BaseExceptionGroup):
+        await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    monkeypatch.undo()
+    assert [len(received(session, chat_id)) for chat_id in range(1, 6)] == [1, 1, 1, 0, 0]
+
+    restarted = await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    assert restarted.outcomes == {Outcome.SENT: 3}
+    assert [len(received(session, chat_id)) for chat_id in range(1, 6)] == [1, 1, 2, 1, 1]
+    assert not (await delivery_for(bot, repo, clock).deliver_due()).outcomes
+
+
+class GatedSession(RecordingSession):
+    """sendMessage to ``stuck`` never answers: the bot is stopped in the middle of it."""
+
+    def __init__(self, stuck: int) -> None:
+        super().__init__()
+        self.stuck = stuck
+        self.entered = asyncio.Event()
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 (BaseSession's signature)
+    ) -> TelegramType:
+        if isinstance(method, SendMessage) and method.chat_id == self.stuck:
+            self.stuck = 0  # only the first time
+            self.entered.set()
+            await asyncio.Event().wait()
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_stopping_during_a_send_resumes_where_it_stopped(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    session = GatedSession(stuck=3)
+    bot = make_bot(session)
+    for chat_id in range(1, 6):
+        await subscribe(repo, chat_id, clock.now)
+    delivery = delivery_for(bot, repo, clock, workers=1)
+    scheduler = DigestScheduler(delivery, repo, now=clock, sleep=asyncio.sleep)
+    scheduler.start()
+    await asyncio.wait_for(session.entered.wait(), timeout=5)
+    await scheduler.stop()
+    assert [len(received(session, chat_id)) for chat_id in range(1, 6)] == [1, 1, 0, 0, 0]
+
+    report = await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 3}
+    assert [len(received(session, chat_id)) for chat_id in range(1, 6)] == [1, 1, 1, 1, 1]
+    (sent,) = await repo.recent_digest_sends(3)
+    assert sent.attempts == 2
+
+
+async def test_after_downtime_each_missed_digest_is_sent_once(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now - timedelta(weeks=3))
+    report = await delivery_for(bot, repo, clock).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 1}
+    sub = await repo.get_digest_subscription(1)
+    assert sub is not None and clock.now < sub.next_due_at <= clock.now + timedelta(days=7)
+    clock.advance(timedelta(days=6))
+    assert not (await delivery_for(bot, repo, clock).deliver_due()).outcomes
+    assert len(received(session, 1)) == 1
+
+
+async def test_a_period_already_sent_is_not_sent_again_after_a_schedule_change(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now)  # Monday
+    await delivery_for(bot, repo, clock).deliver_due()
+    clock.advance(timedelta(days=1))
+    wednesday = Schedule(Frequency.WEEKLY, 2, time(5, 0), "UTC")  # the same ISO week
+    due = next_due(wednesday, clock.now)
+    await repo.save_digest_subscription(1, wednesday, locale="en", next_due_at=due)
+    clock.advance(timedelta(days=1))
+    report = await delivery_for(bot, repo, clock).deliver_due()
+    assert report.outcomes == {Outcome.ALREADY_SENT: 1}
+    assert len(received(session, 1)) == 1
+
+
+async def test_pacer_keeps_the_overall_rate() -> None:
+    clock = FakeClock()
+    pacer = Pacer(25, 20, monotonic=clock.monotonic, sleep=clock.sleep)
+    moments = []
+    for chat_id in range(1, 101):
+        await pacer.wait_turn(chat_id)
+        moments.append(clock.monotonic())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
+    assert min(gaps) == pytest.approx(1 / 25)
+
+
+async def test_pacer_keeps_one_group_within_twenty_a_minute() -> None:
+    clock = FakeClock()
+    pacer = Pacer(25, 20, monotonic=clock.monotonic, sleep=clock.sleep)
+    moments = []
+    for _ in range(45):
+        await pacer.wait_turn(GROUP)
+        moments.append(clock.monotonic())
+    for index in range(20, 45):
+        assert moments[index] - moments[index - 20] >= 60 - 1e-6
+    assert moments[20] - moments[0] == pytest.approx(60)
+    await pacer.wait_turn(7)  # a person is not held up by the group's limit
+    assert clock.monotonic() - moments[-1] < 1
+
+
+async def test_pacer_holds_everyone_after_a_429() -> None:
+    clock = FakeClock()
+    pacer = Pacer(25, 20, monotonic=clock.monotonic, sleep=clock.sleep)
+    await pacer.wait_turn(1)
+    start = clock.monotonic()
+    pacer.hold(5)
+    await pacer.wait_turn(2)
+    assert clock.monotonic() - start == pytest.approx(5)
+
+
+async def test_the_digest_says_what_moved_ltv_and_does_not_repeat_advice(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now)
+    await delivery_for(bot, repo, clock).deliver_due()
+    (first,) = received(session, 1)
+    assert "since the last digest" not in first
+
+    lower = LtvInputs(**{**_fields(INPUTS), "orders_per_month": 0.8})
+    await repo.save_profile(1, lower, user_id=None, user_name=None)
+    clock.advance(timedelta(days=7))
+    await delivery_for(bot, repo, clock).deliver_due()
+    second = received(session, 1)[-1]
+    assert "LTV -11.1% since the last digest (2024-03-25)" in second
+    assert "purchase frequency fell from 0.9 to 0.8 a month" in second
+
+    clock.advance(timedelta(days=7))
+    await delivery_for(bot, repo, clock).deliver_due()
+    assert "No change since the last digest (2024-04-01)" in received(session, 1)[-1]
+    rules = [send.advice_rule for send in await repo.recent_digest_sends(1)]
+    assert len(rules) == 3 and len(set(rules)) == 3
+
+
+def _fields(inputs: LtvInputs) -> dict[str, Any]:
+    return {name: getattr(inputs, name) for name in LtvInputs.__slots__}
+
+
+async def test_old_numbers_bring_a_nudge_and_no_numbers_an_invitation(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, 1, clock.now)
+    await subscribe(repo, 2, clock.now, inputs=None)
+    clock.advance(timedelta(days=31))
+    await repo.save_digest_subscription(1, MONDAY_UTC, locale="ru", next_due_at=clock.now)
+    await repo.save_digest_subscription(2, MONDAY_UTC, locale="en", next_due_at=clock.now)
+    await delivery_for(bot, repo, clock).deliver_due()
+    stale = session.telegram.bot_messages(1)[-1]
+    assert "старше месяца" in (stale.text or "")
+    assert stale.reply_markup is not None
+    labels = [button.text for row in stale.reply_markup.inline_keyboard for button in row]
+    assert labels == ["🔁 Обновить цифры", "⚙️ Изменить дайджест", "🔕 Отписаться"]
+    (invitation,) = received(session, 2)
+    assert "You have not calculated your LTV yet" in invitation and "/calc" in invitation
+
+
+async def test_one_chats_broken_digest_does_not_stop_the_others(
+    bot: Bot,
+    session: RecordingSession,
+    repo: SqliteRepository,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for chat_id in (1, 2, 3):
+        await subscribe(repo, chat_id, clock.now)
+    session.fail_next(SendMessage, ApiError(400, "Bad Request: can't parse entities"))
+    report = await delivery_for(bot, repo, clock, workers=1).deliver_due()
+    assert report.outcomes == {Outcome.FAILED: 1, Outcome.SENT: 2}
+    assert [len(received(session, chat_id)) for chat_id in (1, 2, 3)] == [0, 1, 1]
+    assert not (await delivery_for(bot, repo, clock).deliver_due()).outcomes  # period skipped
