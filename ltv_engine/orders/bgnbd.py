@@ -8,7 +8,7 @@ purchases, time of the last one and age, all measured from the first purchase.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ class BgNbdParams:
 
 
 def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, age: ArrayLike) -> BgNbdParams:
-    """Maximum-likelihood BG/NBD parameters (L-BFGS-B on log-parameters, analytic gradient).
+    """Maximum-likelihood BG/NBD parameters (see ``maximize_likelihood``).
 
     Identical (x, t_x, T) histories are merged into weighted rows first.
     """
@@ -43,24 +43,41 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, age: ArrayLike) -> BgNbd
         raise InvalidInput(Reason.EMPTY, "frequency")
     if not np.any(histories.x > 0):
         raise InvalidInput(Reason.ZERO, "frequency")  # nobody came back: nothing to fit
-    scale = histories.customers
+    start = np.array([1.0, max(float(np.mean(histories.age)), 1.0), 1.0, 1.0])
+    (r, alpha, a, b), log_likelihood = maximize_likelihood(
+        histories.log_likelihood, start, histories.customers
+    )
+    return BgNbdParams(r, alpha, a, b, log_likelihood=log_likelihood)
+
+
+LogLikelihood = Callable[..., tuple[float, NDArray[np.float64]]]
+
+
+def maximize_likelihood(
+    log_likelihood: LogLikelihood, start: NDArray[np.float64], customers: float
+) -> tuple[list[float], float]:
+    """The parameters that maximise ``log_likelihood(params, with_gradient=True)`` (value and
+    gradient), and the maximum: SLSQP on log-parameters with the analytic gradient, the
+    objective scaled per customer.
+
+    Not L-BFGS-B: its compiled core calls BLAS every iteration, and OpenBLAS waking its
+    thread pool on a busy machine cost more than all the likelihood evaluations together.
+    """
 
     def objective(log_params: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         params = np.exp(log_params)
-        value, gradient = histories.log_likelihood(params, with_gradient=True)
-        return -value / scale, -gradient * params / scale  # chain rule for log-parameters
+        value, gradient = log_likelihood(params, with_gradient=True)
+        return -value / customers, -gradient * params / customers  # chain rule, log scale
 
-    start = np.log([1.0, max(float(np.mean(histories.age)), 1.0), 1.0, 1.0])
     result = minimize(
         objective,
-        start,
+        np.log(start),
         jac=True,
-        method="L-BFGS-B",
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * 4,
-        options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 2000},
+        method="SLSQP",
+        bounds=[(-LOG_BOUND, LOG_BOUND)] * start.size,
+        options={"ftol": 1e-13, "maxiter": 2000},
     )
-    r, alpha, a, b = (float(value) for value in np.exp(result.x))
-    return BgNbdParams(r, alpha, a, b, log_likelihood=-float(result.fun) * scale)
+    return [float(value) for value in np.exp(result.x)], -float(result.fun) * customers
 
 
 def bgnbd_log_likelihood(
@@ -95,14 +112,50 @@ def conditional_expected_purchases(
     age: ArrayLike,
 ) -> NDArray[np.float64]:
     """E[X(T, T + t) | x, t_x, T]: expected repeat purchases in the next ``t`` units (eq. 10)."""
+    return weighted_expected_purchases(params, [t], [1.0], frequency, recency, age)
+
+
+def weighted_expected_purchases(
+    params: BgNbdParams | Sequence[float],
+    times: ArrayLike,
+    weights: ArrayLike,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    age: ArrayLike,
+) -> NDArray[np.float64]:
+    """sum over i of weights[i] * E[X(T, T + times[i]) | x, t_x, T], per customer.
+
+    E[X(T, T + t) | hist] = P(alive | x, t_x, T) * E[purchases in t if alive | x, T]: the
+    second factor (two 2F1 per time) is computed once per distinct (x, T), the first once.
+    """
     r, alpha, a, b = _as_vector(params)
     x, t_x, big_t = validated_histories(frequency, recency, age)
-    _check_times(np.asarray(t))
-    z = t / (alpha + big_t + t)
-    log_hyp = _log_hyp2f1(r + x, b + x, a + b + x - 1.0, z)
-    log_survivor = log_hyp + (r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t))
-    while_alive = (a + b + x - 1.0) / (a - 1.0) * -np.expm1(log_survivor)
-    return while_alive * expit(-_log_dead_to_alive(r, alpha, a, b, x, t_x, big_t))
+    horizons = _check_times(np.asarray(times, dtype=np.float64).reshape(-1, 1))
+    factors = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
+    if factors.shape != horizons.shape:
+        raise InvalidInput(Reason.CONFLICT, "weights", expected=horizons.size, got=factors.size)
+    pair_x, pair_t, pair_of_customer = _distinct_pairs(x, big_t)
+    z = horizons / (alpha + pair_t + horizons)
+    log_hyp = _log_hyp2f1(r + pair_x, b + pair_x, a + b + pair_x - 1.0, z)
+    log_survivor = log_hyp + (r + pair_x) * (
+        np.log(alpha + pair_t) - np.log(alpha + pair_t + horizons)
+    )
+    while_alive = (a + b + pair_x - 1.0) / (a - 1.0) * -np.expm1(log_survivor)
+    per_pair = np.einsum("ij,ij->j", np.broadcast_to(factors, while_alive.shape), while_alive)
+    return per_pair[pair_of_customer] * expit(-_log_dead_to_alive(r, alpha, a, b, x, t_x, big_t))
+
+
+def _distinct_pairs(
+    first: NDArray[np.float64], second: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """The distinct (first, second) pairs as two columns, and each row's pair index."""
+    first_values, first_index = np.unique(first, return_inverse=True)
+    second_values, second_index = np.unique(second, return_inverse=True)
+    keys, pair_of_row = np.unique(
+        first_index * second_values.size + second_index, return_inverse=True
+    )
+    first_of_pair, second_of_pair = np.divmod(keys, second_values.size)
+    return first_values[first_of_pair], second_values[second_of_pair], pair_of_row
 
 
 def expected_purchases(
@@ -242,23 +295,30 @@ class _Histories:
         log_odds = np.where(repeat, np.log(a) - np.log(b_x1), -np.inf)[ix] - shape * (
             log_t_x - log_age
         )
-        value = self.x_weight @ per_x + self.weight @ (
-            np.logaddexp(0.0, log_odds) - shape * log_age
+        value = dot(self.x_weight, per_x) + dot(
+            self.weight, np.logaddexp(0.0, log_odds) - shape * log_age
         )
         if not with_gradient:
-            return float(value), np.empty(0)
+            return value, np.empty(0)
         dead = expit(log_odds) * self.weight  # customers' weight on the A4 branch
         inv_age = (1.0 / (alpha + self.age))[self.age_of_row]
         inv_t_x = (1.0 / (alpha + self.t_x))[self.t_x_of_row]
         psi_ab = digamma(a + b) - digamma(a + b + x)
         d_r = (
-            self.x_weight @ (digamma(r + x) - digamma(r) + np.log(alpha))
-            - self.weight @ log_age - dead @ (log_t_x - log_age)
+            dot(self.x_weight, digamma(r + x) - digamma(r) + np.log(alpha))
+            - dot(self.weight, log_age) - dot(dead, log_t_x - log_age)
         )  # fmt: skip
         d_alpha = (
             self.customers * r / alpha
-            - (self.weight * shape) @ inv_age - (dead * shape) @ (inv_t_x - inv_age)
+            - dot(self.weight * shape, inv_age) - dot(dead * shape, inv_t_x - inv_age)
         )  # fmt: skip
-        d_a = self.x_weight @ psi_ab + dead.sum() / a
-        d_b = self.x_weight @ (digamma(b + x) - digamma(b) + psi_ab) - dead @ (1.0 / b_x1)[ix]
-        return float(value), np.array([d_r, d_alpha, d_a, d_b])
+        d_a = dot(self.x_weight, psi_ab) + dead.sum() / a
+        d_b = dot(self.x_weight, digamma(b + x) - digamma(b) + psi_ab)
+        d_b -= dot(dead, (1.0 / b_x1)[ix])
+        return value, np.array([d_r, d_alpha, d_a, d_b])
+
+
+def dot(left: NDArray[np.float64], right: NDArray[np.float64]) -> float:
+    """The dot product of two vectors, without BLAS: OpenBLAS wakes its thread pool for long
+    vectors, which costs milliseconds per product on a busy machine (~40x the whole work)."""
+    return float(np.einsum("i,i->", left, right))

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.limits import check_range
-from ltv_engine.orders.bgnbd import BgNbdParams, conditional_expected_purchases
+from ltv_engine.orders.bgnbd import BgNbdParams, weighted_expected_purchases
 from ltv_engine.orders.gamma_gamma import GammaGammaParams, expected_average_spend
 from ltv_engine.orders.summary import CustomerSummary
 
@@ -37,19 +37,15 @@ def customer_lifetime_value(
     _check_discount_rate(monthly_discount_rate)
     check_range(margin, "margin")
     spend = expected_average_spend(gg, summary.frequency, summary.monetary)
-    months = np.arange(horizon_months + 1)
-    cumulative = np.vstack(
-        [
-            conditional_expected_purchases(
-                bg, month * DAYS_PER_MONTH / summary.unit_days,
-                summary.frequency, summary.recency, summary.age,
-            )
-            for month in months
-        ]
+    months = np.arange(1, horizon_months + 1)
+    discount = (1.0 + monthly_discount_rate) ** -months.astype(np.float64)
+    # sum_i d_i (E_i - E_(i-1)) = sum_i (d_i - d_(i+1)) E_i with E_0 = 0 and d_(H+1) = 0
+    weights = discount - np.r_[discount[1:], 0.0]
+    purchases = weighted_expected_purchases(
+        bg, months * DAYS_PER_MONTH / summary.unit_days, weights,
+        summary.frequency, summary.recency, summary.age,
     )  # fmt: skip
-    discount = (1.0 + monthly_discount_rate) ** -months[1:]
-    purchases_per_month = np.diff(cumulative, axis=0)
-    return np.asarray(discount @ purchases_per_month * spend * margin, dtype=np.float64)
+    return np.asarray(purchases * spend * margin, dtype=np.float64)
 
 
 def _check_horizon(horizon_months: int) -> None:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 from scipy.special import digamma, gammaln
 
 from ltv_engine.errors import InvalidInput, Reason
-from ltv_engine.orders.bgnbd import LOG_BOUND
+from ltv_engine.orders.bgnbd import dot, maximize_likelihood
 from ltv_engine.orders.summary import validated_columns
 
 
@@ -35,23 +34,11 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGammaPara
     the paper (its -4055.92 on CDNOW) and in lifetimes.
     """
     spends = _Spends.of(*_repeat_customers(frequency, monetary))
-    scale = float(spends.zbar.size)
-
-    def objective(log_params: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        params = np.exp(log_params)
-        value, gradient = spends.log_likelihood(params, with_gradient=True)
-        return -value / scale, -gradient * params / scale
-
-    result = minimize(
-        objective,
-        np.log([1.0, 1.0, max(float(np.mean(spends.zbar)), 1.0)]),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * 3,
-        options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 2000},
+    start = np.array([1.0, 1.0, max(float(np.mean(spends.zbar)), 1.0)])
+    (p, q, v), log_likelihood = maximize_likelihood(
+        spends.log_likelihood, start, float(spends.zbar.size)
     )
-    p, q, v = (float(value) for value in np.exp(result.x))
-    return GammaGammaParams(p, q, v, log_likelihood=-float(result.fun) * scale)
+    return GammaGammaParams(p, q, v, log_likelihood=log_likelihood)
 
 
 def gamma_gamma_log_likelihood(
@@ -130,12 +117,13 @@ class _Spends:
         px_row = px[self.x_of_row]
         log_spend = np.log(self.total + v)
         per_x = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + px * np.log(x)
-        value = w @ per_x + np.sum((px_row - 1.0) * self.log_zbar - (px_row + q) * log_spend)
+        value = dot(w, per_x) + np.sum((px_row - 1.0) * self.log_zbar - (px_row + q) * log_spend)
         if not with_gradient:
             return float(value), np.empty(0)
         psi_all = digamma(px + q)
         x_row = x[self.x_of_row]
-        d_p = w @ (x * (psi_all - digamma(px) + np.log(x))) + x_row @ (self.log_zbar - log_spend)
-        d_q = w @ (psi_all - digamma(q) + np.log(v)) - np.sum(log_spend)
+        d_p = dot(w, x * (psi_all - digamma(px) + np.log(x)))
+        d_p += dot(x_row, self.log_zbar - log_spend)
+        d_q = dot(w, psi_all - digamma(q) + np.log(v)) - np.sum(log_spend)
         d_v = w.sum() * q / v - np.sum((px_row + q) / (self.total + v))
         return float(value), np.array([d_p, d_q, d_v])

@@ -15,6 +15,7 @@ from ltv_engine.orders.bgnbd import (
     expected_purchases,
     fit_bgnbd,
     p_alive,
+    weighted_expected_purchases,
 )
 from ltv_engine.orders.clv import DAYS_PER_MONTH, customer_lifetime_value
 from ltv_engine.orders.gamma_gamma import (
@@ -281,6 +282,38 @@ def test_discounting_lowers_clv_and_a_longer_horizon_raises_it(
     assert np.all(clv(24, 0.01) > clv(12, 0.01))
     one_month = clv(1, 0.01)
     np.testing.assert_allclose(one_month, clv(1, 0.0) / 1.01, rtol=1e-12)
+
+
+def test_discounted_clv_is_the_sum_of_each_months_discounted_purchases(
+    cdnow_bgnbd: BgNbdParams, cdnow_gg: GammaGammaParams, cdnow_summary: CustomerSummary
+) -> None:
+    s = cdnow_summary
+    clv = customer_lifetime_value(cdnow_bgnbd, cdnow_gg, s, horizon_months=6)
+    cumulative = [
+        conditional_expected_purchases(
+            cdnow_bgnbd, month * DAYS_PER_MONTH / 7, s.frequency, s.recency, s.age
+        )
+        for month in range(7)
+    ]
+    by_month = sum(
+        (cumulative[month] - cumulative[month - 1]) / 1.01**month for month in range(1, 7)
+    )
+    spend = expected_average_spend(cdnow_gg, s.frequency, s.monetary)
+    np.testing.assert_allclose(clv, by_month * spend, rtol=1e-10)
+
+
+def test_weighted_purchases_are_the_weighted_sum_over_times(cdnow_bgnbd: BgNbdParams) -> None:
+    x, t_x, age = [0.0, 2.0, 2.0, 5.0], [0.0, 10.0, 20.0, 30.0], [35.0, 35.0, 35.0, 31.0]
+    times, weights = [4.0, 13.0, 52.0], [0.5, -1.0, 2.0]
+    one_by_one = sum(
+        weight * conditional_expected_purchases(cdnow_bgnbd, t, x, t_x, age)
+        for t, weight in zip(times, weights, strict=True)
+    )
+    weighted = weighted_expected_purchases(cdnow_bgnbd, times, weights, x, t_x, age)
+    np.testing.assert_allclose(weighted, one_by_one, rtol=1e-12)
+    with pytest.raises(InvalidInput) as error:
+        weighted_expected_purchases(cdnow_bgnbd, times, weights[:2], x, t_x, age)
+    assert (error.value.reason, error.value.field) == (Reason.CONFLICT, "weights")
 
 
 @pytest.mark.parametrize(
