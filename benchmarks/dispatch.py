@@ -1,0 +1,218 @@
+"""Wizard updates per second and latency per update through the bot's real dispatcher, against a
+bare aiogram echo bot, in one run.
+
+Run from the project root: ``.venv/bin/python -m benchmarks.dispatch`` (``--users N``, default
+300; ``--profile`` prints where the wizard's time goes, by cProfile).
+
+Both sides use the recording fake of the Bot API from tests/fakes (no network). The wizard side
+is ``create_dispatcher`` on a file-backed SqliteRepository in a temporary folder; each simulated
+user walks the published example from /calc to the result (WIZARD: 6 messages and 4 button
+presses), all users interleaved step by step. The echo side is a bare Dispatcher whose one
+handler answers every message with its own text, fed the same texts, all as messages. Each
+update is timed alone with time.perf_counter around ``dp.feed_update``; a few users warm up
+both sides first.
+Targets: the wizard at least half the echo throughput, and its p99 under 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Chat, Message, Update, User
+
+from bot.app import create_dispatcher
+from bot.render import Renderer
+from bot.storage.sqlite import SqliteRepository
+from tests.fakes.session import RecordingSession, make_bot
+from tests.fakes.telegram import find_button
+
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 20.0
+WARM_UP_USERS = 10
+FIRST_USER_ID = 100_000
+
+# (kind, what): "send" types a text, "press" presses a button by its text.
+WIZARD = (
+    ("send", "/calc"),
+    ("press", "Cosmetics"),
+    ("send", "$65"),
+    ("send", "0.6"),
+    ("send", "58%"),
+    ("press", "lifetime"),
+    ("send", "18 months"),
+    ("send", "40"),
+    ("press", "Skip"),
+    ("press", "Calculate LTV"),
+)
+ECHO = tuple(("send", what) for _, what in WIZARD)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    latencies: list[float]  # seconds, one per update
+
+    @property
+    def per_second(self) -> float:
+        """Updates per second of time spent in feed_update (building the fake updates is not
+        counted: finding a button scans the fake's messages, which is no cost of the bot's)."""
+        return len(self.latencies) / sum(self.latencies)
+
+    def percentile_ms(self, percent: int) -> float:
+        return statistics.quantiles(self.latencies, n=100)[percent - 1] * 1000
+
+
+class People:
+    """Private-chat users of one bot, building the updates they send."""
+
+    def __init__(self, session: RecordingSession, first_user_id: int) -> None:
+        self.session = session
+        self.first_user_id = first_user_id
+
+    def update(self, user_index: int, kind: str, what: str) -> Update:
+        telegram = self.session.telegram
+        user_id = self.first_user_id + user_index
+        user = User(id=user_id, is_bot=False, first_name="Anna", language_code="en")
+        if kind == "send":
+            chat = Chat(id=user_id, type="private", first_name="Anna")
+            return Update(
+                update_id=telegram.next_update_id(),
+                message=telegram.incoming_message(user, chat, text=what),
+            )
+        pressed: Message = telegram.keyboard_message(user_id)
+        button = find_button(pressed, what)
+        callback = telegram.incoming_callback(user, pressed, button.callback_data)
+        return Update(update_id=telegram.next_update_id(), callback_query=callback)
+
+
+async def timed_run(
+    name: str,
+    dp: Dispatcher,
+    bot: Bot,
+    updates: Callable[[int, int], Iterator[Update]],
+    users: int,
+) -> Row:
+    """Feed the warm-up users untimed, then `users` more, timing each update."""
+    for update in updates(0, WARM_UP_USERS):
+        await dp.feed_update(bot, update)
+    latencies: list[float] = []
+    for update in updates(WARM_UP_USERS, WARM_UP_USERS + users):
+        before = time.perf_counter()
+        await dp.feed_update(bot, update)
+        latencies.append(time.perf_counter() - before)
+    return Row(name, latencies)
+
+
+def interleaved(
+    people: People, script: tuple[tuple[str, str], ...]
+) -> Callable[[int, int], Iterator[Update]]:
+    """Step 1 for every user, then step 2 for every user, and so on."""
+
+    def updates(first: int, stop: int) -> Iterator[Update]:
+        for kind, what in script:
+            for user_index in range(first, stop):
+                yield people.update(user_index, kind, what)
+
+    return updates
+
+
+async def wizard_row(users: int, folder: Path, profiler: cProfile.Profile | None) -> Row:
+    repo = await SqliteRepository.open(str(folder / "bench.sqlite3"))
+    try:
+        session = RecordingSession()
+        bot = make_bot(session)
+        dp = create_dispatcher(repo, Renderer())
+        updates = interleaved(People(session, FIRST_USER_ID), WIZARD)
+        with profiling(profiler):
+            row = await timed_run("LTV wizard (create_dispatcher)", dp, bot, updates, users)
+        expected = "Customer LTV: $407.16"
+        last = session.telegram.bot_messages(FIRST_USER_ID + WARM_UP_USERS + users - 1)[-1]
+        if expected not in (last.text or ""):
+            raise RuntimeError(f"the wizard did not reach the result: {last.text!r}")
+        return row
+    finally:
+        await repo.close()
+
+
+def echo_dispatcher() -> Dispatcher:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
+async def echo_row(users: int) -> Row:
+    session = RecordingSession()
+    updates = interleaved(People(session, FIRST_USER_ID), ECHO)
+    bot = make_bot(session)
+    return await timed_run(
+        "aiogram echo (bare Dispatcher)", echo_dispatcher(), bot, updates, users
+    )
+
+
+@contextmanager
+def profiling(profiler: cProfile.Profile | None) -> Iterator[None]:
+    if profiler is None:
+        yield
+        return
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+
+
+def print_table(wizard: Row, echo: Row) -> None:
+    print(f"{'dispatcher':<32}{'updates':>9}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
+    for row in (wizard, echo):
+        print(
+            f"{row.name:<32}{len(row.latencies):>9}{row.per_second:>11.0f}"
+            f"{row.percentile_ms(50):>9.2f}{row.percentile_ms(99):>9.2f}"
+        )
+    ratio = wizard.per_second / echo.per_second
+    p99 = wizard.percentile_ms(99)
+    print(
+        f"wizard/echo throughput {ratio:.2f} (target >= {TARGET_RATIO}: "
+        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}); "
+        f"wizard p99 {p99:.2f} ms (target < {TARGET_P99_MS:.0f} ms: "
+        f"{'met' if p99 < TARGET_P99_MS else 'MISSED'})"
+    )
+
+
+async def main_async(users: int, profile: bool) -> None:
+    profiler = cProfile.Profile() if profile else None
+    with tempfile.TemporaryDirectory(prefix="ltv-bench-") as folder:
+        wizard = await wizard_row(users, Path(folder), profiler)
+    echo = await echo_row(users)
+    print_table(wizard, echo)
+    if profiler is not None:
+        print("\nwizard side, by cumulative time:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=300, help="simulated users per side")
+    parser.add_argument("--profile", action="store_true", help="cProfile the wizard side")
+    args = parser.parse_args()
+    asyncio.run(main_async(args.users, args.profile))
+
+
+if __name__ == "__main__":
+    main()
