@@ -20,6 +20,7 @@ from bot.groups import handlers as groups
 from bot.groups.retention import purge_periodically
 from bot.handlers import common, errors, result
 from bot.middlewares import ChatContextMiddleware
+from bot.orders import handlers as orders
 from bot.render import LOCALES, Renderer
 from bot.storage import open_repository
 from bot.storage.base import Repository
@@ -50,6 +51,7 @@ def create_dispatcher(repo: Repository, renderer: Renderer) -> Dispatcher:
     dp.errors.register(errors.on_unexpected_error)
     dp.include_routers(
         common.build_router(),
+        orders.build_router(),  # a file sent mid-calculation is analysed, not refused
         wizard.build_router(),
         result.build_router(),
         digests.build_router(),

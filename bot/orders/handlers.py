@@ -1,0 +1,263 @@
+"""An order export sent to the bot: read it, let the person check the columns, analyse it.
+
+Private chats, and groups for their admins. The FSM keeps the file's Telegram id (never its
+bytes), so the buttons still work after a restart: each step downloads the file again. The
+reading, fitting and drawing run in worker threads, at most ``parallel_jobs`` files at a time
+(download included), so memory stays bounded and the bot keeps answering other chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
+
+from bot.groups.admin import is_admin
+from bot.orders import views
+from bot.orders.callbacks import OrdersCb, OrdersFlow
+from bot.orders.work import (
+    Understood,
+    analyse,
+    draw,
+    measured_ltv_inputs,
+    understand,
+    with_profile_extras,
+)
+from bot.render import Texts
+from bot.storage.base import Repository
+from bot.views import Screen
+from bot.wizard.handlers import DEFAULT_CURRENCY
+from ltv_engine.orders.errors import InvalidOrdersFile
+from ltv_engine.orders.export import predictions_csv
+from ltv_engine.orders.ingest import DEFAULT_LIMITS
+from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
+
+MAX_PARALLEL_JOBS = 2
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")  # what a group's file must be
+CSV_FILE_NAME = "clv_predictions.csv"
+
+
+def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
+    files = OrderFiles(parallel_jobs)
+    router = Router(name="orders")
+    router.message.register(files.on_document, F.document)
+    router.callback_query.register(files.on_button, OrdersCb.filter())
+    return router
+
+
+class OrderFiles:
+    """The flow's handlers and the job slots they share."""
+
+    def __init__(self, parallel_jobs: int) -> None:
+        self._slots = asyncio.Semaphore(parallel_jobs)
+
+    async def on_document(self, message: Message, state: FSMContext, t: Texts, bot: Bot) -> None:
+        document = message.document
+        if document is None or not await self._may_upload(message, document, t, bot):
+            return
+        if (document.file_size or 0) > DEFAULT_LIMITS.max_bytes:
+            size = document.file_size or 0
+            await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
+            return
+        progress = await message.answer(views.progress_screen("reading", t).text)
+        file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
+        understood = await self._understand(progress, file, {}, t, bot)
+        if isinstance(understood, Screen):
+            await state.clear()
+            await _edit(progress, understood)
+            return
+        review = views.review_screen(understood, {}, t)
+        await state.set_state(OrdersFlow.review)
+        await state.set_data(
+            file
+            | {
+                "message_id": progress.message_id,
+                "headers": list(understood.headers),
+                "columns": understood.report.columns,
+                "overrides": {},
+                "review_text": review.text,
+            }
+        )
+        await _edit(progress, review)
+
+    async def _may_upload(self, message: Message, document: Document, t: Texts, bot: Bot) -> bool:
+        """Anyone in a private chat; in a group, a spreadsheet from an admin (other files
+        people share in the group are none of the bot's business)."""
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        name = (document.file_name or "").lower()
+        if not name.endswith(SPREADSHEET_SUFFIXES) or message.from_user is None:
+            return False
+        if await is_admin(bot, message.chat.id, message.from_user.id):
+            return True
+        await message.reply(t("orders_admins_only"))
+        return False
+
+    async def _understand(
+        self,
+        progress: Message,
+        file: dict[str, str],
+        overrides: dict[str, str],
+        t: Texts,
+        bot: Bot,
+    ) -> Understood | Screen:
+        """Download and read the file, showing the stages; on failure, what to say why."""
+        async with self._slots:
+            data = await _download(bot, file["file_id"])
+            if data is None:
+                return Screen(t("orders_download_failed"))
+            await _edit(progress, views.progress_screen("understanding", t))
+            try:
+                return await asyncio.to_thread(understand, data, file["file_name"], overrides)
+            except InvalidOrdersFile as error:
+                return views.invalid_screen(error, t)
+
+    async def on_button(
+        self,
+        query: CallbackQuery,
+        callback_data: OrdersCb,
+        state: FSMContext,
+        t: Texts,
+        bot: Bot,
+        repo: Repository,
+    ) -> None:
+        data = await state.get_data()
+        message = query.message
+        expected = OrdersFlow.analysed if callback_data.action == "save" else OrdersFlow.review
+        if (
+            not isinstance(message, Message)
+            or message.message_id != data.get("message_id")
+            or await state.get_state() != expected.state
+        ):
+            await query.answer(t("outdated"))
+            return
+        await query.answer()
+        if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
+            role = callback_data.role
+            screen = views.columns_screen(data["headers"], role, data["columns"].get(role), t)
+            await _edit(message, screen)
+        elif callback_data.action == "pick":
+            await self._pick(message, callback_data, data, state, t, bot)
+        elif callback_data.action == "go":
+            await self._analyse(message, data, state, t, bot, repo)
+        elif callback_data.action == "save":
+            await _save(message, query.from_user, data, t, repo)
+        else:
+            await _edit(message, _review_again(data, t))
+
+    async def _pick(
+        self,
+        message: Message,
+        choice: OrdersCb,
+        data: dict[str, Any],
+        state: FSMContext,
+        t: Texts,
+        bot: Bot,
+    ) -> None:
+        """Read the file again with the chosen column; a choice it cannot read with is
+        explained above the columns as they were."""
+        headers = data["headers"]
+        if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
+            await _edit(message, _review_again(data, t))
+            return
+        overrides = data["overrides"] | {choice.role: headers[choice.column]}
+        understood = await self._understand(message, data, overrides, t, bot)
+        if isinstance(understood, Screen):
+            await _edit(message, _review_again(data, t, problem=understood.text))
+            return
+        review = views.review_screen(understood, overrides, t)
+        columns = understood.report.columns
+        await state.update_data(overrides=overrides, columns=columns, review_text=review.text)
+        await _edit(message, review)
+
+    async def _analyse(
+        self,
+        message: Message,
+        data: dict[str, Any],
+        state: FSMContext,
+        t: Texts,
+        bot: Bot,
+        repo: Repository,
+    ) -> None:
+        await state.set_state(None)  # a second press while this runs is outdated
+        async with self._slots:
+            await _edit(message, views.progress_screen("reading", t))
+            raw = await _download(bot, data["file_id"])
+            if raw is None:
+                await _edit(message, Screen(t("orders_download_failed")))
+                return
+            await _edit(message, views.progress_screen("fitting", t))
+            try:
+                table, analysis = await asyncio.to_thread(
+                    analyse, raw, data["file_name"], data["overrides"]
+                )
+            except InvalidOrdersFile as error:  # the file changed its mind since the review
+                await _edit(message, views.invalid_screen(error, t))
+                return
+            del raw
+            currency = table.currency or await _chat_currency(repo, message.chat.id, t)
+            await _edit(message, views.progress_screen("charts", t))
+            label = views.currency_label(currency, t.locale)
+            charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
+            csv = await asyncio.to_thread(predictions_csv, analysis, headers=views.csv_headers(t))
+        inputs = measured_ltv_inputs(analysis, currency)
+        if inputs is not None:
+            await state.set_state(OrdersFlow.analysed)
+            await state.set_data(
+                {"message_id": message.message_id, "inputs": inputs_to_dict(inputs)}
+            )
+        await _edit(message, views.result_screen(analysis, inputs, currency, t))
+        for chart in charts:
+            photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
+            await bot.send_photo(
+                message.chat.id, photo, caption=views.chart_caption(chart.kind, t)
+            )
+        document = BufferedInputFile(csv, CSV_FILE_NAME)
+        await bot.send_document(message.chat.id, document, caption=t("orders_csv_caption"))
+
+
+async def _save(
+    message: Message, user: User, data: dict[str, Any], t: Texts, repo: Repository
+) -> None:
+    chat_id = message.chat.id
+    previous = await repo.get_profile(chat_id)
+    inputs = with_profile_extras(
+        inputs_from_dict(data["inputs"]), previous.inputs if previous else None
+    )
+    await repo.save_profile(chat_id, inputs, user_id=user.id, user_name=user.full_name)
+    private = message.chat.type == ChatType.PRIVATE
+    screen = views.saved_screen(inputs, private=private, t=t)
+    await message.answer(screen.text, reply_markup=screen.markup)
+
+
+def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:
+    text = data["review_text"] if not problem else problem + "\n\n" + data["review_text"]
+    return Screen(text, views.review_keyboard(data["columns"], t))
+
+
+async def _chat_currency(repo: Repository, chat_id: int, t: Texts) -> str:
+    """When the export names no currency: the profile's, else the locale's default."""
+    profile = await repo.get_profile(chat_id)
+    return profile.inputs.currency if profile else DEFAULT_CURRENCY.get(t.locale, "RUB")
+
+
+async def _download(bot: Bot, file_id: str) -> bytes | None:
+    """The file's bytes; None when Telegram will not hand it over (too big, gone)."""
+    try:
+        buffer = await bot.download(file_id)
+    except TelegramBadRequest:
+        return None
+    return None if buffer is None else buffer.read()
+
+
+async def _edit(message: Message, screen: Screen) -> None:
+    try:
+        await message.edit_text(screen.text, reply_markup=screen.markup)
+    except TelegramBadRequest as error:
+        if "not modified" not in error.message:
+            raise

@@ -1,0 +1,110 @@
+"""The CPU-bound steps of an order file's analysis: plain functions the handlers run in
+worker threads (``asyncio.to_thread``), so the event loop keeps answering other chats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from ltv_engine.calc import validate
+from ltv_engine.errors import InvalidInput
+from ltv_engine.model import LtvInputs
+from ltv_engine.orders import charts
+from ltv_engine.orders.analysis import UNIT_DAYS, Analysis, analyze
+from ltv_engine.orders.ingest import ColumnGuess, read_orders, sniff
+from ltv_engine.orders.measured import to_ltv_inputs
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+EPOCH = date(1970, 1, 1)
+
+Labels = Mapping[str, Mapping[str, str]]  # chart -> label key -> text
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """What the reader made of the file, for the person to check."""
+
+    report: IngestReport
+    headers: tuple[str, ...]
+    by_content: frozenset[str]  # roles guessed from the values, not from the header name
+    n_orders: int
+    n_customers: int
+    first_day: date
+    last_day: date
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    kind: str  # retention | clv | cumulative
+    png: bytes
+
+
+def as_date(day: int) -> date:
+    return EPOCH + timedelta(days=day)
+
+
+def understand(data: bytes, file_name: str, overrides: Mapping[str, str]) -> Understood:
+    """Raises InvalidOrdersFile."""
+    table, report = read_orders(data, file_name, overrides=overrides)
+    guess: ColumnGuess = sniff(data, file_name)
+    return Understood(
+        report=report,
+        headers=guess.headers,
+        by_content=guess.by_content - set(overrides),
+        n_orders=table.n_orders,
+        n_customers=table.n_customers,
+        first_day=as_date(int(table.day.min())),
+        last_day=as_date(int(table.day.max())),
+        currency=table.currency,
+    )
+
+
+def analyse(
+    data: bytes, file_name: str, overrides: Mapping[str, str]
+) -> tuple[OrderTable, Analysis]:
+    """Raises InvalidOrdersFile."""
+    table, _ = read_orders(data, file_name, overrides=overrides)
+    return table, analyze(table)
+
+
+def draw(
+    table: OrderTable, analysis: Analysis, currency_label: str, labels: Labels
+) -> list[Chart]:
+    """The cohort heatmap always; the CLV charts only when a model predicted CLV."""
+    drawn = [Chart("retention", charts.retention_heatmap(analysis.cohorts, labels["retention"]))]
+    if analysis.bg is not None:
+        clv = charts.clv_histogram(analysis.customers.clv, currency_label, labels["clv"])
+        cumulative = charts.cumulative_purchases_chart(
+            table, analysis.bg, labels["cumulative"], unit_days=UNIT_DAYS
+        )
+        drawn += [Chart("clv", clv), Chart("cumulative", cumulative)]
+    return drawn
+
+
+def measured_ltv_inputs(analysis: Analysis, currency: str) -> LtvInputs | None:
+    """The calculator's inputs as the orders measure them (margin only where it is usable);
+    None when the data cannot state them (no customer has lapsed yet: no churn)."""
+    try:
+        inputs = to_ltv_inputs(analysis.measured, currency)
+        inputs = replace(inputs, margin=analysis.margin_applied)
+        validate(inputs)
+    except InvalidInput:
+        return None
+    return inputs
+
+
+def with_profile_extras(measured: LtvInputs, previous: LtvInputs | None) -> LtvInputs:
+    """The measured inputs, keeping what orders cannot tell from the chat's profile: the
+    business, the discount rate, the CAC (in the same currency only) and a margin when the
+    export had no costs."""
+    if previous is None:
+        return measured
+    return replace(
+        measured,
+        business=previous.business,
+        annual_discount_rate=previous.annual_discount_rate,
+        cac=previous.cac if previous.currency == measured.currency else None,
+        margin=measured.margin if measured.margin is not None else previous.margin,
+    )

@@ -1,0 +1,296 @@
+"""An order export sent in the chat, through the real dispatcher and the recording Bot API."""
+
+import asyncio
+import csv
+import io
+import threading
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.enums import ChatType
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetFile,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SetMyCommands,
+)
+from aiogram.types import BufferedInputFile
+
+from bot.app import create_dispatcher, register_commands
+from bot.orders import handlers
+from bot.render import Renderer
+from bot.storage.sqlite import SqliteRepository
+from ltv_engine.model import LifetimeSource
+from tests.bot.order_files import orders_csv
+from tests.fakes.client import TelegramClient
+from tests.fakes.session import RecordingSession
+
+FULL = orders_csv(600, 540)  # enough customers and days for the models
+THIN = orders_csv(40, 300, seed=3, cancelled_every=10)
+GROUP = -1007
+
+
+def uploaded(session: RecordingSession, method: type[SendDocument | SendPhoto]) -> list[bytes]:
+    files = []
+    for call in session.of_type(method):
+        payload = call.document if isinstance(call, SendDocument) else call.photo
+        assert isinstance(payload, BufferedInputFile)
+        files.append(payload.data)
+    return files
+
+
+def progress_texts(session: RecordingSession) -> list[str]:
+    return [call.text or "" for call in session.of_type(EditMessageText)]
+
+
+def last_edit(session: RecordingSession) -> str:
+    """The latest edited text as sent (markup included): the result replaces the progress."""
+    return session.last(EditMessageText).text or ""
+
+
+def all_callback_data(session: RecordingSession, chat_id: int) -> list[str]:
+    return [
+        button.callback_data
+        for message in session.telegram.bot_messages(chat_id)
+        if message.reply_markup
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+        if button.callback_data
+    ]
+
+
+async def test_a_file_is_read_checked_and_analysed(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send_document("orders.csv", FULL, "text/csv")
+
+    review = client.last_text()
+    assert "3,898 orders from 600 customers, 2023-01-02 .. 2024-06-24" in review
+    assert "customer: «Клиент»" in review and "amount: «Сумма»" in review
+    assert "currency: not stated in the file" in review
+    assert any("⏳ Understanding the columns" in text for text in progress_texts(session))
+
+    session.clear()
+    await client.click("Analyse")
+
+    stages = progress_texts(session)
+    assert any("⏳ Measuring and fitting the models" in text for text in stages)
+    assert any("✅ Measuring and fitting the models\n⏳ Drawing the charts" in t for t in stages)
+    text = last_edit(session)
+    assert "LTV from your orders" in text
+    assert "Average order: <b>$1,960</b>" in text
+    assert "Predicted for the next 12 months" in text
+    assert "Top 10% of customers" in text
+    assert "Check on the last 180 days: predicted 960 repeat purchases, actual 930" in text
+    assert "Champions: 168" in text and "What to do" in text
+    assert "Offer a subscription" in text
+    assert len(uploaded(session, SendPhoto)) == 3
+    assert all(png.startswith(b"\x89PNG") for png in uploaded(session, SendPhoto))
+    captions = [call.caption for call in session.of_type(SendPhoto)]
+    assert captions[0] == "Share of each cohort still buying"
+    (table,) = uploaded(session, SendDocument)
+    rows = list(csv.reader(io.StringIO(table.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Customer", "Orders", "Revenue"] and len(rows) == 601
+    document = session.last(SendDocument).document
+    assert isinstance(document, BufferedInputFile) and document.filename == "clv_predictions.csv"
+
+
+async def test_a_thin_file_gets_measured_figures_only(
+    ru_client: TelegramClient, session: RecordingSession
+) -> None:
+    await ru_client.send_document("заказы.csv", THIN)
+    review = ru_client.last_text()
+    assert "от 39 клиентов" in review and "отменённых — " in review
+
+    session.clear()
+    await ru_client.click("Разобрать")
+
+    text = last_edit(session)
+    assert "Клиентов меньше 500" in text
+    assert "Прогноз на" not in text and "Средний чек" in text
+    assert len(session.of_type(SendPhoto)) == 1  # the cohort heatmap; no model, no CLV charts
+    assert len(session.of_type(SendDocument)) == 1
+
+
+def missing_amount() -> bytes:
+    return "Клиент;Дата заказа;Комментарий\nann;01.02.2024;позвонить\n".encode()
+
+
+def bad_dates() -> bytes:
+    return b"customer,date,amount\nann,someday,10\nbob,never,12\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("orders.csv", b"", "It is empty."),
+        ("orders.csv", missing_amount(), "no column with the order amount"),
+        ("orders.csv", missing_amount(), "«Клиент», «Дата заказа», «Комментарий»"),
+        ("orders.csv", bad_dates(), "The first bad row is row 2: the date is not a date"),
+        ("orders.csv", b"<html><body><table></table></body></html>", "looks like a web page"),
+        ("orders.csv", b"\x00\x01\x02junk" * 100, "This is not a table"),
+        ("orders.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97"),
+        ("orders.xlsx", b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
+        ("orders.csv", b"2024-01-01,ann,10\n2024-01-02,bob,12\n", "holds data, not column"),
+    ],
+)
+async def test_a_broken_file_is_explained(
+    client: TelegramClient, name: str, data: bytes, expected: str
+) -> None:
+    await client.send_document(name, data)
+
+    text = client.last_text()
+    assert "I cannot use this file" in text
+    assert expected in text
+    assert "Traceback" not in text and "Error" not in text
+    assert client.last_message().reply_markup is None
+
+
+async def test_a_file_over_the_download_limit_is_refused_before_downloading(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send_document("orders.csv", b"x" * (20 * 2**20 + 1))
+
+    assert "bots can download files of up to 20 MB" in client.last_text()
+    assert session.of_type(GetFile) == []
+
+
+def two_amounts() -> bytes:
+    lines = ["order id,date,client,total,paid"]
+    lines += [f"{i},2024-01-{i:02d},c{i % 4},100,{i * 10}" for i in range(1, 21)]
+    return "\n".join(lines).encode()
+
+
+async def test_a_wrong_column_guess_is_corrected_with_buttons(
+    client: TelegramClient, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    await client.send_document("export.csv", two_amounts())
+    assert "amount: «total»" in client.last_text()
+
+    await client.click("Amount: total")
+    assert "Which column holds the <b>order amount" in session.sent_texts()[-1]
+    await client.click("paid")
+    review = client.last_text()
+    assert "amount: «paid» (your choice)" in review
+
+    await client.click("Analyse")
+    text = last_edit(session)
+    assert "Average order: <b>$105</b>" in text  # (10 + 20 + ... + 200) / 20
+    assert all(len(data.encode()) <= 64 for data in all_callback_data(session, client.chat.id))
+
+
+async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kept(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send_document("export.csv", two_amounts())
+    await client.click("Amount: total")
+    await client.click("client")
+
+    text = client.last_text()
+    assert "I cannot use this file" in text and "amount: «total»" in text
+    await client.click("Analyse")
+    assert "Average order: <b>$100</b>" in session.sent_texts()[-1]
+
+
+async def test_save_as_profile_then_recalculate_shows_the_measured_numbers(
+    client: TelegramClient, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    await client.send_document("orders.csv", FULL)
+    await client.click("Analyse")
+    await client.click("Save as my shop profile")  # on the result, above the charts and CSV
+
+    profile = await repo.get_profile(client.chat.id)
+    assert profile is not None
+    assert profile.inputs.lifetime.source is LifetimeSource.CHURN
+    assert profile.inputs.currency == "USD" and profile.inputs.margin is None
+    assert "Saved as your shop profile" in client.last_text()
+
+    await client.click("Calculate LTV with these numbers")
+    summary = client.last_text()
+    aov = f"${profile.inputs.aov:,.0f}"
+    assert "Check your numbers" in summary and aov in summary
+    churn = profile.inputs.lifetime.monthly_churn
+    assert churn is not None and f"Churn: {churn * 100:.1f}%" in summary
+
+
+async def test_the_buttons_survive_a_restart(
+    client: TelegramClient, repo: SqliteRepository, bot: Bot, session: RecordingSession
+) -> None:
+    await client.send_document("orders.csv", THIN)
+    restarted = TelegramClient(create_dispatcher(repo, Renderer()), bot, language_code="en")
+
+    await restarted.click("Analyse")
+
+    assert "LTV from your orders" in last_edit(session)
+
+
+async def test_an_old_review_is_outdated_after_a_new_upload(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send_document("first.csv", THIN)
+    first_review = client.last_message()
+    await client.send_document("second.csv", THIN)
+
+    await client.click("Analyse", message=first_review)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+
+
+async def test_the_bot_answers_others_while_a_file_is_analysed(
+    client: TelegramClient, dp: Any, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = handlers.analyse
+
+    def slow(*args: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(handlers, "analyse", slow)
+    await client.send_document("orders.csv", THIN)
+    analysing = asyncio.create_task(client.click("Analyse"))
+    assert await asyncio.to_thread(started.wait, 5)
+    other = TelegramClient(dp, bot, user_id=3003, language_code="en")
+
+    await other.send("/help")
+
+    assert "How I calculate LTV" in other.last_text()
+    assert not analysing.done()
+    release.set()
+    await analysing
+    assert "LTV from your orders" in last_edit(client.session)
+
+
+async def test_in_a_group_only_admins_files_are_analysed(
+    dp: Any, bot: Bot, session: RecordingSession
+) -> None:
+    member = TelegramClient(dp, bot, user_id=5, chat_id=GROUP, chat_type=ChatType.GROUP)
+    admin = TelegramClient(dp, bot, user_id=6, chat_id=GROUP, chat_type=ChatType.GROUP)
+    session.admins[GROUP] = {6}
+
+    await member.send_document("photo.jpg", b"\xff\xd8\xff")
+    assert session.of_type(SendMessage) == []  # not a spreadsheet: none of the bot's business
+    await member.send_document("orders.csv", THIN)
+    assert "Разбирать файлы заказов в группе могут только её админы" in member.last_text()
+    await admin.send_document("orders.csv", THIN)
+    assert "от 39 клиентов" in admin.last_text()
+    await member.click("Разобрать")
+    assert session.last(AnswerCallbackQuery).text == "Эта кнопка уже неактуальна."
+
+
+async def test_help_and_the_command_menu_mention_sending_a_file(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send("/help")
+    assert "Send me an export of your orders — CSV or XLSX up to 20 MB" in client.last_text()
+
+    await register_commands(client.bot, Renderer())
+
+    menu = next(c for c in session.of_type(SetMyCommands) if c.language_code == "ru")
+    help_entry = next(c for c in menu.commands if c.command == "help")
+    assert "файл заказов" in help_entry.description
