@@ -28,6 +28,7 @@ from bot.digests.schedule import (
     default_schedule,
     next_due,
 )
+from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.render import Texts
 from bot.screens import replace as replace_screen
@@ -44,7 +45,7 @@ STOP_WORDS = ("stop", "off", "unsubscribe")
 
 def build_router() -> Router:
     router = Router(name="digests")
-    router.message.filter(F.chat.type.in_(CHAT_TYPES))
+    router.message.filter(Magic(F.chat.type.in_(CHAT_TYPES)))
     router.message.register(on_digest_command, Command("digest"))
     router.callback_query.register(on_digest_button, DigestCb.filter())
     return router

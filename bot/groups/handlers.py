@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.filters import Magic
 from bot.groups import membership, wizard
 from bot.groups.admin import is_admin
 from bot.groups.views import quick_screen, team_screen, usage_screen
@@ -25,9 +26,9 @@ GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "forget", "cancel", "hel
 
 def build_router() -> Router:
     router = Router(name="groups")
-    router.message.filter(F.chat.type.in_(GROUP_CHATS))
-    router.callback_query.filter(F.message.chat.type.in_(GROUP_CHATS))
-    router.my_chat_member.filter(F.chat.type.in_(GROUP_CHATS))
+    router.message.filter(Magic(F.chat.type.in_(GROUP_CHATS)))
+    router.callback_query.filter(Magic(F.message.chat.type.in_(GROUP_CHATS)))
+    router.my_chat_member.filter(Magic(F.chat.type.in_(GROUP_CHATS)))
     router.message.register(on_ltv, Command("ltv"))
     router.message.register(on_team, Command("team"))
     router.message.register(on_setup, Command("setup"))

@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated, Message
 
+from bot.filters import Magic
 from bot.render import Texts
 from bot.storage.base import Repository
 
@@ -16,8 +17,8 @@ GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.KICKED})
 def build_router() -> Router:
     router = Router(name="group_membership")
     router.my_chat_member.register(on_my_membership)
-    router.message.register(on_migrated_to, F.migrate_to_chat_id)
-    router.message.register(on_migrated_from, F.migrate_from_chat_id)
+    router.message.register(on_migrated_to, Magic(F.migrate_to_chat_id))
+    router.message.register(on_migrated_from, Magic(F.migrate_from_chat_id))
     return router
 
 

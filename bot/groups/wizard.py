@@ -26,6 +26,7 @@ from aiogram.types import (
 )
 
 from bot.callbacks import WizardCb
+from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.groups.views import team_screen
 from bot.render import Texts
@@ -60,7 +61,9 @@ class GroupWizardCb(CallbackData, prefix="gw"):
 
 def build_router() -> Router:
     router = Router(name="group_wizard")
-    router.message.register(on_answer, StateFilter(*TEXT_STATES), F.text, F.reply_to_message)
+    router.message.register(
+        on_answer, StateFilter(*TEXT_STATES), Magic(F.text), Magic(F.reply_to_message)
+    )
     router.callback_query.register(on_button, GroupWizardCb.filter())
     return router
 

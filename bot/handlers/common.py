@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
+from bot.filters import Magic
 from bot.render import Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
@@ -20,7 +21,7 @@ HISTORY_SIZE = 10
 
 def build_router() -> Router:
     router = Router(name="common")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     router.message.register(on_start, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_cancel, Command("cancel"))
@@ -33,7 +34,7 @@ def build_router() -> Router:
 def build_fallback_router() -> Router:
     """Last in line: whatever no other handler took."""
     router = Router(name="fallback")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     router.message.register(on_anything_else)
     return router
 

@@ -17,6 +17,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
 
+from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.orders import views
 from bot.orders.callbacks import OrdersCb, OrdersFlow
@@ -45,7 +46,7 @@ CSV_FILE_NAME = "clv_predictions.csv"
 def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
     files = OrderFiles(parallel_jobs)
     router = Router(name="orders")
-    router.message.register(files.on_document, F.document)
+    router.message.register(files.on_document, Magic(F.document))
     router.callback_query.register(files.on_button, OrdersCb.filter())
     return router
 

@@ -28,15 +28,22 @@ from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
 
 MEMORY = ":memory:"
 EMPTY_DATA = "{}"
+CACHE_SIZE = 10_000  # chats and FSM keys kept in memory; past that the cache starts afresh
 
 
 class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
-    """Writes are serialised by a lock and each one is committed before the call returns."""
+    """Writes are serialised by a lock and each one is committed before the call returns.
+
+    Chats and FSM rows are read on every update, so they are cached: the methods that write
+    them keep the cache right, and any other write clears it (a mixin's SQL may touch them).
+    """
 
     def __init__(self, connection: aiosqlite.Connection, *, now: Clock = utc_now) -> None:
         self._db = connection
         self._now = now
         self._write_lock = asyncio.Lock()
+        self._chats: dict[int, ChatRecord] = {}
+        self._fsm: dict[str, tuple[str | None, str]] = {}  # key -> (state, data as JSON)
 
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
@@ -47,6 +54,9 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
             await connection.execute("PRAGMA foreign_keys = ON")
             if path != MEMORY:
                 await connection.execute("PRAGMA journal_mode = WAL")
+                # With WAL, NORMAL loses at most the last commits on power loss, never integrity,
+                # and spares an fsync per commit: each FSM step is a commit.
+                await connection.execute("PRAGMA synchronous = NORMAL")
             await apply_migrations(connection)
         except BaseException:
             await connection.close()
@@ -73,11 +83,16 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
                 (chat_id, kind, title, self._stamp()),
             )
         (row,) = rows
-        return _chat(row)
+        self._chats[chat_id] = _chat(row)
+        return self._chats[chat_id]
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
-        row = await self._one("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
-        return None if row is None else _chat(row)
+        if chat_id not in self._chats:
+            row = await self._one("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
+            if row is None:
+                return None
+            self._remember(self._chats, chat_id, _chat(row))
+        return self._chats[chat_id]
 
     async def set_language(self, chat_id: int, language: str) -> None:
         async with self._writing() as db:
@@ -91,7 +106,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         self, chat_id: int, inputs: LtvInputs, *, user_id: int | None, user_name: str | None
     ) -> ShopProfile:
         encoded = _encode_inputs(inputs)
-        async with self._writing() as db:
+        async with self._writing(keeps_caches=True) as db:
             await self._require_chat(chat_id)
             stamp = self._stamp()
             await db.execute(
@@ -131,7 +146,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         revenue_ltv: float,
     ) -> CalculationRecord:
         encoded = _encode_inputs(inputs)
-        async with self._writing() as db:
+        async with self._writing(keeps_caches=True) as db:
             await self._require_chat(chat_id)
             stamp = self._stamp()
             ((calculation_id,),) = await db.execute_fetchall(
@@ -173,44 +188,63 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return None if row is None else _calculation(row)
 
     async def get_fsm(self, key: str) -> tuple[str | None, dict[str, Any]]:
-        row = await self._one("SELECT state, data FROM fsm WHERE key = ?", (key,))
-        if row is None:
-            return None, {}
-        return row["state"], json.loads(row["data"])
+        state, data = await self._fsm_row(key)
+        return state, json.loads(data)
 
     async def set_fsm_state(self, key: str, state: str | None) -> None:
-        async with self._writing() as db:
-            await db.execute(
-                """
-                INSERT INTO fsm (key, state) VALUES (?, ?)
-                ON CONFLICT (key) DO UPDATE SET state = excluded.state
-                """,
-                (key, state),
-            )
-            await self._forget_empty_fsm(key)
+        _, data = await self._fsm_row(key)
+        await self._put_fsm(key, state, data)
 
     async def set_fsm_data(self, key: str, data: Mapping[str, Any]) -> None:
         encoded = json.dumps(dict(data), ensure_ascii=False, allow_nan=False)
-        async with self._writing() as db:
-            await db.execute(
-                """
-                INSERT INTO fsm (key, data) VALUES (?, ?)
-                ON CONFLICT (key) DO UPDATE SET data = excluded.data
-                """,
-                (key, encoded),
-            )
-            await self._forget_empty_fsm(key)
+        state, _ = await self._fsm_row(key)
+        await self._put_fsm(key, state, encoded)
+
+    async def _fsm_row(self, key: str) -> tuple[str | None, str]:
+        if key not in self._fsm:
+            row = await self._one("SELECT state, data FROM fsm WHERE key = ?", (key,))
+            self._remember(self._fsm, key, (None, EMPTY_DATA) if row is None else tuple(row))
+        return self._fsm[key]
+
+    async def _put_fsm(self, key: str, state: str | None, data: str) -> None:
+        """One statement: a key with no state and no data is the same as no row."""
+        empty = state is None and data == EMPTY_DATA
+        async with self._writing(keeps_caches=True) as db:
+            if empty:
+                await db.execute("DELETE FROM fsm WHERE key = ?", (key,))
+            else:
+                await db.execute(
+                    """
+                    INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
+                    """,
+                    (key, state, data),
+                )
+        self._remember(self._fsm, key, (state, data))
+
+    @staticmethod
+    def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = value
 
     @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _writing(self, *, keeps_caches: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction at a time: committed on success, rolled back on error."""
         async with self._write_lock:
             try:
                 yield self._db
             except BaseException:
                 await self._db.rollback()
+                self._forget_cached()
                 raise
             await self._db.commit()
+            if not keeps_caches:
+                self._forget_cached()
+
+    def _forget_cached(self) -> None:
+        self._chats.clear()
+        self._fsm.clear()
 
     async def _one(self, sql: str, parameters: tuple[Any, ...]) -> sqlite3.Row | None:
         async with self._db.execute(sql, parameters) as cursor:
@@ -220,12 +254,6 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     async def _require_chat(self, chat_id: int) -> None:
         if await self._one("SELECT 1 FROM chats WHERE chat_id = ?", (chat_id,)) is None:
             raise UnknownChat(chat_id)
-
-    async def _forget_empty_fsm(self, key: str) -> None:
-        """A key with no state and no data is the same as no row: keep the table small."""
-        await self._db.execute(
-            "DELETE FROM fsm WHERE key = ? AND state IS NULL AND data = ?", (key, EMPTY_DATA)
-        )
 
     def _stamp(self) -> str:
         moment = self._now()

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.callbacks import StartCb, WizardCb
+from bot.filters import Magic
 from bot.render import Texts
 from bot.screens import replace, send
 from bot.storage.base import CalculationRecord, Repository
@@ -27,11 +28,11 @@ DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
 
 def build_router() -> Router:
     router = Router(name="wizard")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
+    router.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     router.message.register(start_wizard, Command("calc"))
     router.callback_query.register(start_from_button, StartCb.filter())
-    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), F.text)
+    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), Magic(F.text))
     router.message.register(on_other_answer, StateFilter(LtvWizard))
     router.callback_query.register(on_button, WizardCb.filter())
     return router
