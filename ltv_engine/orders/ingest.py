@@ -24,6 +24,7 @@ from itertools import chain, islice
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from ltv_engine.orders.ingest_collect import Finish, build_table, collect
 from ltv_engine.orders.ingest_columns import ColumnGuess, Layout, find_layout
+from ltv_engine.orders.ingest_fast import collect_plain_csv
 from ltv_engine.orders.ingest_source import IngestLimits, Source, open_source
 from ltv_engine.orders.table import IngestReport, OrderTable
 
@@ -62,9 +63,9 @@ def read_orders(
     """
     with open_source(data, filename, limits) as source:
         head, layout = _head_and_layout(source, overrides, limits)
-        data_rows = chain(head[layout.header_index + 1 :], source.rows)
-        collected, readers = collect(
-            data_rows,
+        plain = collect_plain_csv(data, source, layout, limits)  # NumPy; None if not plain
+        collected, readers = plain or collect(
+            chain(head[layout.header_index + 1 :], source.rows),
             layout.header_index + 2,
             layout,
             max_rows=limits.max_rows,
