@@ -188,8 +188,10 @@ async def _ask(
         return
     markup: ForceReply | InlineKeyboardMarkup | None
     if asks_text:
-        skippable = steps.STEPS[step].skip_key is not None
-        text = screen.text + "\n\n" + t("group_reply_hint", skippable=skippable)
+        spec = steps.STEPS[step]
+        unit = spec.toggle.key if spec.toggle else None
+        hint = t("group_reply_hint", skippable=spec.skip_key is not None, unit=unit)
+        text = screen.text + "\n\n" + hint
         markup = ForceReply(selective=True, input_field_placeholder=t.button("group_placeholder"))
     else:
         text, markup = screen.text, _owned(screen, owner=owner).markup

@@ -301,9 +301,11 @@ async def test_admin_sets_the_team_profile_in_the_group(
     await anna.click("Cosmetics")
     assert "Average order value" in anna.last_text()
     assert "Reply to this message" in anna.last_text()
+    assert "type the currency sign" in anna.last_text()  # no unit buttons with a forced reply
     for text in ("$65", "0.6", "58%"):
         await answer(anna, text)
     await anna.click("lifetime")
+    assert "type the unit, e.g. 18 months" in anna.last_text()
     await answer(anna, "18 months")
     await answer(anna, "40")
     assert "to skip" in anna.last_text()
