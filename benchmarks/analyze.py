@@ -70,14 +70,23 @@ def run_ours(path: Path) -> dict[str, Any]:
     table, _ = read_orders_file(path, limits=limits)
     read = time.perf_counter()
     summary = summarize(table, unit_days=UNIT_DAYS)
+    summarized = time.perf_counter()
     bg = fit_bgnbd(summary.frequency, summary.recency, summary.age)
+    bg_fitted = time.perf_counter()
     gg = fit_gamma_gamma(summary.frequency, summary.monetary)
+    gg_fitted = time.perf_counter()
     clv = customer_lifetime_value(
         bg, gg, summary, horizon_months=HORIZON_MONTHS, monthly_discount_rate=MONTHLY_DISCOUNT
     )
     done = time.perf_counter()
     params = {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b, "p": gg.p, "q": gg.q, "v": gg.v}
-    return _report(started, read, done, baseline, params, clv, table.n_orders)
+    stages = {
+        "summary": summarized - read,
+        "bg/nbd": bg_fitted - summarized,
+        "gamma-gamma": gg_fitted - bg_fitted,
+        "clv": done - gg_fitted,
+    }
+    return _report(started, read, done, baseline, params, clv, table.n_orders) | {"stages": stages}
 
 
 def run_lifetimes(path: Path) -> dict[str, Any]:
@@ -256,6 +265,8 @@ def print_comparison(name: str, runs: dict[str, dict[str, Any]]) -> None:
             f"{label:<22}{run['read_s']:>9.2f}{run['model_s']:>9.2f}{run['total_s']:>9.2f}"
             f"{run['peak_mb']:>9.0f}{run['baseline_mb']:>9.0f}"
         )
+    stages = "  ".join(f"{stage} {seconds:.2f}" for stage, seconds in ours["stages"].items())
+    print(f"ours' model s by stage: {stages}")
     speedup = theirs["total_s"] / ours["total_s"]
     print(f"speed-up (lifetimes total / ours total): {speedup:.1f}x (target >= {TARGET_SPEEDUP}x)")
     print(f"ours peak memory: {ours['peak_mb']:.0f} MB (target < {TARGET_PEAK_MB:.0f} MB)")
