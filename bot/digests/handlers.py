@@ -222,7 +222,7 @@ def _changed(schedule: Schedule, action: str, value: str) -> Schedule | None:
     if action == "day":
         return replace(schedule, day=int(value))
     if action == "time":
-        return replace(schedule, at=time.fromisoformat(value))
+        return replace(schedule, at=time(int(value[:2]), int(value[2:])))
     if action == "tz":
         return replace(schedule, timezone=value)
     return None

@@ -116,7 +116,8 @@ def day_keyboard(frequency: Frequency, t: Texts) -> InlineKeyboardMarkup:
 
 
 def time_keyboard(t: Texts) -> InlineKeyboardMarkup:
-    hours = [_button(f"{hour:02d}:00", "time", f"{hour:02d}:00") for hour in HOURS]
+    # ":" separates CallbackData fields, so the value is "HHMM"
+    hours = [_button(f"{hour:02d}:00", "time", f"{hour:02d}00") for hour in HOURS]
     return InlineKeyboardMarkup(inline_keyboard=[*_rows(hours, 6), [_back(t)]])
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import Any, Self, get_args
 import aiogram.methods
 from aiogram.client.default import Default
 from aiogram.enums import ChatType
-from aiogram.methods import DeleteWebhook, GetUpdates, TelegramMethod
+from aiogram.methods import DeleteWebhook, GetUpdates, SendMessage, TelegramMethod
 from aiogram.types import BufferedInputFile, CallbackQuery, Chat, Message, User
 from aiohttp import BodyPartReader, web
 from pydantic import ValidationError
@@ -66,8 +68,14 @@ class BotApiStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         telegram: FakeTelegram | None = None,
+        flood_limit: int | None = None,
     ) -> None:
+        """``flood_limit``: answer sendMessage with 429 beyond this many in any second, as
+        Telegram does; ``flood_rejections`` counts those answers."""
         self.token = token
+        self.flood_limit = flood_limit
+        self.flood_rejections = 0
+        self._recent_sends: deque[float] = deque()
         self.telegram = telegram or FakeTelegram()
         self.calls: list[tuple[str, Params]] = []
         self._host = host
@@ -261,6 +269,8 @@ class BotApiStandIn:
         failures = self._failures.get(name.lower())
         if failures:
             raise failures.pop(0)
+        if method_type is SendMessage:
+            self._check_flood()
         try:
             method = method_type.model_validate(params)
         except ValidationError as error:
@@ -270,6 +280,17 @@ class BotApiStandIn:
         if isinstance(method, DeleteWebhook) and method.drop_pending_updates:
             self._pending.clear()
         return await self.telegram.answer(method)
+
+    def _check_flood(self) -> None:
+        if self.flood_limit is None:
+            return
+        now = time.monotonic()
+        while self._recent_sends and self._recent_sends[0] <= now - 1:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.flood_limit:
+            self.flood_rejections += 1
+            raise ApiError(429, retry_after=1)
+        self._recent_sends.append(now)
 
     def _log_call(self, name: str, params: Params) -> None:
         self.calls.append((name, params))

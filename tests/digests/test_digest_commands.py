@@ -1,0 +1,217 @@
+"""/digest as a person uses it: subscribe, day, time, time zone, pause, resume, unsubscribe,
+a preview; group admins only."""
+
+from datetime import time, timedelta
+
+from aiogram import Bot, Dispatcher
+from aiogram.enums import ChatType
+from aiogram.methods import AnswerCallbackQuery
+
+from bot.digests.schedule import Frequency, next_due
+from bot.storage.sqlite import SqliteRepository
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from tests.digests.conftest import FakeClock
+from tests.fakes.client import TelegramClient
+from tests.fakes.session import RecordingSession
+
+GROUP = -1009876543210
+ADMIN, MEMBER = 3003, 4004
+INPUTS = LtvInputs(
+    aov=2500.0,
+    orders_per_month=1.5,
+    lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.05),
+    margin=0.3,
+    currency="RUB",
+)
+
+
+def buttons(client: TelegramClient) -> list[str]:
+    markup = client.last_message().reply_markup
+    assert markup is not None
+    return [button.text for row in markup.inline_keyboard for button in row]
+
+
+async def test_subscribe_weekly_with_the_language_default_zone(
+    client: TelegramClient, ru_client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send("/digest")
+    assert "LTV digest" in client.last_text()
+    assert buttons(client) == ["📬 Weekly", "📬 Monthly", "👀 Preview"]
+    await client.click("Weekly")
+    text = client.last_text()
+    assert "Subscribed" in text and "every Monday at 09:00, UTC time" in text
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.timezone == "UTC" and not sub.paused
+
+    await ru_client.send("/digest")
+    await ru_client.click("Раз в неделю")
+    assert "в понедельник в 09:00 по времени Europe/Moscow" in ru_client.last_text()
+    ru_sub = await repo.get_digest_subscription(ru_client.chat.id)
+    assert ru_sub is not None and ru_sub.schedule.timezone == "Europe/Moscow"
+
+
+async def test_choose_day_time_and_zone_with_buttons(
+    client: TelegramClient, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    await client.click("Mon")
+    assert "On which day of the week" in client.last_text()
+    await client.click("Wed")
+    await client.click("🕘 09:00")
+    await client.click("18:00")
+    await client.click("🌍 UTC")
+    await client.click("Berlin")
+    text = client.last_text()
+    assert "every Wednesday at 18:00, Europe/Berlin time" in text
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None
+    assert (sub.schedule.day, sub.schedule.at, sub.schedule.timezone) == (
+        2,
+        time(18, 0),
+        "Europe/Berlin",
+    )
+    assert sub.next_due_at == next_due(sub.schedule, clock.now)
+
+
+async def test_monthly_on_the_31st(client: TelegramClient, repo: SqliteRepository) -> None:
+    await client.send("/digest")
+    await client.click("Monthly")
+    await client.click("1")  # the day button of the default, the 1st
+    await client.click("31")
+    assert "monthly on the 31st (the last day in shorter months)" in client.last_text()
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.frequency is Frequency.MONTHLY
+    assert sub.schedule.day == 31
+
+
+async def test_switching_frequency_asks_for_the_day(
+    client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    await client.click("Monthly")
+    assert "day of the month" in client.last_text()
+    await client.click("15")
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and (sub.schedule.frequency, sub.schedule.day) == (
+        Frequency.MONTHLY,
+        15,
+    )
+
+
+async def test_pause_skips_what_was_missed_and_resume_starts_from_now(
+    client: TelegramClient, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    await client.click("Pause")
+    assert "paused" in client.last_text()
+    assert "▶️ Resume" in buttons(client)
+    paused = await repo.get_digest_subscription(client.chat.id)
+    assert paused is not None and paused.paused
+    assert await repo.due_digest_subscriptions(clock.now + timedelta(weeks=3)) == []
+    clock.advance(timedelta(weeks=3))
+    await client.click("Resume")
+    resumed = await repo.get_digest_subscription(client.chat.id)
+    assert resumed is not None and not resumed.paused and resumed.next_due_at > clock.now
+
+
+async def test_unsubscribe_and_outdated_buttons(
+    client: TelegramClient, repo: SqliteRepository, session: RecordingSession
+) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    settings = client.last_message()
+    await client.click("Unsubscribe")
+    assert "Unsubscribed" in client.last_text()
+    assert await repo.get_digest_subscription(client.chat.id) is None
+    await client.click("Mon", message=settings)  # a button of the old settings
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+
+
+async def test_commands_for_zone_time_pause_and_stop(
+    client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send("/digest tz Mars/Olympus")
+    assert "I do not know that time zone" in client.last_text()
+    assert await repo.get_digest_subscription(client.chat.id) is None
+    await client.send("/digest time 7:45")
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.at == time(7, 45)
+    await client.send("/digest time 25:00")
+    assert "could not read that time" in client.last_text()
+    await client.send("/digest tz America/New_York")
+    await client.send("/digest pause")
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.paused and sub.schedule.timezone == "America/New_York"
+    await client.send("/digest stop")
+    assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+async def test_preview_and_the_buttons_under_a_digest(
+    client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send("/digest now")
+    assert "You have not calculated your LTV yet" in client.last_text()
+    await repo.save_profile(client.chat.id, INPUTS, user_id=None, user_name=None)
+    await client.send("/digest now")
+    preview = client.last_text()
+    assert "A preview" in preview and "Customer LTV" in preview and "One thing to do" in preview
+    await client.send("/digest")
+    await client.click("Weekly")
+    await client.send("/digest now")
+    await client.click("Change the digest")
+    assert "every Monday" in client.last_text()
+    await client.send("/digest now")
+    await client.click("Stop")
+    assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+async def test_update_button_opens_the_wizard_on_the_chats_numbers(
+    client: TelegramClient, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(client.chat.id, kind="private")
+    await repo.save_profile(client.chat.id, INPUTS, user_id=None, user_name=None)
+    clock.advance(timedelta(days=40))
+    await client.send("/digest now")
+    assert "over a month ago" in client.last_text()
+    await client.click("Update my numbers")
+    assert "Check your numbers" in client.last_text()
+
+
+def group_client(dp: Dispatcher, bot: Bot, user_id: int) -> TelegramClient:
+    return TelegramClient(
+        dp, bot, user_id=user_id, chat_id=GROUP, chat_type=ChatType.SUPERGROUP, language_code="en"
+    )
+
+
+async def test_in_a_group_only_admins_manage_the_digest(
+    dp: Dispatcher, bot: Bot, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    session.admins[GROUP] = {ADMIN}
+    admin, member = group_client(dp, bot, ADMIN), group_client(dp, bot, MEMBER)
+    await member.send("/digest")
+    assert "Only the group's admins" in member.last_text()
+    await admin.send("/digest")
+    await admin.click("Weekly")
+    assert "Subscribed" in admin.last_text()
+    await member.click("Pause")
+    assert session.last(AnswerCallbackQuery).show_alert is True
+    sub = await repo.get_digest_subscription(GROUP)
+    assert sub is not None and not sub.paused
+    await admin.send("/digest now")
+    assert "/setup" in admin.last_text()
+
+
+async def test_callback_data_fits_telegram(client: TelegramClient) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    for picker in ("Mon", "🕘 09:00", "🌍 UTC"):
+        await client.click(picker)
+        markup = client.last_message().reply_markup
+        assert markup is not None
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert button.callback_data and len(button.callback_data.encode()) <= 64
+        await client.click("« Back")
