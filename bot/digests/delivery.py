@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
@@ -77,7 +78,9 @@ class DeliveryReport:
 
 class Pacer:
     """Reserves a moment for each send; reservations are made without awaiting in between,
-    so concurrent senders never share one."""
+    so concurrent senders never share one. Senders that wake up late together (the process
+    stalled) are held back by a sliding second of actual sends, so no second ever holds more
+    than ``per_second`` of them."""
 
     def __init__(
         self,
@@ -94,6 +97,7 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_free = 0.0
+        self._last_second: deque[float] = deque(maxlen=max(1, math.floor(per_second)))
         self._group_sends: dict[int, deque[float]] = {}
 
     async def wait_turn(self, chat_id: int) -> None:
@@ -107,6 +111,12 @@ class Pacer:
             self._group_sends.setdefault(chat_id, deque()).append(slot)
         if slot > now:
             await self._sleep(slot - now)
+        sent = self._last_second
+        while (
+            len(sent) == sent.maxlen and (wait := sent[0] + 1.0 - self._monotonic()) > CLOSE_ENOUGH
+        ):
+            await self._sleep(wait)
+        sent.append(self._monotonic())
 
     def hold(self, seconds: float) -> None:
         """Telegram asked to wait: no send before ``seconds`` from now."""

@@ -2,6 +2,8 @@
 nothing lost, nothing doubled; pacing; what the digest says."""
 
 import asyncio
+import bisect
+import heapq
 import itertools
 import random
 from datetime import datetime, time, timedelta
@@ -398,3 +400,54 @@ async def test_one_chats_broken_digest_does_not_stop_the_others(
     assert report.outcomes == {Outcome.FAILED: 1, Outcome.SENT: 2}
     assert [len(received(session, chat_id)) for chat_id in (1, 2, 3)] == [0, 1, 1]
     assert not (await delivery_for(bot, repo, clock).deliver_due()).outcomes  # period skipped
+
+
+class StallingTime:
+    """Virtual time for concurrent sleepers; once, the process stalls for ``stall`` seconds
+    and everyone whose moment passed meanwhile wakes up at the same instant."""
+
+    def __init__(self, stall_at: float, stall: float) -> None:
+        self.now = 0.0
+        self.stall_at, self.stall = stall_at, stall
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._count = itertools.count()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + seconds, next(self._count), future))
+        await future
+
+    async def run(self, tasks: list["asyncio.Task[None]"]) -> None:
+        while not all(task.done() for task in tasks):
+            for _ in range(5):
+                await asyncio.sleep(0)
+            if not self._sleepers:
+                continue
+            moment = self._sleepers[0][0]
+            if self.stall and moment >= self.stall_at:
+                moment, self.stall = moment + self.stall, 0.0
+            self.now = max(self.now, moment)
+            while self._sleepers and self._sleepers[0][0] <= self.now:
+                heapq.heappop(self._sleepers)[2].set_result(None)
+
+
+async def test_a_stall_never_bunches_more_than_the_rate_into_one_second() -> None:
+    virtual = StallingTime(stall_at=2.0, stall=0.6)
+    pacer = Pacer(25, 20, monotonic=virtual.monotonic, sleep=virtual.sleep)
+    moments: list[float] = []
+
+    async def send(chat_id: int) -> None:
+        await pacer.wait_turn(chat_id)
+        moments.append(virtual.monotonic())
+
+    tasks = [asyncio.create_task(send(chat_id)) for chat_id in range(1, 151)]
+    await virtual.run(tasks)
+    moments.sort()
+    assert len(moments) == 150
+    busiest = max(
+        bisect.bisect_left(moments, start + 1.0) - index for index, start in enumerate(moments)
+    )
+    assert busiest <= 25
