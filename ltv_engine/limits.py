@@ -13,13 +13,16 @@ class Range:
     low: float
     high: float
     low_inclusive: bool = False  # is ``low`` itself allowed?
+    smallest: float = 0.0  # below this a positive value is too small to be meant
 
 
+# The lower bounds keep every product of inputs far from float underflow: the smallest
+# monthly value a customer can bring is 0.01 x 0.0001 x 0.0001.
 LIMITS: dict[str, Range] = {
-    "aov": Range(0.0, 1e9),
-    "orders_per_month": Range(0.0, 1000.0),
-    "lifetime_months": Range(0.0, 1200.0),
-    "margin": Range(0.0, 1.0),
+    "aov": Range(0.0, 1e9, smallest=0.01),
+    "orders_per_month": Range(0.0, 1000.0, smallest=1e-4),  # once in 833 years
+    "lifetime_months": Range(0.0, 1200.0, smallest=0.01),
+    "margin": Range(0.0, 1.0, smallest=1e-4),
     "monthly_churn": Range(0.0, 1.0),
     "customers_start": Range(1.0, 1e9, low_inclusive=True),
     "customers_end": Range(0.0, 1e9, low_inclusive=True),
@@ -42,6 +45,8 @@ def check_range(value: float, field: str) -> float:
         raise InvalidInput(Reason.ZERO, field)
     if value < limit.low or (value == limit.low and not limit.low_inclusive):
         raise InvalidInput(Reason.TOO_SMALL, field, low=limit.low)
+    if value < limit.smallest:
+        raise InvalidInput(Reason.TOO_SMALL, field, low=limit.smallest)
     if field == "monthly_churn" and value >= limit.high:
         raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
     if value > limit.high:

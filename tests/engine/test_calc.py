@@ -310,6 +310,7 @@ def test_discounted_never_exceeds_undiscounted(inputs: LtvInputs) -> None:
 
 @given(plausible_inputs, st.floats(0.01, 100))
 def test_ltv_is_linear_in_aov(inputs: LtvInputs, factor: float) -> None:
+    assume(inputs.aov * factor >= 0.01)  # a smaller average check is refused as implausible
     scaled = replace(inputs, aov=inputs.aov * factor)
     assert calculate(scaled).ltv == pytest.approx(calculate(inputs).ltv * factor, rel=1e-9)
 
@@ -349,3 +350,12 @@ def test_calculate_raises_only_invalid_input(inputs: LtvInputs) -> None:
         return
     assert math.isfinite(result.ltv)
     assert result.ltv > 0
+
+
+def test_inputs_too_small_to_be_meant_are_refused_not_divided_by() -> None:
+    """Found by hypothesis: 4.77e-222 orders a month made the monthly value underflow to 0."""
+    tiny = LtvInputs(aov=65, orders_per_month=4.77e-222, lifetime=months(18), margin=0.5, cac=40)
+    with pytest.raises(InvalidInput) as caught:
+        calculate(tiny)
+    assert caught.value.reason is Reason.TOO_SMALL
+    assert caught.value.field == "orders_per_month"
