@@ -21,7 +21,7 @@ from ltv_engine.errors import InvalidInput
 from ltv_engine.quick import parse_quick
 
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "forget", "cancel", "help")
+GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "digest", "forget", "cancel", "help")
 
 
 def build_router() -> Router:
