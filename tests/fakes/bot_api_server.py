@@ -6,7 +6,8 @@ Parameters come as a query, a urlencoded or multipart form (aiogram's way: every
 string, nested objects as JSON, files as `attach://` parts) or a JSON body.
 Answers come from the same FakeTelegram as RecordingSession's.
 
-Standalone: `python -m tests.fakes.bot_api_server --port 8081 --token 42:TEST`.
+Standalone: `python -m tests.fakes.bot_api_server --port 8081 --token 42:TEST [--flood-limit 30]`
+prints its base URL; `GET {base_url}/_stats` answers what it counted (see `BotApiStandIn.stats`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import asyncio
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -75,7 +76,10 @@ class BotApiStandIn:
         self.token = token
         self.flood_limit = flood_limit
         self.flood_rejections = 0
+        self.busiest_second = 0  # the most sendMessage calls that arrived within one second
         self._recent_sends: deque[float] = deque()
+        self._send_arrivals: deque[float] = deque()
+        self._delivered: Counter[int] = Counter()  # chat id -> sendMessage calls answered ok
         self.telegram = telegram or FakeTelegram()
         self.calls: list[tuple[str, Params]] = []
         self._host = host
@@ -94,6 +98,7 @@ class BotApiStandIn:
         app = web.Application(client_max_size=MAX_UPLOAD)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
+        app.router.add_get("/_stats", self._handle_stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
@@ -123,6 +128,18 @@ class BotApiStandIn:
             raise RuntimeError("the stand-in is not started")
         host, port = self._runner.addresses[0][:2]
         return f"http://{host}:{port}"
+
+    def stats(self) -> Params:
+        """What a benchmark in another process needs: calls per method, the 429s answered for
+        flooding, the busiest second of sendMessage arrivals, and how many chats got how many
+        messages ({"1": 10000} when every chat got exactly one)."""
+        chats_by_messages = Counter(self._delivered.values())
+        return {
+            "calls": dict(Counter(name for name, _ in self.calls)),
+            "flood_rejections": self.flood_rejections,
+            "busiest_second": self.busiest_second,
+            "chats_by_messages": {str(n): chats for n, chats in sorted(chats_by_messages.items())},
+        }
 
     @property
     def admins(self) -> dict[int, set[int]]:
@@ -255,7 +272,12 @@ class BotApiStandIn:
             result = await self._answer(canonical, method_type, params)
         except ApiError as error:
             return _error(error)
+        if isinstance(result, Message) and method_type is SendMessage:
+            self._delivered[result.chat.id] += 1
         return web.json_response({"ok": True, "result": jsonable(result)})
+
+    async def _handle_stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self.stats())
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         stored = self.telegram.file_at(request.match_info["file_path"])
@@ -270,6 +292,7 @@ class BotApiStandIn:
         if failures:
             raise failures.pop(0)
         if method_type is SendMessage:
+            self._count_arrival()
             self._check_flood()
         try:
             method = method_type.model_validate(params)
@@ -280,6 +303,14 @@ class BotApiStandIn:
         if isinstance(method, DeleteWebhook) and method.drop_pending_updates:
             self._pending.clear()
         return await self.telegram.answer(method)
+
+    def _count_arrival(self) -> None:
+        now = time.monotonic()
+        arrivals = self._send_arrivals
+        arrivals.append(now)
+        while arrivals[0] <= now - 1:
+            arrivals.popleft()
+        self.busiest_second = max(self.busiest_second, len(arrivals))
 
     def _check_flood(self) -> None:
         if self.flood_limit is None:
@@ -397,8 +428,8 @@ def _error(error: ApiError) -> web.Response:
     return web.json_response(error.payload(), status=error.status)
 
 
-async def _serve(host: str, port: int, token: str) -> None:
-    async with BotApiStandIn(token, host=host, port=port) as api:
+async def _serve(host: str, port: int, token: str, flood_limit: int | None) -> None:
+    async with BotApiStandIn(token, host=host, port=port, flood_limit=flood_limit) as api:
         print(api.base_url, flush=True)
         await asyncio.Event().wait()
 
@@ -408,9 +439,12 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="42:TEST")
+    parser.add_argument(
+        "--flood-limit", type=int, help="answer 429 beyond this many sendMessage calls a second"
+    )
     args = parser.parse_args()
     with suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args.host, args.port, args.token))
+        asyncio.run(_serve(args.host, args.port, args.token, args.flood_limit))
 
 
 if __name__ == "__main__":
