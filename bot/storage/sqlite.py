@@ -34,6 +34,10 @@ CACHE_SIZE = 10_000  # chats and FSM keys kept in memory; past that the cache st
 class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     """Writes are serialised by a lock and each one is committed before the call returns.
 
+    The connection is in autocommit mode: a write of several statements opens its own
+    transaction (``_writing``), and a single statement commits itself in the same trip to
+    aiosqlite's thread (``_write_alone``), which matters for the FSM row written every step.
+
     Chats and FSM rows are read on every update, so they are cached: the methods that write
     them keep the cache right, and any other write clears it (a mixin's SQL may touch them).
     """
@@ -48,7 +52,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
         """Connect to ``path`` (or ``":memory:"``) and migrate it to the current schema."""
-        connection = await aiosqlite.connect(path)
+        connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             connection.row_factory = sqlite3.Row
             await connection.execute("PRAGMA foreign_keys = ON")
@@ -208,18 +212,16 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     async def _put_fsm(self, key: str, state: str | None, data: str) -> None:
         """One statement: a key with no state and no data is the same as no row."""
-        empty = state is None and data == EMPTY_DATA
-        async with self._writing(keeps_caches=True) as db:
-            if empty:
-                await db.execute("DELETE FROM fsm WHERE key = ?", (key,))
-            else:
-                await db.execute(
-                    """
-                    INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)
-                    ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
-                    """,
-                    (key, state, data),
-                )
+        if state is None and data == EMPTY_DATA:
+            await self._write_alone("DELETE FROM fsm WHERE key = ?", (key,))
+        else:
+            await self._write_alone(
+                """
+                INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
+                """,
+                (key, state, data),
+            )
         self._remember(self._fsm, key, (state, data))
 
     @staticmethod
@@ -232,6 +234,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     async def _writing(self, *, keeps_caches: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction at a time: committed on success, rolled back on error."""
         async with self._write_lock:
+            await self._db.execute("BEGIN")
             try:
                 yield self._db
             except BaseException:
@@ -241,6 +244,14 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
             await self._db.commit()
             if not keeps_caches:
                 self._forget_cached()
+
+    async def _write_alone(self, sql: str, parameters: tuple[Any, ...]) -> None:
+        """One statement, committed by SQLite itself (autocommit): all of it or nothing.
+
+        Under the lock all the same, or it would join another write's open transaction.
+        """
+        async with self._write_lock:
+            await self._db.execute(sql, parameters)
 
     def _forget_cached(self) -> None:
         self._chats.clear()

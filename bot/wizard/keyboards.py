@@ -1,35 +1,62 @@
-"""Inline keyboards of the wizard and of the result."""
+"""Inline keyboards of the wizard and of the result.
+
+Markups are built directly rather than through InlineKeyboardBuilder (whose export deep-copies
+every button), and the wizard's are cached: aiogram's types are frozen, and a step keyboard
+depends only on the locale, the step, the toggle's value and whether there is a way back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TypeVar
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ResultCb, WizardCb
 from bot.render import Texts
 from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft
 from ltv_engine.model import Lever
 
+KEYBOARD_CACHE_SIZE = 512  # locales x steps x toggle values x back or not, with room to spare
+
+T = TypeVar("T")
+
 
 def _button(text: str, data: WizardCb | ResultCb) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
+def _in_pairs(items: Sequence[T]) -> list[list[T]]:
+    return [list(items[i : i + 2]) for i in range(0, len(items), 2)]
+
+
 def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:
+    toggle = STEPS[step].toggle
+    current = str(draft.get(toggle.key)) if toggle else None
+    return _step_keyboard(step, current, bool(draft.get("trail")), t)
+
+
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
+def _step_keyboard(
+    step: str, toggle_value: str | None, has_back: bool, t: Texts
+) -> InlineKeyboardMarkup:
     spec = STEPS[step]
-    choices = [
-        _button(
-            t.button("btn_choice", step=step, value=v), WizardCb(step=step, action="pick", value=v)
-        )
-        for v in spec.choices
-    ]
-    rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+    rows = _in_pairs(
+        [
+            _button(
+                t.button("btn_choice", step=step, value=v),
+                WizardCb(step=step, action="pick", value=v),
+            )
+            for v in spec.choices
+        ]
+    )
     if spec.toggle:
-        current = str(draft.get(spec.toggle.key))
+        key = spec.toggle.key
         rows.append(
             [
                 _button(
-                    t.button("btn_toggle", key=spec.toggle.key, value=v, selected=v == current),
+                    t.button("btn_toggle", key=key, value=v, selected=v == toggle_value),
                     WizardCb(step=step, action="unit", value=v),
                 )
                 for v in spec.toggle.values
@@ -38,23 +65,25 @@ def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:
     if spec.skip_key:
         rows.append([_button(t.button("btn_skip"), WizardCb(step=step, action="skip"))])
     navigation = [_button(t.button("btn_cancel"), WizardCb(step=step, action="cancel"))]
-    if draft.get("trail"):
+    if has_back:
         navigation.insert(0, _button(t.button("btn_back"), WizardCb(step=step, action="back")))
     rows.append(navigation)
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for step in MAIN_ORDER:
-        builder.button(
-            text=t.button("btn_edit", step=step),
-            callback_data=WizardCb(step=SUMMARY, action="edit", value=step),
-        )
-    builder.adjust(2)
-    builder.row(_button(t.button("btn_calculate"), WizardCb(step=SUMMARY, action="calc")))
-    builder.row(_button(t.button("btn_cancel"), WizardCb(step=SUMMARY, action="cancel")))
-    return builder.as_markup()
+    edits = [
+        _button(t.button("btn_edit", step=step), WizardCb(step=SUMMARY, action="edit", value=step))
+        for step in MAIN_ORDER
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            *_in_pairs(edits),
+            [_button(t.button("btn_calculate"), WizardCb(step=SUMMARY, action="calc"))],
+            [_button(t.button("btn_cancel"), WizardCb(step=SUMMARY, action="cancel"))],
+        ]
+    )
 
 
 def result_keyboard(
@@ -65,19 +94,22 @@ def result_keyboard(
     by_churn: bool = False,
     back_to_result: bool = False,
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for lever in levers:
-        builder.button(
-            text=t.button("btn_whatif", lever=lever.value, by_churn=by_churn),
-            callback_data=ResultCb(action="whatif", calc_id=calc_id, lever=lever.value),
+    whatifs = [
+        _button(
+            t.button("btn_whatif", lever=lever.value, by_churn=by_churn),
+            ResultCb(action="whatif", calc_id=calc_id, lever=lever.value),
         )
-    builder.adjust(2)
+        for lever in levers
+    ]
+    rows = _in_pairs(whatifs)
     if back_to_result:
-        builder.row(
-            _button(t.button("btn_back_to_result"), ResultCb(action="open", calc_id=calc_id))
+        rows.append(
+            [_button(t.button("btn_back_to_result"), ResultCb(action="open", calc_id=calc_id))]
         )
-    builder.row(
-        _button(t.button("btn_recalc"), ResultCb(action="recalc", calc_id=calc_id)),
-        _button(t.button("btn_history"), ResultCb(action="history")),
+    rows.append(
+        [
+            _button(t.button("btn_recalc"), ResultCb(action="recalc", calc_id=calc_id)),
+            _button(t.button("btn_history"), ResultCb(action="history")),
+        ]
     )
-    return builder.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows)
