@@ -26,10 +26,10 @@ class _Shape:
     suffix: str = ""
 
     def apply(self, value: float, digits: int, *, trim: bool = False) -> str:
-        text = f"{abs(value):,.{digits}f}"
+        text = f"{abs(value):_.{digits}f}"
         if trim and "." in text:
             text = text.rstrip("0").rstrip(".")
-        text = text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.group)
+        text = text.replace(".", self.decimal).replace("_", self.group)
         sign = "-" if value < 0 and text.strip("0.,\u00a0\u202f ") else ""
         return f"{sign}{self.prefix}{text}{self.suffix}"
 
@@ -51,23 +51,50 @@ def _money_shape(locale: str, currency: str) -> _Shape:
     return _Shape(_number_shape(locale).group, _number_shape(locale).decimal, prefix, suffix)
 
 
+class LocaleNumbers:
+    """``money``, ``percent`` and ``num`` of one locale: the template filters call these, so the
+    shapes are looked up once per locale and once per currency rather than on every number."""
+
+    def __init__(self, locale: str) -> None:
+        self._locale = locale
+        self._number = _number_shape(locale)
+        self._money: dict[str, _Shape] = {}
+
+    def money(self, value: float, currency: str) -> str:
+        """Rounded money: whole units from 1 000 up (and for whole amounts), cents below."""
+        if not math.isfinite(value):
+            return "—"
+        shape = self._money.get(currency)
+        if shape is None:
+            shape = self._money[currency] = _money_shape(self._locale, currency)
+        whole = abs(value) >= WHOLE_FROM or float(round(value, 2)).is_integer()
+        return shape.apply(value, 0 if whole else 2)
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        return self.num(share * 100, digits) + "%"
+
+    def num(self, value: float, digits: int = 1) -> str:
+        """Up to ``digits`` decimals, trailing zeros dropped: 1.768 -> "1.8", 2.0 -> "2"."""
+        if not math.isfinite(value):
+            return "—"
+        return self._number.apply(value, digits, trim=True)
+
+
+@cache
+def numbers(locale: str) -> LocaleNumbers:
+    return LocaleNumbers(locale)
+
+
 def money(value: float, currency: str, locale: str) -> str:
-    """Rounded money: whole units from 1 000 up (and for whole amounts), cents below."""
-    if not math.isfinite(value):
-        return "—"
-    whole = abs(value) >= WHOLE_FROM or float(round(value, 2)).is_integer()
-    return _money_shape(locale, currency).apply(value, 0 if whole else 2)
+    return numbers(locale).money(value, currency)
 
 
 def percent(share: float, locale: str, digits: int = 1) -> str:
-    return num(share * 100, locale, digits) + "%"
+    return numbers(locale).percent(share, digits)
 
 
 def num(value: float, locale: str, digits: int = 1) -> str:
-    """Up to ``digits`` decimals, trailing zeros dropped: 1.768 -> "1.8", 2.0 -> "2"."""
-    if not math.isfinite(value):
-        return "—"
-    return _number_shape(locale).apply(value, digits, trim=True)
+    return numbers(locale).num(value, digits)
 
 
 def plural(count: float, locale: str, *forms: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -46,28 +45,19 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        auto_reload=False,  # read once: a page would otherwise stat its files on every render
     )
-    env.filters["money"] = partial(_money_filter, locale=locale)
-    env.filters["percent"] = partial(_locale_last(formatting.percent), locale=locale)
-    env.filters["num"] = partial(_locale_last(formatting.num), locale=locale)
+    numbers = formatting.numbers(locale)
+    env.filters["money"] = numbers.money
+    env.filters["percent"] = numbers.percent
+    env.filters["num"] = numbers.num
     env.filters["date"] = partial(_date, locale=locale)
     env.filters["plural"] = partial(_plural_filter, locale=locale)
     return env
 
 
-def _money_filter(value: float, currency: str, *, locale: str) -> str:
-    return formatting.money(value, currency, locale)
-
-
 def _plural_filter(count: float, *forms: str, locale: str) -> str:
     return formatting.plural(count, locale, *forms)
-
-
-def _locale_last(format_fn: Callable[..., str]) -> Callable[..., str]:
-    def apply(value: float, digits: int = 1, *, locale: str) -> str:
-        return format_fn(value, locale, digits)
-
-    return apply
 
 
 class Texts:

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from ltv_engine.calc import HEALTHY_LTV_CAC, STEPS, calculate
@@ -61,6 +62,7 @@ class _Firing(NamedTuple):
     rule: Rule
     trigger: str
     worth: float
+    rank: float  # best first; worths equal to 9 decimals of the LTV tie and keep the RULES order
 
     def advice(self, result: LtvResult) -> Advice:
         rule = self.rule
@@ -410,11 +412,11 @@ def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
         raise ValueError("limit must be at least 1")
     result = _with_sensitivity(result)
     primary, fallback = _firings(result)
-    chosen = _pick_varied(_by_worth(primary, result.ltv), limit)
+    chosen = _pick_varied(_by_worth(primary), limit)
     if len(chosen) < MIN_ITEMS:
         wanted = min(limit, MIN_ITEMS) - len(chosen)
-        chosen += _pick_varied(_by_worth(fallback, result.ltv), wanted, chosen)
-    return tuple(firing.advice(result) for firing in _by_worth(chosen, result.ltv))
+        chosen += _pick_varied(_by_worth(fallback), wanted, chosen)
+    return tuple(firing.advice(result) for firing in _by_worth(chosen))
 
 
 def _with_sensitivity(result: LtvResult) -> LtvResult:
@@ -424,19 +426,24 @@ def _with_sensitivity(result: LtvResult) -> LtvResult:
 
 def _firings(result: LtvResult) -> tuple[list[_Firing], list[_Firing]]:
     uplifts = {effect.lever: effect.uplift for effect in result.sensitivity}
+    ltv = result.ltv
     primary: list[_Firing] = []
     fallback: list[_Firing] = []
     for rule in RULES:
         trigger = rule.trigger(result)
         if trigger is not None:
-            firing = _Firing(rule, trigger, rule.worth_for(result, uplifts))
+            worth = rule.worth_for(result, uplifts)
+            firing = _Firing(rule, trigger, worth, -round(worth / ltv, 9))
             (fallback if rule.fallback else primary).append(firing)
     return primary, fallback
 
 
-def _by_worth(firings: list[_Firing], ltv: float) -> list[_Firing]:
-    """Best first; worths equal to 9 decimals of the LTV tie and keep the RULES order."""
-    return sorted(firings, key=lambda firing: -round(firing.worth / ltv, 9))
+_RANK = attrgetter("rank")
+
+
+def _by_worth(firings: list[_Firing]) -> list[_Firing]:
+    """Best first, ties in the RULES order (the sort is stable)."""
+    return sorted(firings, key=_RANK)
 
 
 def _pick_varied(
