@@ -15,7 +15,8 @@ import logging
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -78,9 +79,10 @@ class DeliveryReport:
 
 class Pacer:
     """Reserves a moment for each send; reservations are made without awaiting in between,
-    so concurrent senders never share one. Senders that wake up late together (the process
-    stalled) are held back by a sliding second of actual sends, so no second ever holds more
-    than ``per_second`` of them."""
+    so concurrent senders never share one. On top, a sliding second: a send counts from its
+    release until one second after its answer. Telegram counts a send when it arrives, which
+    is somewhere in between, so senders waking late together or a request written late (either
+    process stalled) never put more than ``per_second`` arrivals into one second."""
 
     def __init__(
         self,
@@ -97,10 +99,27 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_free = 0.0
-        self._last_second: deque[float] = deque(maxlen=max(1, math.floor(per_second)))
+        self._window_limit = max(1, math.floor(per_second))
+        self._in_flight = 0
+        self._answered: deque[float] = deque(maxlen=self._window_limit)
+        self._an_answer = asyncio.Event()
         self._group_sends: dict[int, deque[float]] = {}
 
-    async def wait_turn(self, chat_id: int) -> None:
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """``async with pacer.turn(chat_id): send`` — the block runs when the chat's turn comes."""
+        await self._wait_slot(chat_id)
+        await self._wait_window()
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(self._monotonic())
+            self._an_answer.set()
+            self._an_answer = asyncio.Event()
+
+    async def _wait_slot(self, chat_id: int) -> None:
         if _is_group(chat_id):
             while (wait := self._group_wait(chat_id)) > CLOSE_ENOUGH:
                 await self._sleep(wait)
@@ -111,12 +130,21 @@ class Pacer:
             self._group_sends.setdefault(chat_id, deque()).append(slot)
         if slot > now:
             await self._sleep(slot - now)
-        sent = self._last_second
-        while (
-            len(sent) == sent.maxlen and (wait := sent[0] + 1.0 - self._monotonic()) > CLOSE_ENOUGH
-        ):
+
+    async def _wait_window(self) -> None:
+        """Until the sends in flight and those answered within the last second leave room."""
+        while True:
+            room = self._window_limit - self._in_flight
+            if room < 1:
+                await self._an_answer.wait()
+                continue
+            answered = self._answered
+            if len(answered) < room:
+                return
+            wait = answered[-room] + 1.0 - self._monotonic()
+            if wait <= CLOSE_ENOUGH:
+                return
             await self._sleep(wait)
-        sent.append(self._monotonic())
 
     def hold(self, seconds: float) -> None:
         """Telegram asked to wait: no send before ``seconds`` from now."""
@@ -238,11 +266,11 @@ class DigestDelivery:
         """Send, waiting out 429s and retrying network trouble; ChatGone when it is gone."""
         failures = 0
         while True:
-            await self._pacer.wait_turn(chat_id)
             try:
-                return await self._bot.send_message(
-                    chat_id, screen.text, reply_markup=screen.markup
-                )
+                async with self._pacer.turn(chat_id):
+                    return await self._bot.send_message(
+                        chat_id, screen.text, reply_markup=screen.markup
+                    )
             except TelegramRetryAfter as error:
                 self._report.rate_limited += 1
                 self._pacer.hold(error.retry_after)
