@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.numbers import get_currency_symbol
 
@@ -17,7 +15,7 @@ from bot.render import Texts
 from bot.views import Screen
 from ltv_engine.calc import calculate
 from ltv_engine.model import LtvInputs
-from ltv_engine.orders.analysis import Analysis
+from ltv_engine.orders.analysis import Analysis, clv_summary
 from ltv_engine.orders.charts import CLV_KEYS, CUMULATIVE_KEYS, RETENTION_KEYS
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import COLUMNS as CSV_COLUMNS
@@ -27,16 +25,6 @@ CORRECTABLE_ROLES = ("customer", "date", "amount")
 MAX_HEADER_BUTTONS = 60  # Telegram shows up to 100 buttons; a list longer than this helps nobody
 HEADERS_PER_ROW = 2
 QUOTED_HEADERS = 12  # an error message names at most this many of the file's columns
-TOP_SHARE = 0.1  # "the top decile" of customers by predicted CLV
-
-
-@dataclass(frozen=True, slots=True)
-class ClvSummary:
-    average: float
-    median: float
-    total: float
-    top_average: float  # per customer, over the top decile by predicted CLV
-    top_share: float  # of the total predicted CLV
 
 
 def progress_screen(stage: str, t: Texts) -> Screen:
@@ -107,7 +95,7 @@ def result_screen(analysis: Analysis, inputs: LtvInputs | None, currency: str, t
         last=as_date(m.last_day),
         currency=currency,
         measured_ltv=calculate(inputs, with_sensitivity=False) if inputs else None,
-        clv=clv_summary(analysis),
+        clv=clv_summary(analysis.customers.clv),
     )
     if inputs is None:
         return Screen(text)
@@ -123,22 +111,6 @@ def saved_screen(inputs: LtvInputs, *, private: bool, t: Texts) -> Screen:
         text=t.button("btn_orders_recalc"), callback_data=StartCb(action="recalc").pack()
     )
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=[[button]]))
-
-
-def clv_summary(analysis: Analysis) -> ClvSummary | None:
-    clv = analysis.customers.clv
-    clv = clv[np.isfinite(clv)]
-    if clv.size == 0:
-        return None
-    top = np.sort(clv)[::-1][: max(1, round(clv.size * TOP_SHARE))]
-    total = float(clv.sum())
-    return ClvSummary(
-        average=float(clv.mean()),
-        median=float(np.median(clv)),
-        total=total,
-        top_average=float(top.mean()),
-        top_share=float(top.sum()) / total if total > 0 else 0.0,
-    )
 
 
 def chart_labels(t: Texts) -> Labels:

@@ -76,6 +76,34 @@ ADVICE_CODES = (
 )
 
 
+TOP_SHARE = 0.1  # "the top decile" of customers by predicted CLV
+
+
+@dataclass(frozen=True, slots=True)
+class ClvSummary:
+    average: float
+    median: float
+    total: float
+    top_average: float  # per customer, over the top decile by predicted CLV
+    top_share: float  # of the total predicted CLV
+
+
+def clv_summary(clv: npt.NDArray[np.float64]) -> ClvSummary | None:
+    """Average, median, total and the top decile's part of the predicted CLV; None if none."""
+    clv = clv[np.isfinite(clv)]
+    if clv.size == 0:
+        return None
+    top = np.sort(clv)[::-1][: max(1, round(clv.size * TOP_SHARE))]
+    total = float(clv.sum())
+    return ClvSummary(
+        average=float(clv.mean()),
+        median=float(np.median(clv)),
+        total=total,
+        top_average=float(top.mean()),
+        top_share=float(top.sum()) / total if total > 0 else 0.0,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerPredictions:
     """Per customer, in customer-code order; NaN where no model was fitted."""

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from ltv_engine.orders.analysis import ADVICE_CODES, NOTE_CODES, Analysis, analyze
+from ltv_engine.orders.analysis import ADVICE_CODES, NOTE_CODES, Analysis, analyze, clv_summary
 from ltv_engine.orders.clv import customer_lifetime_value
 from ltv_engine.orders.gamma_gamma import GammaGammaParams, expected_average_spend
 from ltv_engine.orders.measured import customer_facts
@@ -143,3 +143,15 @@ def test_big_spenders_gone_quiet_call_for_a_winback() -> None:
     assert "large_at_risk" in a.notes
     assert "winback_and_feedback_calls" in a.advice
     assert "welcome_series" in a.advice
+
+
+def test_clv_summary_of_the_top_decile() -> None:
+    clv = np.array([float(v) for v in range(1, 21)] + [np.nan])  # 1..20, one unknown
+    summary = clv_summary(clv)
+    assert summary is not None
+    assert summary.total == 210
+    assert summary.average == 10.5
+    assert summary.median == 10.5
+    assert summary.top_average == 19.5  # the top 2 of 20: 20 and 19
+    assert summary.top_share == pytest.approx(39 / 210)
+    assert clv_summary(np.array([np.nan])) is None
