@@ -7,8 +7,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import attrgetter
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Literal, NamedTuple
 
 from ltv_engine.calc import HEALTHY_LTV_CAC, STEPS, calculate
 from ltv_engine.model import Band, Business, Lever, LifetimeSource, LtvResult
@@ -23,11 +23,35 @@ class Family(StrEnum):
 
 
 Facts = Mapping[str, float | str]
-Predicate = Callable[[LtvResult], bool]
+# What a rule can require of a result; computed once per result (see _signals).
+Signal = Literal[
+    "rare_orders",  # less than one order a month
+    "frequent_orders",
+    "rare_purchases",  # less than one in RARE_ORDERS_PER_MONTH
+    "rewards_fit",  # points or a discount of MIN_REWARD_PCT stay within a third of the margin
+    "churn_stated",  # the lifetime came as churn or customer counts, not months
+    "high_churn",
+    "short_lifetime",
+    "regulars_exist",  # win-back needs customers who used to come back
+    "few_repeat_orders",
+    "low_margin",
+    "big_ticket",
+    "not_big_ticket",
+    "consumables",
+    "goods",  # anything but services
+    "subscription_fits",  # never rare big-ticket goods; unknown goods when bought monthly
+    "loses_money",
+    "room_to_grow",
+    "healthy",
+]
+Needs = frozenset[Signal]
 
 
-@dataclass(frozen=True, slots=True)
-class Advice:
+def _needs(*signals: Signal) -> Needs:
+    return frozenset(signals)
+
+
+class Advice(NamedTuple):  # a tuple: several are built per reply, and cheaply
     rule_id: str  # stable id the templates dispatch on
     family: Family
     lever: Lever | None
@@ -41,34 +65,15 @@ class Rule:
     id: str
     family: Family
     lever: Lever | None
-    triggers: tuple[tuple[str, Predicate], ...]  # the first that holds is the trigger
+    triggers: tuple[tuple[str, Needs], ...]  # the first whose signals all hold is the trigger
     facts: Callable[[LtvResult], Facts]
     worth: Callable[[LtvResult], float] | None = None  # None: the sensitivity uplift of lever
     fallback: bool = False  # only offered to reach MIN_ITEMS
 
-    def trigger(self, result: LtvResult) -> str | None:
-        for code, holds in self.triggers:
-            if holds(result):
-                return code
-        return None
 
-    def worth_for(self, result: LtvResult, uplifts: Mapping[Lever, float]) -> float:
-        if self.worth is not None:
-            return self.worth(result)
-        return uplifts.get(self.lever, 0.0) if self.lever else 0.0
-
-
-class _Firing(NamedTuple):
-    rule: Rule
-    trigger: str
-    worth: float
-    rank: float  # best first; worths equal to 9 decimals of the LTV tie and keep the RULES order
-
-    def advice(self, result: LtvResult) -> Advice:
-        rule = self.rule
-        return Advice(
-            rule.id, rule.family, rule.lever, self.worth, self.trigger, rule.facts(result)
-        )
+# (rank, position, rule, trigger, worth): a plain tuple sorts best first, ties in RULES order.
+# The rank is the worth relative to the LTV to 9 decimals, negated.
+_Firing = tuple[float, int, Rule, str, float]
 
 
 MIN_ITEMS = 3
@@ -86,61 +91,50 @@ CONSUMABLES = frozenset(
     {Business.GROCERIES, Business.COSMETICS, Business.COFFEE, Business.PETS, Business.HOUSEHOLD}
 )
 BIG_TICKET = frozenset({Business.FURNITURE, Business.ELECTRONICS})
+_BAND_SIGNALS: Mapping[Band | None, tuple[Signal, ...]] = {
+    None: (),
+    Band.LOSES_MONEY: ("loses_money",),
+    Band.ROOM_TO_GROW: ("room_to_grow",),
+    Band.HEALTHY: ("healthy",),
+}
 
 
-# --- conditions ---------------------------------------------------------------------------
-
-
-def _rare_orders(r: LtvResult) -> bool:
-    return r.inputs.orders_per_month < 1
-
-
-def _frequent_orders(r: LtvResult) -> bool:
-    return r.inputs.orders_per_month >= 1
-
-
-def _margin_allows_rewards(r: LtvResult) -> bool:
-    margin = r.inputs.margin
-    return margin is None or margin * 100 / 3 >= MIN_REWARD_PCT
-
-
-def _churn_stated(r: LtvResult) -> bool:
-    return r.inputs.lifetime.source is not LifetimeSource.MONTHS
-
-
-def _high_churn(r: LtvResult) -> bool:
-    return r.monthly_churn > HIGH_CHURN
-
-
-def _regulars_exist(r: LtvResult) -> bool:
-    """Win-back needs customers who used to come back, so that going quiet is noticeable."""
-    return r.expected_orders >= REGULAR_ORDERS
-
-
-def _low_margin(r: LtvResult) -> bool:
-    return r.inputs.margin is not None and r.inputs.margin < LOW_MARGIN
-
-
-def _band_is(band: Band) -> Predicate:
-    return lambda r: r.band is band
-
-
-def _business_in(kinds: frozenset[Business]) -> Predicate:
-    return lambda r: r.inputs.business in kinds
-
-
-def _both(first: Predicate, second: Predicate) -> Predicate:
-    return lambda r: first(r) and second(r)
-
-
-def _always(r: LtvResult) -> bool:
-    return True
-
-
-def _subscription_fits(r: LtvResult) -> bool:
-    """Never for rare big-ticket goods; for an unknown kind of goods, when bought monthly."""
-    business = r.inputs.business
-    return business not in BIG_TICKET and (business in CONSUMABLES or _frequent_orders(r))
+def _signals(r: LtvResult) -> set[Signal]:
+    inputs = r.inputs
+    orders = inputs.orders_per_month
+    margin = inputs.margin
+    business = inputs.business
+    frequent = orders >= 1
+    big_ticket = business in BIG_TICKET
+    consumables = business in CONSUMABLES
+    signals: set[Signal] = {
+        "frequent_orders" if frequent else "rare_orders",
+        "big_ticket" if big_ticket else "not_big_ticket",
+        *_BAND_SIGNALS[r.band],
+    }
+    if orders < RARE_ORDERS_PER_MONTH:
+        signals.add("rare_purchases")
+    if margin is None or margin * 100 / 3 >= MIN_REWARD_PCT:
+        signals.add("rewards_fit")
+    if margin is not None and margin < LOW_MARGIN:
+        signals.add("low_margin")
+    if inputs.lifetime.source is not LifetimeSource.MONTHS:
+        signals.add("churn_stated")
+    if r.monthly_churn > HIGH_CHURN:
+        signals.add("high_churn")
+    if r.lifetime_months < SHORT_LIFETIME_MONTHS:
+        signals.add("short_lifetime")
+    if r.expected_orders >= REGULAR_ORDERS:
+        signals.add("regulars_exist")
+    if r.expected_orders < FEW_REPEAT_ORDERS:
+        signals.add("few_repeat_orders")
+    if consumables:
+        signals.add("consumables")
+    if business is not Business.SERVICES:
+        signals.add("goods")
+    if not big_ticket and (consumables or frequent):
+        signals.add("subscription_fits")
+    return signals
 
 
 # --- facts --------------------------------------------------------------------------------
@@ -268,21 +262,21 @@ RULES: tuple[Rule, ...] = (
         "loyalty_points",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("low_frequency", _both(_rare_orders, _margin_allows_rewards)),),
+        (("low_frequency", _needs("rare_orders", "rewards_fit")),),
         _points_facts,
     ),
     Rule(
         "first_repeat_bonus",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("few_repeat_orders", lambda r: r.expected_orders < FEW_REPEAT_ORDERS),),
+        (("few_repeat_orders", _needs("few_repeat_orders")),),
         _first_repeat_facts,
     ),
     Rule(
         "winback_calls",
         Family.LOYALTY,
         Lever.LIFETIME,
-        (("high_churn", _both(_high_churn, _regulars_exist)),),
+        (("high_churn", _needs("high_churn", "regulars_exist")),),
         _winback_facts,
     ),
     Rule(
@@ -290,8 +284,8 @@ RULES: tuple[Rule, ...] = (
         Family.FEEDBACK,
         Lever.LIFETIME,
         (
-            ("high_churn", _both(_churn_stated, _high_churn)),
-            ("short_lifetime", lambda r: r.lifetime_months < SHORT_LIFETIME_MONTHS),
+            ("high_churn", _needs("churn_stated", "high_churn")),
+            ("short_lifetime", _needs("short_lifetime")),
         ),
         _retention_facts,
     ),
@@ -299,19 +293,14 @@ RULES: tuple[Rule, ...] = (
         "cross_sell_bundles",
         Family.CROSS_SELL,
         Lever.AOV,
-        (
-            (
-                "frequent_orders",
-                _both(_frequent_orders, lambda r: r.inputs.business not in BIG_TICKET),
-            ),
-        ),
+        (("frequent_orders", _needs("frequent_orders", "not_big_ticket")),),
         _aov_facts,
     ),
     Rule(
         "free_delivery_threshold",
         Family.CROSS_SELL,
         Lever.AOV,
-        (("goods_delivery", lambda r: r.inputs.business is not Business.SERVICES),),
+        (("goods_delivery", _needs("goods")),),
         _threshold_facts,
     ),
     Rule(
@@ -319,8 +308,8 @@ RULES: tuple[Rule, ...] = (
         Family.CROSS_SELL,
         Lever.AOV,
         (
-            ("big_ticket_business", _business_in(BIG_TICKET)),
-            ("rare_purchases", lambda r: r.inputs.orders_per_month < RARE_ORDERS_PER_MONTH),
+            ("big_ticket_business", _needs("big_ticket")),
+            ("rare_purchases", _needs("rare_purchases")),
         ),
         _aov_facts,
     ),
@@ -329,8 +318,8 @@ RULES: tuple[Rule, ...] = (
         Family.SUBSCRIPTION,
         Lever.FREQUENCY,
         (
-            ("subscription_business", _both(_business_in(CONSUMABLES), _margin_allows_rewards)),
-            ("regular_purchases", _both(_subscription_fits, _margin_allows_rewards)),
+            ("subscription_business", _needs("consumables", "rewards_fit")),
+            ("regular_purchases", _needs("subscription_fits", "rewards_fit")),
         ),
         _subscription_facts,
     ),
@@ -338,14 +327,14 @@ RULES: tuple[Rule, ...] = (
         "margin_mix",
         Family.CROSS_SELL,
         Lever.MARGIN,
-        (("low_margin", _low_margin),),
+        (("low_margin", _needs("low_margin")),),
         _margin_facts,
     ),
     Rule(
         "cac_too_high",
         Family.ACQUISITION,
         None,
-        (("ltv_cac_below_1", _band_is(Band.LOSES_MONEY)),),
+        (("ltv_cac_below_1", _needs("loses_money")),),
         _cac_facts,
         worth=_loss_per_customer,
     ),
@@ -353,14 +342,14 @@ RULES: tuple[Rule, ...] = (
         "retention_before_scaling",
         Family.ACQUISITION,
         Lever.LIFETIME,
-        (("ltv_cac_1_to_3", _band_is(Band.ROOM_TO_GROW)),),
+        (("ltv_cac_1_to_3", _needs("room_to_grow")),),
         _cac_facts,
     ),
     Rule(
         "cac_room_to_scale",
         Family.ACQUISITION,
         None,
-        (("ltv_cac_3_or_more", _band_is(Band.HEALTHY)),),
+        (("ltv_cac_3_or_more", _needs("healthy")),),
         _cac_facts,
         worth=_profit_per_customer,
     ),
@@ -368,7 +357,7 @@ RULES: tuple[Rule, ...] = (
         "thank_you_followup",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("baseline", _always),),
+        (("baseline", _needs()),),
         _gap_days_facts,
         fallback=True,
     ),
@@ -376,7 +365,7 @@ RULES: tuple[Rule, ...] = (
         "feedback_reviews",
         Family.FEEDBACK,
         Lever.LIFETIME,
-        (("baseline", _always),),
+        (("baseline", _needs()),),
         _lifetime_facts,
         fallback=True,
     ),
@@ -384,20 +373,22 @@ RULES: tuple[Rule, ...] = (
         "order_recommendations",
         Family.CROSS_SELL,
         Lever.AOV,
-        (("baseline", _always),),
+        (("baseline", _needs()),),
         _aov_facts,
         fallback=True,
     ),
 )
+_PRIMARY = tuple(rule for rule in RULES if not rule.fallback)
+_FALLBACK = tuple(rule for rule in RULES if rule.fallback)
 
 
 def candidates(result: LtvResult) -> tuple[tuple[Advice, ...], tuple[Advice, ...]]:
     """Every advice whose rule fires: ``(primary, fallback)``, each in ``RULES`` order."""
     result = _with_sensitivity(result)
-    primary, fallback = _firings(result)
+    signals = _signals(result)
     return (
-        tuple(firing.advice(result) for firing in primary),
-        tuple(firing.advice(result) for firing in fallback),
+        tuple(_advice(result, firing) for firing in _firings(result, signals, _PRIMARY)),
+        tuple(_advice(result, firing) for firing in _firings(result, signals, _FALLBACK)),
     )
 
 
@@ -406,17 +397,19 @@ def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
 
     The choice favours a family not yet chosen when its worth is close to the best one, so
     equal uplifts of several levers give varied advice rather than three loyalty ideas.
-    Facts are built only for the advice chosen.
+    Facts are built only for the advice chosen, fallbacks considered only when needed.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
     result = _with_sensitivity(result)
-    primary, fallback = _firings(result)
-    chosen = _pick_varied(_by_worth(primary), limit)
+    signals = _signals(result)
+    chosen = _pick_varied(sorted(_firings(result, signals, _PRIMARY)), limit)
     if len(chosen) < MIN_ITEMS:
         wanted = min(limit, MIN_ITEMS) - len(chosen)
-        chosen += _pick_varied(_by_worth(fallback), wanted, chosen)
-    return tuple(firing.advice(result) for firing in _by_worth(chosen))
+        fallback = sorted(_firings(result, signals, _FALLBACK))
+        chosen += _pick_varied(fallback, wanted, chosen)
+    chosen.sort(key=_RANK)  # by rank alone: equal ranks keep the order they were picked in
+    return tuple(_advice(result, firing) for firing in chosen)
 
 
 def _with_sensitivity(result: LtvResult) -> LtvResult:
@@ -424,26 +417,34 @@ def _with_sensitivity(result: LtvResult) -> LtvResult:
     return result if result.sensitivity else calculate(result.inputs)
 
 
-def _firings(result: LtvResult) -> tuple[list[_Firing], list[_Firing]]:
-    uplifts = {effect.lever: effect.uplift for effect in result.sensitivity}
+def _firings(result: LtvResult, signals: set[Signal], rules: tuple[Rule, ...]) -> list[_Firing]:
+    """The rules that fire, in ``rules`` order."""
     ltv = result.ltv
-    primary: list[_Firing] = []
-    fallback: list[_Firing] = []
-    for rule in RULES:
-        trigger = rule.trigger(result)
-        if trigger is not None:
-            worth = rule.worth_for(result, uplifts)
-            firing = _Firing(rule, trigger, worth, -round(worth / ltv, 9))
-            (fallback if rule.fallback else primary).append(firing)
-    return primary, fallback
+    by_lever: dict[Lever | None, tuple[float, float]] = {
+        effect.lever: (effect.uplift, -round(effect.uplift / ltv, 9))
+        for effect in result.sensitivity
+    }
+    firings: list[_Firing] = []
+    for position, rule in enumerate(rules):
+        for trigger, needs in rule.triggers:
+            if needs <= signals:
+                if rule.worth is None:
+                    worth, rank = by_lever.get(rule.lever, _NO_WORTH)
+                else:
+                    worth = rule.worth(result)
+                    rank = -round(worth / ltv, 9)
+                firings.append((rank, position, rule, trigger, worth))
+                break
+    return firings
 
 
-_RANK = attrgetter("rank")
+_NO_WORTH = (0.0, 0.0)
+_RANK = itemgetter(0)
 
 
-def _by_worth(firings: list[_Firing]) -> list[_Firing]:
-    """Best first, ties in the RULES order (the sort is stable)."""
-    return sorted(firings, key=_RANK)
+def _advice(result: LtvResult, firing: _Firing) -> Advice:
+    _, _, rule, trigger, worth = firing
+    return Advice(rule.id, rule.family, rule.lever, worth, trigger, rule.facts(result))
 
 
 def _pick_varied(
@@ -451,19 +452,19 @@ def _pick_varied(
 ) -> list[_Firing]:
     """Take ``count`` from ``ranked`` (best first), preferring an unseen family among those
     within CLOSE_WORTH of the best one left."""
-    seen = {firing.rule.family for firing in already or ()}
+    seen = {rule.family for _, _, rule, _, _ in already or ()}
     left = list(ranked)
     picked: list[_Firing] = []
     while left and len(picked) < count:
-        close = CLOSE_WORTH * left[0].worth
+        close = CLOSE_WORTH * left[0][4]
         index = 0
-        for position, firing in enumerate(left):
-            if firing.worth < close:
+        for position, (_, _, rule, _, worth) in enumerate(left):
+            if worth < close:
                 break
-            if firing.rule.family not in seen:
+            if rule.family not in seen:
                 index = position
                 break
         fresh = left.pop(index)
         picked.append(fresh)
-        seen.add(fresh.rule.family)
+        seen.add(fresh[2].family)
     return picked

@@ -111,31 +111,31 @@ def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
     """The full result for valid ``inputs``; raises ``InvalidInput`` otherwise."""
     _validate_scalars(inputs)
     lifetime_months, monthly_churn = resolve_lifetime(inputs.lifetime)
+    margin = inputs.margin
     revenue_per_month = inputs.aov * inputs.orders_per_month
-    value_per_month = revenue_per_month * (1.0 if inputs.margin is None else inputs.margin)
+    value_per_month = revenue_per_month * (1.0 if margin is None else margin)
     if value_per_month == 0:  # only a float underflow of tiny inputs gets here
         raise InvalidInput(Reason.TOO_SMALL, "aov", low=0.0)
     revenue_ltv = revenue_per_month * lifetime_months
-    gross_profit_ltv = None if inputs.margin is None else revenue_ltv * inputs.margin
+    gross_profit_ltv = None if margin is None else revenue_ltv * margin
     ltv = revenue_ltv if gross_profit_ltv is None else gross_profit_ltv
-    ratio = _ltv_cac(ltv, inputs.cac)
-    return LtvResult(
-        inputs=inputs,
-        lifetime_months=lifetime_months,
-        monthly_churn=monthly_churn,
-        revenue_ltv=revenue_ltv,
-        gross_profit_ltv=gross_profit_ltv,
-        ltv=ltv,
-        discounted_ltv=_discounted(value_per_month, lifetime_months, inputs.annual_discount_rate),
-        ltv_cac=ratio,
-        band=None if ratio is None else _band(ratio),
-        payback_months=None if inputs.cac is None else inputs.cac / value_per_month,
-        max_cac_3_to_1=ltv / HEALTHY_LTV_CAC,
-        value_per_month=value_per_month,
-        expected_orders=inputs.orders_per_month * lifetime_months,
-        sensitivity=_sensitivity(inputs, lifetime_months, monthly_churn, ltv)
-        if with_sensitivity
-        else (),
+    cac = inputs.cac
+    ltv_cac = _ltv_cac(ltv, cac)
+    return LtvResult(  # positional: a third cheaper than by keyword
+        inputs,
+        lifetime_months,
+        monthly_churn,
+        revenue_ltv,
+        gross_profit_ltv,
+        ltv,
+        _discounted(value_per_month, lifetime_months, inputs.annual_discount_rate),
+        ltv_cac,
+        None if ltv_cac is None else _band(ltv_cac),
+        None if cac is None else cac / value_per_month,
+        ltv / HEALTHY_LTV_CAC,
+        value_per_month,
+        inputs.orders_per_month * lifetime_months,
+        _sensitivity(inputs, lifetime_months, monthly_churn, ltv) if with_sensitivity else (),
     )
 
 
@@ -215,9 +215,10 @@ def _longer(lifetime: Lifetime) -> Lifetime:
     return Lifetime(LifetimeSource.CHURN, monthly_churn=_lower(resolve_lifetime(lifetime)[1]))
 
 
-_ALL_LEVERS = tuple(Lever)
-_LEVERS_BUT_MARGIN = (Lever.AOV, Lever.FREQUENCY, Lever.LIFETIME)
-_LEVER_ORDER = {lever: index for index, lever in enumerate(Lever)}
+_AOV_FACTOR = 1 + STEPS[Lever.AOV]
+_FREQUENCY_FACTOR = 1 + STEPS[Lever.FREQUENCY]
+_LIFETIME_FACTOR = 1 + STEPS[Lever.LIFETIME]
+_CHURN_FACTOR = 1 - STEPS[Lever.LIFETIME]
 
 
 def _sensitivity(
@@ -233,19 +234,28 @@ def _sensitivity(
     aov, orders = inputs.aov, inputs.orders_per_month
     margin = 1.0 if inputs.margin is None else inputs.margin
     if inputs.lifetime.source is LifetimeSource.MONTHS:
-        longer = _raised(lifetime_months, Lever.LIFETIME)
+        longer = lifetime_months * _LIFETIME_FACTOR
     else:
-        longer = 1 / _lower(monthly_churn)
-    headlines = {
-        Lever.AOV: _raised(aov, Lever.AOV) * orders * lifetime_months * margin,
-        Lever.FREQUENCY: aov * _raised(orders, Lever.FREQUENCY) * lifetime_months * margin,
-        Lever.LIFETIME: aov * orders * longer * margin,
-        Lever.MARGIN: aov * orders * lifetime_months * _wider(margin),
-    }
-    levers = _ALL_LEVERS if margin < 1 else _LEVERS_BUT_MARGIN
-    effects = [
-        LeverEffect(lever, STEPS[lever], headlines[lever], headlines[lever] - ltv)
-        for lever in levers
+        longer = 1 / (monthly_churn * _CHURN_FACTOR)
+    by_aov = aov * _AOV_FACTOR * orders * lifetime_months * margin
+    by_frequency = aov * (orders * _FREQUENCY_FACTOR) * lifetime_months * margin
+    by_lifetime = aov * orders * longer * margin
+    ranked = [  # the second item breaks ties in the Lever order
+        (_rank(by_aov, ltv), 0, Lever.AOV, by_aov),
+        (_rank(by_frequency, ltv), 1, Lever.FREQUENCY, by_frequency),
+        (_rank(by_lifetime, ltv), 2, Lever.LIFETIME, by_lifetime),
     ]
-    effects.sort(key=lambda e: (-round(e.uplift / ltv, 12), _LEVER_ORDER[e.lever]))
-    return tuple(effects)
+    if margin < 1:
+        by_margin = aov * orders * lifetime_months * _wider(margin)
+        ranked.append((_rank(by_margin, ltv), 3, Lever.MARGIN, by_margin))
+    ranked.sort()
+    return tuple(
+        [
+            LeverEffect(lever, STEPS[lever], headline, headline - ltv)
+            for *_, lever, headline in ranked
+        ]
+    )
+
+
+def _rank(headline: float, ltv: float) -> float:
+    return -round((headline - ltv) / ltv, 12)

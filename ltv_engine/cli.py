@@ -195,7 +195,8 @@ def _currency(*stated: str | None) -> str:
 
 def _as_json(result: LtvResult, advice: tuple[Advice, ...]) -> str:
     document = dataclasses.asdict(result)
-    document["advice"] = [dataclasses.asdict(item) for item in advice]
+    document["sensitivity"] = [effect._asdict() for effect in result.sensitivity]
+    document["advice"] = [item._asdict() for item in advice]
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 

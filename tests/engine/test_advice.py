@@ -321,14 +321,14 @@ def test_user_visible_facts_are_escaped(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_an_unknown_rule_fails_to_render(locale: str) -> None:
-    advice = replace(advice_of(shop(), "feedback_reviews"), rule_id="no_such_rule")
+    advice = advice_of(shop(), "feedback_reviews")._replace(rule_id="no_such_rule")
     with pytest.raises(UndefinedError):
         render(locale, advice)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_an_unknown_trigger_fails_to_render(locale: str) -> None:
-    advice = replace(advice_of(shop(months=6), "feedback_survey"), trigger="no_such_trigger")
+    advice = advice_of(shop(months=6), "feedback_survey")._replace(trigger="no_such_trigger")
     with pytest.raises(UndefinedError):
         render(locale, advice)
 
