@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -26,20 +27,33 @@ from bot.storage.migrations import apply_migrations
 from ltv_engine.model import LtvInputs
 from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
 
+log = logging.getLogger(__name__)
+
 MEMORY = ":memory:"
 EMPTY_DATA = "{}"
 CACHE_SIZE = 10_000  # chats and FSM keys kept in memory; past that the cache starts afresh
+FOREIGN_KEY_FAILED = "SQLITE_CONSTRAINT_FOREIGNKEY"
+FsmRow = tuple[str | None, str]  # state, data as JSON
+NO_FSM_ROW: FsmRow = (None, EMPTY_DATA)
 
 
 class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
-    """Writes are serialised by a lock and each one is committed before the call returns.
+    """Writes are serialised by a lock and committed before the call returns, except the FSM's.
 
     The connection is in autocommit mode: a write of several statements opens its own
-    transaction (``_writing``), and a single statement commits itself in the same trip to
-    aiosqlite's thread (``_write_alone``), which matters for the FSM row written every step.
+    transaction (``_writing``); a single statement commits itself in the same trip to
+    aiosqlite's thread (``_write_alone``). Each trip costs about as much as a whole update's
+    other work, so the hot path makes as few as it can.
+
+    FSM rows are written behind: a step's state is staged in memory, served from there at once,
+    and a background task commits every staged row in one or two statements (group commit) as
+    soon as the event loop turns, which in production is while the reply travels to Telegram.
+    ``_writing`` and ``close`` commit staged rows first, so no other write and no shutdown
+    overtakes them; only a hard kill in that sub-millisecond window loses the last step.
 
     Chats and FSM rows are read on every update, so they are cached: the methods that write
-    them keep the cache right, and any other write clears it (a mixin's SQL may touch them).
+    them keep the cache right, and any multi-statement write clears it (a mixin's SQL may touch
+    them).
     """
 
     def __init__(self, connection: aiosqlite.Connection, *, now: Clock = utc_now) -> None:
@@ -47,7 +61,9 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         self._now = now
         self._write_lock = asyncio.Lock()
         self._chats: dict[int, ChatRecord] = {}
-        self._fsm: dict[str, tuple[str | None, str]] = {}  # key -> (state, data as JSON)
+        self._fsm: dict[str, FsmRow] = {}
+        self._fsm_staged: dict[str, FsmRow] = {}  # newer than the database until committed
+        self._fsm_saver: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
@@ -68,24 +84,30 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return cls(connection, now=now)
 
     async def close(self) -> None:
-        await self._db.close()
+        """Commit the staged FSM rows, then close the connection."""
+        async with self._write_lock:
+            try:
+                await self._commit_staged_fsm()
+            finally:
+                if self._fsm_saver is not None:
+                    self._fsm_saver.cancel()  # done, or waiting for the lock held here
+                await self._db.close()
 
     async def upsert_chat(
         self, chat_id: int, *, kind: str, title: str | None = None
     ) -> ChatRecord:
-        async with self._writing() as db:
-            rows = await db.execute_fetchall(
-                """
-                INSERT INTO chats (chat_id, kind, title, created_at, active)
-                VALUES (?, ?, ?, ?, 1)
-                ON CONFLICT (chat_id) DO UPDATE SET
-                    kind = excluded.kind,
-                    title = coalesce(excluded.title, chats.title),
-                    active = 1
-                RETURNING *
-                """,
-                (chat_id, kind, title, self._stamp()),
-            )
+        rows = await self._write_alone(
+            """
+            INSERT INTO chats (chat_id, kind, title, created_at, active)
+            VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (chat_id) DO UPDATE SET
+                kind = excluded.kind,
+                title = coalesce(excluded.title, chats.title),
+                active = 1
+            RETURNING *
+            """,
+            (chat_id, kind, title, self._stamp()),
+        )
         (row,) = rows
         self._chats[chat_id] = _chat(row)
         return self._chats[chat_id]
@@ -99,33 +121,32 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return self._chats[chat_id]
 
     async def set_language(self, chat_id: int, language: str) -> None:
-        async with self._writing() as db:
-            cursor = await db.execute(
-                "UPDATE chats SET language = ? WHERE chat_id = ?", (language, chat_id)
-            )
-            if cursor.rowcount == 0:
-                raise UnknownChat(chat_id)
+        updated = await self._write_alone(
+            "UPDATE chats SET language = ? WHERE chat_id = ? RETURNING chat_id",
+            (language, chat_id),
+        )
+        self._chats.pop(chat_id, None)
+        if not updated:
+            raise UnknownChat(chat_id)
 
     async def save_profile(
         self, chat_id: int, inputs: LtvInputs, *, user_id: int | None, user_name: str | None
     ) -> ShopProfile:
-        encoded = _encode_inputs(inputs)
-        async with self._writing(keeps_caches=True) as db:
-            await self._require_chat(chat_id)
-            stamp = self._stamp()
-            await db.execute(
-                """
-                INSERT INTO shop_profiles
-                    (chat_id, inputs, updated_by_id, updated_by_name, updated_at)
-                VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (chat_id) DO UPDATE SET
-                    inputs = excluded.inputs,
-                    updated_by_id = excluded.updated_by_id,
-                    updated_by_name = excluded.updated_by_name,
-                    updated_at = excluded.updated_at
-                """,
-                (chat_id, encoded, user_id, user_name, stamp),
-            )
+        stamp = self._stamp()
+        await self._write_for_chat(
+            chat_id,
+            """
+            INSERT INTO shop_profiles
+                (chat_id, inputs, updated_by_id, updated_by_name, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (chat_id) DO UPDATE SET
+                inputs = excluded.inputs,
+                updated_by_id = excluded.updated_by_id,
+                updated_by_name = excluded.updated_by_name,
+                updated_at = excluded.updated_at
+            """,
+            (chat_id, _encode_inputs(inputs), user_id, user_name, stamp),
+        )
         return ShopProfile(chat_id, inputs, user_id, user_name, _parse_time(stamp))
 
     async def get_profile(self, chat_id: int) -> ShopProfile | None:
@@ -149,19 +170,17 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         ltv: float,
         revenue_ltv: float,
     ) -> CalculationRecord:
-        encoded = _encode_inputs(inputs)
-        async with self._writing(keeps_caches=True) as db:
-            await self._require_chat(chat_id)
-            stamp = self._stamp()
-            ((calculation_id,),) = await db.execute_fetchall(
-                """
-                INSERT INTO calculations
-                    (chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                RETURNING id
-                """,
-                (chat_id, user_id, encoded, ltv, revenue_ltv, inputs.currency, stamp),
-            )
+        stamp = self._stamp()
+        ((calculation_id,),) = await self._write_for_chat(
+            chat_id,
+            """
+            INSERT INTO calculations
+                (chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
+            """,
+            (chat_id, user_id, _encode_inputs(inputs), ltv, revenue_ltv, inputs.currency, stamp),
+        )
         return CalculationRecord(
             calculation_id,
             chat_id,
@@ -197,32 +216,61 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     async def set_fsm_state(self, key: str, state: str | None) -> None:
         _, data = await self._fsm_row(key)
-        await self._put_fsm(key, state, data)
+        self._stage_fsm(key, (state, data))
 
     async def set_fsm_data(self, key: str, data: Mapping[str, Any]) -> None:
         encoded = json.dumps(dict(data), ensure_ascii=False, allow_nan=False)
         state, _ = await self._fsm_row(key)
-        await self._put_fsm(key, state, encoded)
+        self._stage_fsm(key, (state, encoded))
 
-    async def _fsm_row(self, key: str) -> tuple[str | None, str]:
-        if key not in self._fsm:
-            row = await self._one("SELECT state, data FROM fsm WHERE key = ?", (key,))
-            self._remember(self._fsm, key, (None, EMPTY_DATA) if row is None else tuple(row))
-        return self._fsm[key]
+    async def _fsm_row(self, key: str) -> FsmRow:
+        staged = self._fsm_staged.get(key) or self._fsm.get(key)
+        if staged is not None:
+            return staged
+        found = await self._one("SELECT state, data FROM fsm WHERE key = ?", (key,))
+        row: FsmRow = NO_FSM_ROW if found is None else (found[0], found[1])
+        self._remember(self._fsm, key, row)
+        return self._fsm_staged.get(key, row)  # staged while we read
 
-    async def _put_fsm(self, key: str, state: str | None, data: str) -> None:
-        """One statement: a key with no state and no data is the same as no row."""
-        if state is None and data == EMPTY_DATA:
-            await self._write_alone("DELETE FROM fsm WHERE key = ?", (key,))
-        else:
-            await self._write_alone(
-                """
-                INSERT INTO fsm (key, state, data) VALUES (?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
-                """,
-                (key, state, data),
-            )
-        self._remember(self._fsm, key, (state, data))
+    def _stage_fsm(self, key: str, row: FsmRow) -> None:
+        self._fsm_staged[key] = row
+        if self._fsm_saver is None or self._fsm_saver.done():
+            self._fsm_saver = asyncio.create_task(self._save_staged_fsm())
+
+    async def _save_staged_fsm(self) -> None:
+        try:
+            async with self._write_lock:
+                await self._commit_staged_fsm()
+        except Exception:
+            # The rows stay staged (and served): the next step, write or close tries again.
+            log.exception("%d conversation states not saved yet", len(self._fsm_staged))
+
+    async def _commit_staged_fsm(self) -> None:
+        """Under the write lock. A key with no state and no data is the same as no row."""
+        while self._fsm_staged:
+            batch = dict(self._fsm_staged)
+            kept = [[key, *row] for key, row in batch.items() if row != NO_FSM_ROW]
+            gone = [key for key, row in batch.items() if row == NO_FSM_ROW]
+            if kept:
+                await self._db.execute(
+                    """
+                    INSERT INTO fsm (key, state, data)
+                    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                        json_extract(value, '$[2]')
+                    FROM json_each(?) WHERE true
+                    ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
+                    """,
+                    (json.dumps(kept, ensure_ascii=False),),
+                )
+            if gone:
+                await self._db.execute(
+                    "DELETE FROM fsm WHERE key IN (SELECT value FROM json_each(?))",
+                    (json.dumps(gone, ensure_ascii=False),),
+                )
+            for key, row in batch.items():
+                if self._fsm_staged.get(key) is row:
+                    del self._fsm_staged[key]
+                self._remember(self._fsm, key, row)
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
@@ -231,36 +279,47 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         cache[key] = value
 
     @asynccontextmanager
-    async def _writing(self, *, keeps_caches: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time: committed on success, rolled back on error."""
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time, after the staged FSM rows: committed on success,
+        rolled back on error."""
         async with self._write_lock:
+            await self._commit_staged_fsm()
             await self._db.execute("BEGIN")
             try:
                 yield self._db
             except BaseException:
                 await self._db.rollback()
-                self._forget_cached()
                 raise
-            await self._db.commit()
-            if not keeps_caches:
+            finally:
                 self._forget_cached()
+            await self._db.commit()
 
-    async def _write_alone(self, sql: str, parameters: tuple[Any, ...]) -> None:
+    async def _write_alone(self, sql: str, parameters: tuple[Any, ...]) -> list[sqlite3.Row]:
         """One statement, committed by SQLite itself (autocommit): all of it or nothing.
 
         Under the lock all the same, or it would join another write's open transaction.
         """
         async with self._write_lock:
-            await self._db.execute(sql, parameters)
+            return list(await self._db.execute_fetchall(sql, parameters))
+
+    async def _write_for_chat(
+        self, chat_id: int, sql: str, parameters: tuple[Any, ...]
+    ) -> list[sqlite3.Row]:
+        """``_write_alone`` for a row that references the chat: ``UnknownChat`` without it."""
+        try:
+            return await self._write_alone(sql, parameters)
+        except sqlite3.IntegrityError as error:
+            if error.sqlite_errorname == FOREIGN_KEY_FAILED:
+                raise UnknownChat(chat_id) from error
+            raise
 
     def _forget_cached(self) -> None:
         self._chats.clear()
         self._fsm.clear()
 
     async def _one(self, sql: str, parameters: tuple[Any, ...]) -> sqlite3.Row | None:
-        async with self._db.execute(sql, parameters) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-        return row
+        rows = await self._db.execute_fetchall(sql, parameters)
+        return next(iter(rows), None)
 
     async def _require_chat(self, chat_id: int) -> None:
         if await self._one("SELECT 1 FROM chats WHERE chat_id = ?", (chat_id,)) is None:

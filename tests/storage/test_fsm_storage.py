@@ -1,6 +1,7 @@
+import asyncio
 import math
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -185,3 +186,78 @@ async def test_finished_wizard_leaves_no_row(tmp_path: Path) -> None:
 
     with closing(sqlite3.connect(path)) as raw:
         assert raw.execute("SELECT count(*) FROM fsm").fetchone()[0] == 0
+
+
+def stored_fsm_rows(path: Path) -> dict[str, tuple[str | None, str]]:
+    with closing(sqlite3.connect(path)) as raw:
+        return {key: (state, data) for key, state, data in raw.execute("SELECT * FROM fsm")}
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the event loop turn until ``condition`` holds (a background write), at most 5 s."""
+    for _ in range(5000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_step_is_committed_in_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    storage = await open_storage(path)
+    try:
+        await storage.set_state(KEY, Wizard.aov)
+
+        await until(lambda: fsm_key(KEY) in stored_fsm_rows(path))
+        assert stored_fsm_rows(path)[fsm_key(KEY)] == ("Wizard:aov", "{}")
+    finally:
+        await storage.close()
+
+
+async def test_steps_staged_together_are_committed_and_cleared_together(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    storage = await open_storage(path)
+    await storage.set_state(KEY, Wizard.aov)
+    await until(lambda: fsm_key(KEY) in stored_fsm_rows(path))
+    others = [StorageKey(bot_id=BOT, chat_id=user, user_id=user) for user in range(1, 51)]
+
+    await storage.set_state(KEY, None)
+    for number, key in enumerate(others):
+        await storage.set_data(key, {"aov": number})
+    await storage.close()
+
+    rows = stored_fsm_rows(path)
+    assert fsm_key(KEY) not in rows
+    assert [rows[fsm_key(key)] for key in others] == [(None, f'{{"aov": {n}}}') for n in range(50)]
+
+
+async def test_staged_steps_are_committed_before_a_later_write(tmp_path: Path) -> None:
+    repo = await SqliteRepository.open(str(tmp_path / "bot.db"))
+    try:
+        await repo.set_fsm_state(fsm_key(KEY), "Wizard:aov")
+
+        await repo.forget_chat(GROUP)  # deletes the chat's FSM rows: the staged one too
+
+        assert await repo.get_fsm(fsm_key(KEY)) == (None, {})
+        assert stored_fsm_rows(tmp_path / "bot.db") == {}
+    finally:
+        await repo.close()
+
+
+async def test_a_failed_save_keeps_the_step_and_the_next_one_saves_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bot.db"
+    storage = await open_storage(path)
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("CREATE TRIGGER full BEFORE INSERT ON fsm BEGIN SELECT RAISE(ABORT, 'x'); END")
+    await storage.set_state(KEY, Wizard.aov)
+    await until(lambda: "1 conversation states not saved yet" in caplog.text)
+    assert await storage.get_state(KEY) == Wizard.aov.state
+
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("DROP TRIGGER full")
+    await storage.set_data(KEY, {"aov": 1500})
+    await storage.close()
+
+    assert stored_fsm_rows(path) == {fsm_key(KEY): ("Wizard:aov", '{"aov": 1500}')}
