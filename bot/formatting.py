@@ -8,7 +8,6 @@ Python's own formatting.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
@@ -18,19 +17,56 @@ WHOLE_FROM = 1000.0  # from here on money is shown in whole units
 _SAMPLE = 1234567.25
 
 
-@dataclass(frozen=True, slots=True)
+_FIXED_DIGITS = 7  # the format specs of 0..6 decimals are built once
+_PLAIN_SPECS = tuple(f"%.{digits}f" for digits in range(_FIXED_DIGITS))
+_UNGROUPED_BELOW = 999.0  # no rounding takes a smaller number to 1 000: no group separator
+
+
 class _Shape:
-    group: str
-    decimal: str
-    prefix: str = ""
-    suffix: str = ""
+    """How one locale writes a number, with a currency's symbol around it for money."""
+
+    __slots__ = ("_grouped_specs", "_native", "_separator", "decimal", "group", "prefix", "suffix")
+
+    def __init__(self, group: str, decimal: str, prefix: str = "", suffix: str = "") -> None:
+        self.group = group
+        self.decimal = decimal
+        self.prefix = prefix
+        self.suffix = suffix
+        # Python writes "," or "_" between groups and "." before decimals: a locale that uses
+        # "," and "." itself needs no replacing afterwards.
+        self._native = group == "," and decimal == "."
+        self._separator = "," if self._native else "_"
+        self._grouped_specs = tuple(
+            f"{self._separator}.{digits}f" for digits in range(_FIXED_DIGITS)
+        )
 
     def apply(self, value: float, digits: int, *, trim: bool = False) -> str:
-        text = f"{abs(value):_.{digits}f}"
+        size = abs(value)
+        if not 0 <= digits < _FIXED_DIGITS:
+            text = format(size, f"{self._separator}.{digits}f")
+        elif size < _UNGROUPED_BELOW:
+            text = _PLAIN_SPECS[digits] % size
+        else:
+            text = format(size, self._grouped_specs[digits])
         if trim and "." in text:
             text = text.rstrip("0").rstrip(".")
-        text = text.replace(".", self.decimal).replace("_", self.group)
-        sign = "-" if value < 0 and text.strip("0.,\u00a0\u202f ") else ""
+        return self._finish(text, value < 0)
+
+    def apply_cents(self, value: float) -> str:
+        """Two decimals, or none when they are both zero: "12.50", "12"."""
+        size = abs(value)
+        if size < _UNGROUPED_BELOW:
+            text = _PLAIN_SPECS[2] % size
+        else:
+            text = format(size, self._grouped_specs[2])
+        if text.endswith(".00"):
+            text = text[:-3]
+        return self._finish(text, value < 0)
+
+    def _finish(self, text: str, negative: bool) -> str:
+        sign = "-" if negative and text.strip("0.") else ""  # no "-0"
+        if not self._native:
+            text = text.replace(".", self.decimal).replace("_", self.group)
         return f"{sign}{self.prefix}{text}{self.suffix}"
 
 
@@ -67,8 +103,9 @@ class LocaleNumbers:
         shape = self._money.get(currency)
         if shape is None:
             shape = self._money[currency] = _money_shape(self._locale, currency)
-        whole = abs(value) >= WHOLE_FROM or float(round(value, 2)).is_integer()
-        return shape.apply(value, 0 if whole else 2)
+        if abs(value) >= WHOLE_FROM:
+            return shape.apply(value, 0)
+        return shape.apply_cents(value)
 
     def percent(self, share: float, digits: int = 1) -> str:
         return self.num(share * 100, digits) + "%"

@@ -47,6 +47,9 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # read once: a page would otherwise stat its files on every render
     )
+    # The templates use none of Jinja's own globals (range, namespace, ...); without them a
+    # render and an import no longer walk them (~5 us a page).
+    env.globals.clear()
     numbers = formatting.numbers(locale)
     env.filters["money"] = numbers.money
     env.filters["percent"] = numbers.percent

@@ -208,8 +208,9 @@ def _aov_facts(r: LtvResult) -> Facts:
 
 
 def _threshold_facts(r: LtvResult) -> Facts:
-    low, high = (r.inputs.aov * share for share in FREE_DELIVERY_ABOVE_AOV)
-    return {"aov": r.inputs.aov, "threshold": _nice_number_between(low, high)}
+    aov = r.inputs.aov
+    low, high = FREE_DELIVERY_ABOVE_AOV
+    return {"aov": aov, "threshold": _nice_number_between(aov * low, aov * high)}
 
 
 def _subscription_facts(r: LtvResult) -> Facts:
@@ -420,25 +421,29 @@ def _with_sensitivity(result: LtvResult) -> LtvResult:
 def _firings(result: LtvResult, signals: set[Signal], rules: tuple[Rule, ...]) -> list[_Firing]:
     """The rules that fire, in ``rules`` order."""
     ltv = result.ltv
-    by_lever: dict[Lever | None, tuple[float, float]] = {
-        effect.lever: (effect.uplift, -round(effect.uplift / ltv, 9))
-        for effect in result.sensitivity
-    }
+    uplifts: dict[Lever | None, float] = {e.lever: e.uplift for e in result.sensitivity}
+    lever_ranks: dict[Lever | None, float] = {}  # each lever's rank, computed once
     firings: list[_Firing] = []
     for position, rule in enumerate(rules):
         for trigger, needs in rule.triggers:
             if needs <= signals:
-                if rule.worth is None:
-                    worth, rank = by_lever.get(rule.lever, _NO_WORTH)
-                else:
+                if rule.worth is not None:
                     worth = rule.worth(result)
-                    rank = -round(worth / ltv, 9)
+                    rank = _rank(worth, ltv)
+                else:
+                    worth = uplifts.get(rule.lever, 0.0)
+                    if rule.lever not in lever_ranks:
+                        lever_ranks[rule.lever] = _rank(worth, ltv)
+                    rank = lever_ranks[rule.lever]
                 firings.append((rank, position, rule, trigger, worth))
                 break
     return firings
 
 
-_NO_WORTH = (0.0, 0.0)
+def _rank(worth: float, ltv: float) -> float:
+    return -round(worth / ltv, 9)
+
+
 _RANK = itemgetter(0)
 
 

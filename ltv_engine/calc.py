@@ -98,13 +98,12 @@ def validate(inputs: LtvInputs) -> None:
 def _validate_scalars(inputs: LtvInputs) -> None:
     check_range(inputs.aov, "aov")
     check_range(inputs.orders_per_month, "orders_per_month")
-    for value, field in (
-        (inputs.margin, "margin"),
-        (inputs.cac, "cac"),
-        (inputs.annual_discount_rate, "annual_discount_rate"),
-    ):
-        if value is not None:
-            check_range(value, field)
+    if inputs.margin is not None:
+        check_range(inputs.margin, "margin")
+    if inputs.cac is not None:
+        check_range(inputs.cac, "cac")
+    if inputs.annual_discount_rate is not None:
+        check_range(inputs.annual_discount_rate, "annual_discount_rate")
 
 
 def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
