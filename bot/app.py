@@ -51,6 +51,7 @@ def create_dispatcher(repo: Repository, renderer: Renderer) -> Dispatcher:
     dp.errors.register(errors.on_unexpected_error)
     dp.include_routers(
         common.build_router(),
+        wizard.build_answers_router(),
         orders.build_router(),  # a file sent mid-calculation is analysed, not refused
         wizard.build_router(),
         result.build_router(),

@@ -26,9 +26,7 @@ class ChatContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         language = None
         if chat is not None:
-            record = await self._repo.get_chat(chat.id)
-            if record is None:
-                record = await self._repo.upsert_chat(chat.id, kind=chat.type, title=chat.title)
+            record = await self._repo.chat_for_update(chat.id, kind=chat.type, title=chat.title)
             language = record.language
         locale = language or locale_for(user.language_code if user else None)
         data["t"] = self._renderer(locale)

@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
-from bot.filters import Magic
+from bot.filters import Magic, PrivateCommand
 from bot.render import Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
@@ -21,7 +21,7 @@ HISTORY_SIZE = 10
 
 def build_router() -> Router:
     router = Router(name="common")
-    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
+    router.message.filter(PrivateCommand())
     router.message.register(on_start, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_cancel, Command("cancel"))

@@ -73,6 +73,13 @@ class Repository(DigestStore, GroupStore, Protocol):
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None: ...
 
+    async def chat_for_update(
+        self, chat_id: int, *, kind: str, title: str | None = None
+    ) -> ChatRecord:
+        """The record of a chat an update came from: ``upsert_chat`` unless the backend
+        remembers the chat (an update proves it active, so a refresh is never wrong)."""
+        ...
+
     async def set_language(self, chat_id: int, language: str) -> None:
         """Raises ``UnknownChat`` if the chat is not recorded."""
         ...
@@ -107,6 +114,10 @@ class Repository(DigestStore, GroupStore, Protocol):
 
     async def get_fsm(self, key: str) -> tuple[str | None, dict[str, Any]]:
         """State and data stored under ``key``; ``(None, {})`` when nothing is."""
+        ...
+
+    async def get_fsm_state(self, key: str) -> str | None:
+        """The state alone, read on every update: cheaper than ``get_fsm``."""
         ...
 
     async def set_fsm_state(self, key: str, state: str | None) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -12,7 +13,10 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
 from bot.storage.base import Repository
 
+FSM_KEY_CACHE_SIZE = 4096  # keys of the chats talking to the bot right now
 
+
+@lru_cache(maxsize=FSM_KEY_CACHE_SIZE)
 def fsm_key(key: StorageKey) -> str:
     """Every part of the aiogram key, as an unambiguous and stable string.
 
@@ -44,8 +48,7 @@ class RepositoryStorage(BaseStorage):
         await self._repository.set_fsm_state(fsm_key(key), name)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        state, _ = await self._repository.get_fsm(fsm_key(key))
-        return state
+        return await self._repository.get_fsm_state(fsm_key(key))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):

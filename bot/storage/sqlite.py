@@ -120,6 +120,12 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
             self._remember(self._chats, chat_id, _chat(row))
         return self._chats[chat_id]
 
+    async def chat_for_update(
+        self, chat_id: int, *, kind: str, title: str | None = None
+    ) -> ChatRecord:
+        known = self._chats.get(chat_id)
+        return known or await self.upsert_chat(chat_id, kind=kind, title=title)
+
     async def set_language(self, chat_id: int, language: str) -> None:
         updated = await self._write_alone(
             "UPDATE chats SET language = ? WHERE chat_id = ? RETURNING chat_id",
@@ -213,6 +219,10 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     async def get_fsm(self, key: str) -> tuple[str | None, dict[str, Any]]:
         state, data = await self._fsm_row(key)
         return state, json.loads(data)
+
+    async def get_fsm_state(self, key: str) -> str | None:
+        state, _ = await self._fsm_row(key)
+        return state
 
     async def set_fsm_state(self, key: str, state: str | None) -> None:
         _, data = await self._fsm_row(key)

@@ -26,15 +26,27 @@ TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if
 DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
 
 
+def build_answers_router() -> Router:
+    """Typed answers and button presses: most updates, so the dispatcher tries them early."""
+    router = _private_router("wizard answers")
+    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), Magic(F.text))
+    router.callback_query.register(on_button, WizardCb.filter())
+    return router
+
+
 def build_router() -> Router:
-    router = Router(name="wizard")
-    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
-    router.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
+    """/calc, the start buttons, and whatever else comes mid-wizard that no router before took."""
+    router = _private_router("wizard")
     router.message.register(start_wizard, Command("calc"))
     router.callback_query.register(start_from_button, StartCb.filter())
-    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), Magic(F.text))
     router.message.register(on_other_answer, StateFilter(LtvWizard))
-    router.callback_query.register(on_button, WizardCb.filter())
+    return router
+
+
+def _private_router(name: str) -> Router:
+    router = Router(name=name)
+    router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
+    router.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     return router
 
 
@@ -92,11 +104,13 @@ async def advance(
     return following, draft
 
 
-async def on_text_answer(message: Message, state: FSMContext, t: Texts) -> None:
-    step = step_of(await state.get_state())
-    draft = await state.get_data()
+async def on_text_answer(
+    message: Message, state: FSMContext, raw_state: str | None, t: Texts
+) -> None:
+    step = step_of(raw_state)
     if step is None:
         return
+    draft = await state.get_data()
     try:
         updates = steps.answer_text(step, message.text or "", draft)
     except InvalidInput as error:
@@ -106,9 +120,11 @@ async def on_text_answer(message: Message, state: FSMContext, t: Texts) -> None:
     await send(message, step_screen(following, draft, t))
 
 
-async def on_other_answer(message: Message, state: FSMContext, t: Texts) -> None:
+async def on_other_answer(
+    message: Message, state: FSMContext, raw_state: str | None, t: Texts
+) -> None:
     """A sticker, a photo, or text where a button is expected: say what the step needs."""
-    step = step_of(await state.get_state())
+    step = step_of(raw_state)
     if step is None:
         return
     needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
@@ -118,9 +134,14 @@ async def on_other_answer(message: Message, state: FSMContext, t: Texts) -> None
 
 
 async def on_button(
-    query: CallbackQuery, callback_data: WizardCb, state: FSMContext, t: Texts, repo: Repository
+    query: CallbackQuery,
+    callback_data: WizardCb,
+    state: FSMContext,
+    raw_state: str | None,
+    t: Texts,
+    repo: Repository,
 ) -> None:
-    step = step_of(await state.get_state())
+    step = step_of(raw_state)
     draft = await state.get_data()
     if step != callback_data.step or (callback_data.action == "back" and not draft.get("trail")):
         await query.answer(t("outdated"))

@@ -186,6 +186,21 @@ async def test_cancel_from_a_step_and_by_command(client: TelegramClient) -> None
     assert "/calc" in client.last_text()  # outside the wizard: the catch-all hint
 
 
+async def test_commands_mid_wizard_are_obeyed_and_the_step_kept(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Cosmetics")
+
+    await client.send("/help")
+    assert "/calc — calculate LTV" in client.last_text()
+    await client.send_document("notes.txt", b"no orders here", caption="/help")
+    assert "/calc — calculate LTV" in client.last_text()
+    await client.send("/unknown")
+    assert "average order value" in client.last_text().lower()  # explained as a bad answer
+
+    await client.send("$65")
+    assert "purchase frequency" in client.last_text().lower()
+
+
 async def test_edit_from_the_summary_returns_to_the_summary(client: TelegramClient) -> None:
     await reach_summary_golden(client)
     await client.click("Frequency")

@@ -114,6 +114,25 @@ async def test_language_is_kept_across_upserts(repo: SqliteRepository) -> None:
     assert chat.language == "en"
 
 
+async def test_an_update_records_a_new_chat_and_reactivates_a_removed_one(
+    repo: SqliteRepository,
+) -> None:
+    first = await repo.chat_for_update(GROUP, kind="group", title="Shop")
+    await repo.set_language(GROUP, "ru")
+    await repo.mark_removed(GROUP)
+
+    again = await repo.chat_for_update(GROUP, kind="supergroup", title=None)
+
+    assert (first.active, first.kind, first.language) == (True, "group", None)
+    assert (again.active, again.kind, again.title, again.language) == (
+        True,
+        "supergroup",
+        "Shop",
+        "ru",
+    )
+    assert await repo.get_chat(GROUP) == again
+
+
 async def test_language_of_unknown_chat_is_refused(repo: SqliteRepository) -> None:
     with pytest.raises(UnknownChat):
         await repo.set_language(42, "en")
