@@ -104,6 +104,20 @@ class Repository(DigestStore, GroupStore, Protocol):
         """Raises ``UnknownChat`` if the chat is not recorded."""
         ...
 
+    async def save_calculation(
+        self,
+        chat_id: int,
+        inputs: LtvInputs,
+        *,
+        ltv: float,
+        revenue_ltv: float,
+        user_id: int | None,
+        user_name: str | None,
+    ) -> CalculationRecord:
+        """``add_calculation`` and ``save_profile`` at once, the way a finished wizard needs.
+        Raises ``UnknownChat`` if the chat is not recorded."""
+        ...
+
     async def list_calculations(self, chat_id: int, *, limit: int = 10) -> list[CalculationRecord]:
         """The chat's latest calculations, newest first."""
         ...

@@ -6,10 +6,10 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
@@ -33,23 +33,56 @@ MEMORY = ":memory:"
 EMPTY_DATA = "{}"
 CACHE_SIZE = 10_000  # chats and FSM keys kept in memory; past that the cache starts afresh
 FOREIGN_KEY_FAILED = "SQLITE_CONSTRAINT_FOREIGNKEY"
+FSM_COMMIT_WINDOW = 0.002  # seconds a staged FSM row waits for others to share its commit
 FsmRow = tuple[str | None, str]  # state, data as JSON
 NO_FSM_ROW: FsmRow = (None, EMPTY_DATA)
+Statement = tuple[str, tuple[Any, ...]]
+
+UPSERT_FSM_ROWS = """
+    INSERT INTO fsm (key, state, data)
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+    FROM json_each(?) WHERE true
+    ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
+"""
+UPSERT_CHAT = """
+    INSERT INTO chats (chat_id, kind, title, created_at, active)
+    VALUES (?, ?, ?, ?, 1)
+    ON CONFLICT (chat_id) DO UPDATE SET
+        kind = excluded.kind,
+        title = coalesce(excluded.title, chats.title),
+        active = 1
+    RETURNING *
+"""
+DELETE_FSM_ROWS = "DELETE FROM fsm WHERE key IN (SELECT value FROM json_each(?))"
+INSERT_CALCULATION = """
+    INSERT INTO calculations (chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    RETURNING id
+"""
+UPSERT_PROFILE = """
+    INSERT INTO shop_profiles (chat_id, inputs, updated_by_id, updated_by_name, updated_at)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (chat_id) DO UPDATE SET
+        inputs = excluded.inputs,
+        updated_by_id = excluded.updated_by_id,
+        updated_by_name = excluded.updated_by_name,
+        updated_at = excluded.updated_at
+"""
 
 
 class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     """Writes are serialised by a lock and committed before the call returns, except the FSM's.
 
     The connection is in autocommit mode: a write of several statements opens its own
-    transaction (``_writing``); a single statement commits itself in the same trip to
-    aiosqlite's thread (``_write_alone``). Each trip costs about as much as a whole update's
-    other work, so the hot path makes as few as it can.
+    transaction (``_writing``); independent single statements commit themselves and are sent
+    to aiosqlite's thread together (``_write_alone``). Each trip there costs about as much as
+    a whole update's other work, so the hot path makes as few as it can.
 
-    FSM rows are written behind: a step's state is staged in memory, served from there at once,
-    and a background task commits every staged row in one or two statements (group commit) as
-    soon as the event loop turns, which in production is while the reply travels to Telegram.
-    ``_writing`` and ``close`` commit staged rows first, so no other write and no shutdown
-    overtakes them; only a hard kill in that sub-millisecond window loses the last step.
+    FSM rows are written behind: a step's state is staged in memory and served from there at
+    once. Staged rows travel with the next write, or after ``FSM_COMMIT_WINDOW`` in one or two
+    statements of their own (group commit): in production, while the reply is still on its
+    way to Telegram. ``_writing`` and ``close`` commit them first, so no other write and no
+    shutdown overtakes them; only a hard kill within that window loses the last step.
 
     Chats and FSM rows are read on every update, so they are cached: the methods that write
     them keep the cache right, and any multi-statement write clears it (a mixin's SQL may touch
@@ -96,19 +129,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     async def upsert_chat(
         self, chat_id: int, *, kind: str, title: str | None = None
     ) -> ChatRecord:
-        rows = await self._write_alone(
-            """
-            INSERT INTO chats (chat_id, kind, title, created_at, active)
-            VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT (chat_id) DO UPDATE SET
-                kind = excluded.kind,
-                title = coalesce(excluded.title, chats.title),
-                active = 1
-            RETURNING *
-            """,
-            (chat_id, kind, title, self._stamp()),
-        )
-        (row,) = rows
+        ((row,),) = await self._write_alone((UPSERT_CHAT, (chat_id, kind, title, self._stamp())))
         self._chats[chat_id] = _chat(row)
         return self._chats[chat_id]
 
@@ -127,9 +148,11 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return known or await self.upsert_chat(chat_id, kind=kind, title=title)
 
     async def set_language(self, chat_id: int, language: str) -> None:
-        updated = await self._write_alone(
-            "UPDATE chats SET language = ? WHERE chat_id = ? RETURNING chat_id",
-            (language, chat_id),
+        (updated,) = await self._write_alone(
+            (
+                "UPDATE chats SET language = ? WHERE chat_id = ? RETURNING chat_id",
+                (language, chat_id),
+            )
         )
         self._chats.pop(chat_id, None)
         if not updated:
@@ -140,18 +163,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     ) -> ShopProfile:
         stamp = self._stamp()
         await self._write_for_chat(
-            chat_id,
-            """
-            INSERT INTO shop_profiles
-                (chat_id, inputs, updated_by_id, updated_by_name, updated_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET
-                inputs = excluded.inputs,
-                updated_by_id = excluded.updated_by_id,
-                updated_by_name = excluded.updated_by_name,
-                updated_at = excluded.updated_at
-            """,
-            (chat_id, _encode_inputs(inputs), user_id, user_name, stamp),
+            chat_id, (UPSERT_PROFILE, (chat_id, _encode_inputs(inputs), user_id, user_name, stamp))
         )
         return ShopProfile(chat_id, inputs, user_id, user_name, _parse_time(stamp))
 
@@ -176,17 +188,44 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         ltv: float,
         revenue_ltv: float,
     ) -> CalculationRecord:
-        stamp = self._stamp()
-        ((calculation_id,),) = await self._write_for_chat(
-            chat_id,
-            """
-            INSERT INTO calculations
-                (chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            RETURNING id
-            """,
-            (chat_id, user_id, _encode_inputs(inputs), ltv, revenue_ltv, inputs.currency, stamp),
+        return await self._insert_calculation(chat_id, user_id, inputs, ltv, revenue_ltv)
+
+    async def save_calculation(
+        self,
+        chat_id: int,
+        inputs: LtvInputs,
+        *,
+        ltv: float,
+        revenue_ltv: float,
+        user_id: int | None,
+        user_name: str | None,
+    ) -> CalculationRecord:
+        return await self._insert_calculation(
+            chat_id, user_id, inputs, ltv, revenue_ltv, profile=True, user_name=user_name
         )
+
+    async def _insert_calculation(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        inputs: LtvInputs,
+        ltv: float,
+        revenue_ltv: float,
+        *,
+        profile: bool = False,
+        user_name: str | None = None,
+    ) -> CalculationRecord:
+        stamp = self._stamp()
+        encoded = _encode_inputs(inputs)
+        statements: list[Statement] = [
+            (
+                INSERT_CALCULATION,
+                (chat_id, user_id, encoded, ltv, revenue_ltv, inputs.currency, stamp),
+            )
+        ]
+        if profile:
+            statements.append((UPSERT_PROFILE, (chat_id, encoded, user_id, user_name, stamp)))
+        ((calculation_id,),), *_ = await self._write_for_chat(chat_id, *statements)
         return CalculationRecord(
             calculation_id,
             chat_id,
@@ -248,6 +287,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
             self._fsm_saver = asyncio.create_task(self._save_staged_fsm())
 
     async def _save_staged_fsm(self) -> None:
+        await asyncio.sleep(FSM_COMMIT_WINDOW)
         try:
             async with self._write_lock:
                 await self._commit_staged_fsm()
@@ -256,31 +296,24 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
             log.exception("%d conversation states not saved yet", len(self._fsm_staged))
 
     async def _commit_staged_fsm(self) -> None:
-        """Under the write lock. A key with no state and no data is the same as no row."""
+        """Under the write lock."""
         while self._fsm_staged:
             batch = dict(self._fsm_staged)
-            kept = [[key, *row] for key, row in batch.items() if row != NO_FSM_ROW]
-            gone = [key for key, row in batch.items() if row == NO_FSM_ROW]
-            if kept:
-                await self._db.execute(
-                    """
-                    INSERT INTO fsm (key, state, data)
-                    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                        json_extract(value, '$[2]')
-                    FROM json_each(?) WHERE true
-                    ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data
-                    """,
-                    (json.dumps(kept, ensure_ascii=False),),
-                )
-            if gone:
-                await self._db.execute(
-                    "DELETE FROM fsm WHERE key IN (SELECT value FROM json_each(?))",
-                    (json.dumps(gone, ensure_ascii=False),),
-                )
+            error = self._settle_fsm(batch, await self._send(*_fsm_statements(batch)))
+            if error is not None:
+                raise error
+
+    def _settle_fsm(
+        self, batch: dict[str, FsmRow], results: Sequence[object]
+    ) -> BaseException | None:
+        """Mark ``batch`` saved when its statements' ``results`` hold no error, else return it."""
+        error = next((r for r in results if isinstance(r, BaseException)), None)
+        if error is None:
             for key, row in batch.items():
                 if self._fsm_staged.get(key) is row:
                     del self._fsm_staged[key]
                 self._remember(self._fsm, key, row)
+        return error
 
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
@@ -304,24 +337,41 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
                 self._forget_cached()
             await self._db.commit()
 
-    async def _write_alone(self, sql: str, parameters: tuple[Any, ...]) -> list[sqlite3.Row]:
-        """One statement, committed by SQLite itself (autocommit): all of it or nothing.
+    async def _write_alone(self, *statements: Statement) -> list[list[sqlite3.Row]]:
+        """Independent statements, each committed by SQLite itself (autocommit), sent to
+        aiosqlite's thread at once with the staged FSM rows: one trip for all of them. A failing
+        statement does not stop the others; the first error is raised once all have run.
 
-        Under the lock all the same, or it would join another write's open transaction.
+        Under the lock all the same, or they would join another write's open transaction.
         """
         async with self._write_lock:
-            return list(await self._db.execute_fetchall(sql, parameters))
+            batch = dict(self._fsm_staged)
+            results = await self._send(*statements, *_fsm_statements(batch))
+        fsm_error = self._settle_fsm(batch, results[len(statements) :])
+        if fsm_error is not None:
+            log.error("%d conversation states not saved yet: %r", len(batch), fsm_error)
+        written = results[: len(statements)]
+        error = next((r for r in written if isinstance(r, BaseException)), None)
+        if error is not None:
+            raise error
+        return cast(list[list[sqlite3.Row]], written)
 
     async def _write_for_chat(
-        self, chat_id: int, sql: str, parameters: tuple[Any, ...]
-    ) -> list[sqlite3.Row]:
-        """``_write_alone`` for a row that references the chat: ``UnknownChat`` without it."""
+        self, chat_id: int, *statements: Statement
+    ) -> list[list[sqlite3.Row]]:
+        """``_write_alone`` for rows that reference the chat: ``UnknownChat`` without it."""
         try:
-            return await self._write_alone(sql, parameters)
+            return await self._write_alone(*statements)
         except sqlite3.IntegrityError as error:
             if error.sqlite_errorname == FOREIGN_KEY_FAILED:
                 raise UnknownChat(chat_id) from error
             raise
+
+    async def _send(self, *statements: Statement) -> list[list[sqlite3.Row] | BaseException]:
+        """Queue every statement before awaiting any: aiosqlite's thread runs them back to back."""
+        fetches = [self._db.execute_fetchall(sql, parameters) for sql, parameters in statements]
+        results = await asyncio.gather(*fetches, return_exceptions=True)
+        return [r if isinstance(r, BaseException) else list(r) for r in results]
 
     def _forget_cached(self) -> None:
         self._chats.clear()
@@ -340,6 +390,18 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         if moment.tzinfo is None:
             raise ValueError("the repository clock must return timezone-aware datetimes")
         return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _fsm_statements(batch: dict[str, FsmRow]) -> list[Statement]:
+    """Upsert and delete of many FSM rows, one statement each; no state and no data is no row."""
+    kept = [[key, *row] for key, row in batch.items() if row != NO_FSM_ROW]
+    gone = [key for key, row in batch.items() if row == NO_FSM_ROW]
+    statements: list[Statement] = []
+    if kept:
+        statements.append((UPSERT_FSM_ROWS, (json.dumps(kept, ensure_ascii=False),)))
+    if gone:
+        statements.append((DELETE_FSM_ROWS, (json.dumps(gone, ensure_ascii=False),)))
+    return statements
 
 
 def _parse_time(stamp: str) -> datetime:

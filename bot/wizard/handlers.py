@@ -201,8 +201,12 @@ async def save_result(
 ) -> tuple[CalculationRecord, LtvResult]:
     """Calculate, keep the calculation in the chat's history and make it the chat's profile."""
     result = calculate(inputs)
-    record = await repo.add_calculation(
-        chat_id, user.id, inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
+    record = await repo.save_calculation(
+        chat_id,
+        inputs,
+        ltv=result.ltv,
+        revenue_ltv=result.revenue_ltv,
+        user_id=user.id,
+        user_name=user.full_name,
     )
-    await repo.save_profile(chat_id, inputs, user_id=user.id, user_name=user.full_name)
     return record, result

@@ -214,6 +214,19 @@ async def test_a_step_is_committed_in_the_background(tmp_path: Path) -> None:
         await storage.close()
 
 
+async def test_a_staged_step_travels_with_the_next_write(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    try:
+        await repo.set_fsm_state(fsm_key(KEY), "Wizard:aov")
+
+        await repo.upsert_chat(GROUP, kind="supergroup")
+
+        assert stored_fsm_rows(path) == {fsm_key(KEY): ("Wizard:aov", "{}")}
+    finally:
+        await repo.close()
+
+
 async def test_steps_staged_together_are_committed_and_cleared_together(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     storage = await open_storage(path)

@@ -196,6 +196,34 @@ async def test_calculation_for_unknown_chat_is_refused(repo: SqliteRepository) -
         await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
 
 
+async def test_a_saved_calculation_is_history_and_profile_at_once(
+    repo: SqliteRepository,
+) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+
+    saved = await repo.save_calculation(
+        GROUP, INPUTS, ltv=12345.5, revenue_ltv=35272.86, user_id=7, user_name="Anna"
+    )
+
+    assert await repo.list_calculations(GROUP) == [saved]
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None
+    assert (profile.inputs, profile.updated_by_id, profile.updated_by_name) == (INPUTS, 7, "Anna")
+    assert profile.updated_at == saved.created_at
+
+
+async def test_saved_calculation_for_unknown_chat_is_refused_and_keeps_nothing(
+    repo: SqliteRepository,
+) -> None:
+    with pytest.raises(UnknownChat):
+        await repo.save_calculation(
+            GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="Anna"
+        )
+
+    assert await repo.get_profile(GROUP) is None
+    assert await repo.list_calculations(GROUP) == []
+
+
 async def test_list_is_newest_first_and_limited(repo: SqliteRepository, clock: FakeClock) -> None:
     await repo.upsert_chat(GROUP, kind="group")
     added = []
