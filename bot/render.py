@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from jinja2.runtime import Macro
 from markupsafe import Markup
 
@@ -56,7 +57,13 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["num"] = numbers.num
     env.filters["date"] = partial(_date, locale=locale)
     env.filters["plural"] = partial(_plural_filter, locale=locale)
+    env.filters["numbered"] = _numbered
     return env
+
+
+def _numbered(items: Iterable[Any]) -> Iterable[tuple[int, Any]]:
+    """``(1, first), (2, second), ...``: cheaper in a loop than Jinja's ``loop.index``."""
+    return enumerate(items, 1)
 
 
 def _plural_filter(count: float, *forms: str, locale: str) -> str:
@@ -70,6 +77,7 @@ class Texts:
         self.locale = locale
         self._env = env
         self._macros: dict[str, Any] = {}
+        self._pages: dict[str, Template] = {}
         for file_name in message_files:
             module = env.get_template(file_name).make_module()
             for name in dir(module):
@@ -98,7 +106,10 @@ class Texts:
         return Markup(self(name, **dict(context))).unescape()
 
     def page(self, template: str, /, **context: Any) -> str:
-        return self._env.get_template(template).render(**context).strip()
+        page = self._pages.get(template)
+        if page is None:
+            page = self._pages[template] = self._env.get_template(template)
+        return page.render(**context).strip()
 
     def money(self, value: float, currency: str) -> str:
         return formatting.money(value, currency, self.locale)

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
@@ -447,9 +448,12 @@ def _rank(worth: float, ltv: float) -> float:
 _RANK = itemgetter(0)
 
 
+_new_advice = partial(tuple.__new__, Advice)  # skips the Python-level Advice.__new__
+
+
 def _advice(result: LtvResult, firing: _Firing) -> Advice:
     _, _, rule, trigger, worth = firing
-    return Advice(rule.id, rule.family, rule.lever, worth, trigger, rule.facts(result))
+    return _new_advice((rule.id, rule.family, rule.lever, worth, trigger, rule.facts(result)))
 
 
 def _pick_varied(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from types import MappingProxyType
 
 from ltv_engine.errors import InvalidInput, Reason
@@ -218,6 +219,9 @@ _AOV_FACTOR = 1 + STEPS[Lever.AOV]
 _FREQUENCY_FACTOR = 1 + STEPS[Lever.FREQUENCY]
 _LIFETIME_FACTOR = 1 + STEPS[Lever.LIFETIME]
 _CHURN_FACTOR = 1 - STEPS[Lever.LIFETIME]
+_LEVERS = tuple(Lever)  # the headlines of _sensitivity come in this order
+_LEVER_STEPS = tuple(STEPS[lever] for lever in _LEVERS)
+_effect = partial(tuple.__new__, LeverEffect)  # skips the Python-level LeverEffect.__new__
 
 
 def _sensitivity(
@@ -236,25 +240,21 @@ def _sensitivity(
         longer = lifetime_months * _LIFETIME_FACTOR
     else:
         longer = 1 / (monthly_churn * _CHURN_FACTOR)
-    by_aov = aov * _AOV_FACTOR * orders * lifetime_months * margin
-    by_frequency = aov * (orders * _FREQUENCY_FACTOR) * lifetime_months * margin
-    by_lifetime = aov * orders * longer * margin
-    ranked = [  # the second item breaks ties in the Lever order
-        (_rank(by_aov, ltv), 0, Lever.AOV, by_aov),
-        (_rank(by_frequency, ltv), 1, Lever.FREQUENCY, by_frequency),
-        (_rank(by_lifetime, ltv), 2, Lever.LIFETIME, by_lifetime),
+    headlines = [
+        aov * _AOV_FACTOR * orders * lifetime_months * margin,
+        aov * (orders * _FREQUENCY_FACTOR) * lifetime_months * margin,
+        aov * orders * longer * margin,
     ]
     if margin < 1:
-        by_margin = aov * orders * lifetime_months * _wider(margin)
-        ranked.append((_rank(by_margin, ltv), 3, Lever.MARGIN, by_margin))
+        headlines.append(aov * orders * lifetime_months * _wider(margin))
+    ranked = [  # the position in _LEVERS breaks ties
+        (-round((headline - ltv) / ltv, 12), position, headline)
+        for position, headline in enumerate(headlines)
+    ]
     ranked.sort()
     return tuple(
         [
-            LeverEffect(lever, STEPS[lever], headline, headline - ltv)
-            for *_, lever, headline in ranked
+            _effect((_LEVERS[position], _LEVER_STEPS[position], headline, headline - ltv))
+            for _, position, headline in ranked
         ]
     )
-
-
-def _rank(headline: float, ltv: float) -> float:
-    return -round((headline - ltv) / ltv, 12)
