@@ -11,7 +11,13 @@ presses), all users interleaved step by step. The echo side is a bare Dispatcher
 handler answers every message with its own text, fed the same texts, all as messages. Each
 update is timed alone with time.perf_counter around ``dp.feed_update``; a few users warm up
 both sides first.
-Targets: the wizard at least half the echo throughput, and its p99 under 20 ms.
+
+Both sides run twice. "as polled": each update is mounted to the bot before the clock starts,
+as polling and webhooks hand updates over (parsed with the bot in the context). "re-mounted":
+the update reaches feed_update unmounted, so aiogram re-mounts it through a JSON round trip
+inside the timed call: a cost production never pays, shared by both sides, which flatters the
+ratio; it is how the first version of this benchmark measured, kept for comparison.
+Targets, judged as polled: the wizard at least half the echo throughput, its p99 under 20 ms.
 """
 
 from __future__ import annotations
@@ -102,16 +108,24 @@ async def timed_run(
     bot: Bot,
     updates: Callable[[int, int], Iterator[Update]],
     users: int,
+    polled: bool,
 ) -> Row:
     """Feed the warm-up users untimed, then `users` more, timing each update."""
     for update in updates(0, WARM_UP_USERS):
         await dp.feed_update(bot, update)
     latencies: list[float] = []
     for update in updates(WARM_UP_USERS, WARM_UP_USERS + users):
+        fed = mount(update, bot) if polled else update
         before = time.perf_counter()
-        await dp.feed_update(bot, update)
+        await dp.feed_update(bot, fed)
         latencies.append(time.perf_counter() - before)
     return Row(name, latencies)
+
+
+def mount(update: Update, bot: Bot) -> Update:
+    """The update as polling hands it over: parsed from getUpdates' answer with the bot in the
+    context, so feed_update need not re-mount it."""
+    return Update.model_validate(update.model_dump(), context={"bot": bot})
 
 
 def interleaved(
@@ -127,15 +141,19 @@ def interleaved(
     return updates
 
 
-async def wizard_row(users: int, folder: Path, profiler: cProfile.Profile | None) -> Row:
-    repo = await SqliteRepository.open(str(folder / "bench.sqlite3"))
+async def wizard_row(
+    users: int, folder: Path, polled: bool, profiler: cProfile.Profile | None
+) -> Row:
+    repo = await SqliteRepository.open(str(folder / f"bench-{polled}.sqlite3"))
     try:
         session = RecordingSession()
         bot = make_bot(session)
         dp = create_dispatcher(repo, Renderer())
         updates = interleaved(People(session, FIRST_USER_ID), WIZARD)
         with profiling(profiler):
-            row = await timed_run("LTV wizard (create_dispatcher)", dp, bot, updates, users)
+            row = await timed_run(
+                "LTV wizard (create_dispatcher)", dp, bot, updates, users, polled
+            )
         expected = "Customer LTV: $407.16"
         last = session.telegram.bot_messages(FIRST_USER_ID + WARM_UP_USERS + users - 1)[-1]
         if expected not in (last.text or ""):
@@ -157,12 +175,12 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
-async def echo_row(users: int) -> Row:
+async def echo_row(users: int, polled: bool) -> Row:
     session = RecordingSession()
     updates = interleaved(People(session, FIRST_USER_ID), ECHO)
     bot = make_bot(session)
     return await timed_run(
-        "aiogram echo (bare Dispatcher)", echo_dispatcher(), bot, updates, users
+        "aiogram echo (bare Dispatcher)", echo_dispatcher(), bot, updates, users, polled
     )
 
 
@@ -178,29 +196,45 @@ def profiling(profiler: cProfile.Profile | None) -> Iterator[None]:
         profiler.disable()
 
 
-def print_table(wizard: Row, echo: Row) -> None:
-    print(f"{'dispatcher':<32}{'updates':>9}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
-    for row in (wizard, echo):
-        print(
-            f"{row.name:<32}{len(row.latencies):>9}{row.per_second:>11.0f}"
-            f"{row.percentile_ms(50):>9.2f}{row.percentile_ms(99):>9.2f}"
-        )
-    ratio = wizard.per_second / echo.per_second
-    p99 = wizard.percentile_ms(99)
+def print_table(runs: dict[bool, tuple[Row, Row]]) -> None:
     print(
-        f"wizard/echo throughput {ratio:.2f} (target >= {TARGET_RATIO}: "
-        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}); "
-        f"wizard p99 {p99:.2f} ms (target < {TARGET_P99_MS:.0f} ms: "
-        f"{'met' if p99 < TARGET_P99_MS else 'MISSED'})"
+        f"{'updates':<12}{'dispatcher':<32}{'updates':>9}{'updates/s':>11}"
+        f"{'p50 ms':>9}{'p99 ms':>9}"
     )
+    for polled, rows in runs.items():
+        for row in rows:
+            print(
+                f"{_delivery(polled):<12}{row.name:<32}{len(row.latencies):>9}"
+                f"{row.per_second:>11.0f}{row.percentile_ms(50):>9.2f}{row.percentile_ms(99):>9.2f}"
+            )
+    for polled, (wizard, echo) in runs.items():
+        ratio = wizard.per_second / echo.per_second
+        p99 = wizard.percentile_ms(99)
+        verdict = (
+            f" (target >= {TARGET_RATIO}: {_met(ratio >= TARGET_RATIO)}); wizard p99 "
+            f"{p99:.2f} ms (target < {TARGET_P99_MS:.0f} ms: {_met(p99 < TARGET_P99_MS)})"
+        )
+        print(
+            f"{_delivery(polled)}: wizard/echo throughput {ratio:.2f}{verdict if polled else ''}"
+        )
+
+
+def _delivery(polled: bool) -> str:
+    return "as polled" if polled else "re-mounted"
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "MISSED"
 
 
 async def main_async(users: int, profile: bool) -> None:
     profiler = cProfile.Profile() if profile else None
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="ltv-bench-") as folder:
-        wizard = await wizard_row(users, Path(folder), profiler)
-    echo = await echo_row(users)
-    print_table(wizard, echo)
+        for polled in (True, False):
+            wizard = await wizard_row(users, Path(folder), polled, profiler if polled else None)
+            runs[polled] = (wizard, await echo_row(users, polled))
+    print_table(runs)
     if profiler is not None:
         print("\nwizard side, by cumulative time:")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
