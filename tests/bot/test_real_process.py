@@ -55,10 +55,11 @@ class BotProcess:
         async with asyncio.timeout(DEADLINE):
             return await self.process.wait()
 
-    async def interrupt(self) -> int:
-        """Ctrl+C, as a person stops the bot; the exit code."""
+    async def interrupt(self, signal_number: int = signal.SIGINT) -> int:
+        """Ctrl+C, as a person stops the bot (or SIGTERM, as a service manager does); the exit
+        code."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal_number)
         return await self.exit_code()
 
     def stderr(self) -> str:
@@ -199,8 +200,9 @@ async def test_whole_wizard_over_http_then_ctrl_c(
     assert "Traceback" not in bot.stderr()
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 async def test_restart_in_the_middle_of_the_wizard_keeps_the_answers(
-    bot_api: BotApiStandIn, launch: Callable[..., BotProcess], tmp_path: Path
+    bot_api: BotApiStandIn, launch: Callable[..., BotProcess], tmp_path: Path, stop: int
 ) -> None:
     settings = serving_environment(bot_api, tmp_path)
     first = launch(settings)
@@ -211,7 +213,7 @@ async def test_restart_in_the_middle_of_the_wizard_keeps_the_answers(
     await anna.send("$65", expect="Purchase frequency")
     await anna.send("0.6", expect="Gross margin")
     await anna.all_updates_confirmed()
-    assert await first.interrupt() == 0
+    assert await first.interrupt(stop) == 0
 
     second = launch(settings)
     await start_serving(second, bot_api)
