@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
@@ -100,7 +100,7 @@ _BAND_SIGNALS: Mapping[Band | None, tuple[Signal, ...]] = {
 }
 
 
-def _signals(r: LtvResult) -> set[Signal]:
+def _signals(r: LtvResult) -> frozenset[Signal]:
     inputs = r.inputs
     orders = inputs.orders_per_month
     margin = inputs.margin
@@ -135,7 +135,7 @@ def _signals(r: LtvResult) -> set[Signal]:
         signals.add("goods")
     if not big_ticket and (consumables or frequent):
         signals.add("subscription_fits")
-    return signals
+    return frozenset(signals)
 
 
 # --- facts --------------------------------------------------------------------------------
@@ -389,8 +389,8 @@ def candidates(result: LtvResult) -> tuple[tuple[Advice, ...], tuple[Advice, ...
     result = _with_sensitivity(result)
     signals = _signals(result)
     return (
-        tuple(_advice(result, firing) for firing in _firings(result, signals, _PRIMARY)),
-        tuple(_advice(result, firing) for firing in _firings(result, signals, _FALLBACK)),
+        tuple(_advice(result, firing) for firing in _firings(result, signals, fallback=False)),
+        tuple(_advice(result, firing) for firing in _firings(result, signals, fallback=True)),
     )
 
 
@@ -405,10 +405,10 @@ def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
         raise ValueError("limit must be at least 1")
     result = _with_sensitivity(result)
     signals = _signals(result)
-    chosen = _pick_varied(sorted(_firings(result, signals, _PRIMARY)), limit)
+    chosen = _pick_varied(sorted(_firings(result, signals, fallback=False)), limit)
     if len(chosen) < MIN_ITEMS:
         wanted = min(limit, MIN_ITEMS) - len(chosen)
-        fallback = sorted(_firings(result, signals, _FALLBACK))
+        fallback = sorted(_firings(result, signals, fallback=True))
         chosen += _pick_varied(fallback, wanted, chosen)
     chosen.sort(key=_RANK)  # by rank alone: equal ranks keep the order they were picked in
     return tuple(_advice(result, firing) for firing in chosen)
@@ -419,26 +419,34 @@ def _with_sensitivity(result: LtvResult) -> LtvResult:
     return result if result.sensitivity else calculate(result.inputs)
 
 
-def _firings(result: LtvResult, signals: set[Signal], rules: tuple[Rule, ...]) -> list[_Firing]:
-    """The rules that fire, in ``rules`` order."""
+def _firings(result: LtvResult, signals: frozenset[Signal], *, fallback: bool) -> list[_Firing]:
+    """The primary (or fallback) rules that fire, in ``RULES`` order."""
     ltv = result.ltv
     uplifts: dict[Lever | None, float] = {e.lever: e.uplift for e in result.sensitivity}
     lever_ranks: dict[Lever | None, float] = {}  # each lever's rank, computed once
     firings: list[_Firing] = []
-    for position, rule in enumerate(rules):
-        for trigger, needs in rule.triggers:
-            if needs <= signals:
-                if rule.worth is not None:
-                    worth = rule.worth(result)
-                    rank = _rank(worth, ltv)
-                else:
-                    worth = uplifts.get(rule.lever, 0.0)
-                    if rule.lever not in lever_ranks:
-                        lever_ranks[rule.lever] = _rank(worth, ltv)
-                    rank = lever_ranks[rule.lever]
-                firings.append((rank, position, rule, trigger, worth))
-                break
+    for position, rule, trigger in _triggered(signals, fallback):
+        if rule.worth is not None:
+            worth = rule.worth(result)
+            rank = _rank(worth, ltv)
+        else:
+            worth = uplifts.get(rule.lever, 0.0)
+            if rule.lever not in lever_ranks:
+                lever_ranks[rule.lever] = _rank(worth, ltv)
+            rank = lever_ranks[rule.lever]
+        firings.append((rank, position, rule, trigger, worth))
     return firings
+
+
+@lru_cache(maxsize=1024)  # a result's signals take far fewer combinations than that
+def _triggered(signals: frozenset[Signal], fallback: bool) -> tuple[tuple[int, Rule, str], ...]:
+    """``(position, rule, trigger)`` of each primary (or fallback) rule that fires."""
+    fired = []
+    for position, rule in enumerate(_FALLBACK if fallback else _PRIMARY):
+        trigger = next((code for code, needs in rule.triggers if needs <= signals), None)
+        if trigger is not None:
+            fired.append((position, rule, trigger))
+    return tuple(fired)
 
 
 def _rank(worth: float, ltv: float) -> float:
