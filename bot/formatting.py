@@ -8,10 +8,11 @@ and applied with Python's own formatting.
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, partial
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_symbol
+from markupsafe import Markup, escape
 
 WHOLE_FROM = 1000.0  # from here on money is shown in whole units
 _SAMPLE = 1234567.25
@@ -21,6 +22,8 @@ _FIXED_DIGITS = 7  # the format specs of 0..6 decimals are built once
 _GROUPED_SPECS = tuple(f"_.{digits}f" for digits in range(_FIXED_DIGITS))
 _PLAIN_SPECS = tuple(f"%.{digits}f" for digits in range(_FIXED_DIGITS))
 _UNGROUPED_BELOW = 999.0  # no rounding takes a smaller number to 1 000: no group separator
+_NOT_FINITE = "—"
+_markup = partial(str.__new__, Markup)  # Markup(text) without its Python-level __new__ checks
 
 
 def _digits(size: float, digits: int) -> str:
@@ -34,7 +37,11 @@ def _digits(size: float, digits: int) -> str:
 
 class LocaleNumbers:
     """``money``, ``percent`` and ``num`` of one locale: the template filters call these, so the
-    locale's symbols are looked up once, and each currency's symbol and place once."""
+    locale's symbols are looked up once, and each currency's symbol and place once.
+
+    Their text is safe in HTML: digits and the locale's symbols, and money is Markup whose
+    currency symbol was escaped when learnt (a currency is any string a user may have typed).
+    """
 
     def __init__(self, locale: str) -> None:
         self._locale = locale
@@ -43,10 +50,10 @@ class LocaleNumbers:
         self._decimal: str = symbols["decimal"]
         self._affixes: dict[str, tuple[str, str]] = {}  # currency -> (prefix, suffix)
 
-    def money(self, value: float, currency: str) -> str:
+    def money(self, value: float, currency: str) -> Markup:
         """Rounded money: whole units from 1 000 up (and for whole amounts), cents below."""
         if not math.isfinite(value):
-            return "—"
+            return _markup(_NOT_FINITE)
         affixes = self._affixes.get(currency)
         if affixes is None:
             affixes = self._affixes[currency] = self._currency_affixes(currency)
@@ -58,7 +65,7 @@ class LocaleNumbers:
             if text.endswith(".00"):
                 text = text[:-3]
         prefix, suffix = affixes
-        return self._localized(text, value < 0, prefix, suffix)
+        return _markup(self._localized(text, value < 0, prefix, suffix))
 
     def percent(self, share: float, digits: int = 1) -> str:
         return self.num(share * 100, digits) + "%"
@@ -66,7 +73,7 @@ class LocaleNumbers:
     def num(self, value: float, digits: int = 1) -> str:
         """Up to ``digits`` decimals, trailing zeros dropped: 1.768 -> "1.8", 2.0 -> "2"."""
         if not math.isfinite(value):
-            return "—"
+            return _NOT_FINITE
         text = _digits(abs(value), digits)
         if "." in text:
             text = text.rstrip("0").rstrip(".")
@@ -78,13 +85,13 @@ class LocaleNumbers:
         return f"{sign}{prefix}{text}{suffix}"
 
     def _currency_affixes(self, currency: str) -> tuple[str, str]:
-        """What Babel writes before and after the number: ("", "\xa0₽"), ("$", "")."""
+        """What Babel writes before and after the number, HTML-escaped: ("", "\xa0₽")."""
         pattern = Locale.parse(self._locale).currency_formats["standard"].pattern
         if get_currency_symbol(currency, self._locale) == currency:  # "RUB486,000" reads badly
             pattern = "#,##0.00\xa0¤"
         sample = format_currency(_SAMPLE, currency, format=pattern, locale=self._locale)
         prefix, _, suffix = sample.partition(self._localized(_digits(_SAMPLE, 2), False))
-        return prefix, suffix
+        return str(escape(prefix)), str(escape(suffix))
 
 
 @cache
@@ -92,7 +99,7 @@ def numbers(locale: str) -> LocaleNumbers:
     return LocaleNumbers(locale)
 
 
-def money(value: float, currency: str, locale: str) -> str:
+def money(value: float, currency: str, locale: str) -> Markup:
     return numbers(locale).money(value, currency)
 
 

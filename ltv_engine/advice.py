@@ -411,7 +411,7 @@ def advise(result: LtvResult, *, limit: int = 5) -> tuple[Advice, ...]:
         fallback = sorted(_firings(result, signals, fallback=True))
         chosen += _pick_varied(fallback, wanted, chosen)
     chosen.sort(key=_RANK)  # by rank alone: equal ranks keep the order they were picked in
-    return tuple(_advice(result, firing) for firing in chosen)
+    return tuple([_advice(result, firing) for firing in chosen])
 
 
 def _with_sensitivity(result: LtvResult) -> LtvResult:

@@ -1,9 +1,13 @@
 """Wording lives in templates: both locales say the same things; money reads as people write it."""
 
 import pytest
+from markupsafe import escape
 
 from bot.formatting import money, num, percent, plural
 from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
+from ltv_engine.advice import advise
+from ltv_engine.calc import calculate
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 
 NBSP = "\xa0"
 
@@ -67,3 +71,29 @@ def test_numbers_percent_and_plurals() -> None:
 )
 def test_default_locale_follows_telegram_language(code: str | None, locale: str) -> None:
     assert locale_for(code) == locale
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_money_escapes_a_currency_it_does_not_know_once(locale: str) -> None:
+    shown = money(2500, "<b>X", locale)
+    assert "&lt;b&gt;X" in shown
+    assert str(escape(shown)) == shown  # Markup: a template does not escape it again
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_result_page_prints_a_typed_currency_as_text(locale: str) -> None:
+    inputs = LtvInputs(
+        aov=2500,
+        orders_per_month=1.5,
+        lifetime=Lifetime(LifetimeSource.MONTHS, months=18),
+        margin=0.3,
+        cac=1500,
+        annual_discount_rate=0.12,
+        currency="<i>X&",
+    )
+    result = calculate(inputs)
+    page = Renderer()(locale).page(
+        "result.j2", r=result, advice=advise(result), currency=inputs.currency
+    )
+    assert "<i>" not in page
+    assert page.count("&lt;i&gt;X&amp;") >= 10
