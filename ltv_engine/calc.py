@@ -121,7 +121,7 @@ def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
     ltv = revenue_ltv if gross_profit_ltv is None else gross_profit_ltv
     cac = inputs.cac
     ltv_cac = _ltv_cac(ltv, cac)
-    return LtvResult(  # positional: a third cheaper than by keyword
+    return LtvResult(  # positional: cheaper than by keyword
         inputs,
         lifetime_months,
         monthly_churn,
