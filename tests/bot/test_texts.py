@@ -1,5 +1,8 @@
 """Wording lives in templates: both locales say the same things; money reads as people write it."""
 
+import re
+from pathlib import Path
+
 import pytest
 from markupsafe import escape
 
@@ -97,3 +100,24 @@ def test_the_result_page_prints_a_typed_currency_as_text(locale: str) -> None:
     )
     assert "<i>" not in page
     assert page.count("&lt;i&gt;X&amp;") >= 10
+
+
+# What may print inside {% autoescape false %}: numbers from our filters, loop numbers, words the
+# template passes to plural, and the advice list (escaped by its own macro).
+SAFE_UNESCAPED = re.compile(
+    r"""\{\{\ (
+        n
+        | advice_items\(advice,\ c\)
+        | [\w.]+\ \|\ (money\(c\) | num(\(\d\))? | percent | plural\((\s*"[^"]*",?)+\))
+    )\ \}\}""",
+    re.X,
+)
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES_DIR.glob("*/*.j2")), ids=lambda p: str(p))
+def test_unescaped_blocks_print_nothing_a_user_typed(path: Path) -> None:
+    for block in re.findall(
+        r"\{% autoescape false %\}(.*?)\{% endautoescape %\}", path.read_text(), re.S
+    ):
+        printed = re.findall(r"\{\{.*?\}\}", block, re.S)
+        assert [p for p in printed if not SAFE_UNESCAPED.fullmatch(p)] == []
