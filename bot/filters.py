@@ -6,6 +6,8 @@ worker thread; that hop costs far more than the check. ``Magic(F...)`` does the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import Message, TelegramObject
@@ -29,3 +31,18 @@ class PrivateCommand(Filter):
     async def __call__(self, message: Message) -> bool:
         text = message.text or message.caption or ""
         return message.chat.type == ChatType.PRIVATE and text.startswith("/")
+
+
+class PrivateTextIn(Filter):
+    """A text in a private chat while its conversation is in one of ``states``: the busiest
+    handler's three checks (chat type, state, text) as one."""
+
+    def __init__(self, states: Iterable[str]) -> None:
+        self._states = frozenset(states)
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        return (
+            raw_state in self._states
+            and message.text is not None
+            and message.chat.type == ChatType.PRIVATE
+        )

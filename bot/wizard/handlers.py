@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.callbacks import StartCb, WizardCb
-from bot.filters import Magic
+from bot.filters import Magic, PrivateTextIn
 from bot.render import Texts
 from bot.screens import replace, send
 from bot.storage.base import CalculationRecord, Repository
@@ -28,8 +28,9 @@ DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
 
 def build_answers_router() -> Router:
     """Typed answers and button presses: most updates, so the dispatcher tries them early."""
-    router = _private_router("wizard answers")
-    router.message.register(on_text_answer, StateFilter(*TEXT_STATES), Magic(F.text))
+    router = Router(name="wizard answers")
+    router.message.register(on_text_answer, PrivateTextIn(state.state for state in TEXT_STATES))
+    router.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     router.callback_query.register(on_button, WizardCb.filter())
     return router
 
