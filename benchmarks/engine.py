@@ -1,5 +1,6 @@
 """Time of one LTV calculation with its advice ranking (target: 20 us), and of the whole reply
-rendered (target: 100 us).
+rendered (target: 100 us): its text and its buttons, as the bot's ``result_screen`` builds them.
+The text alone is printed too.
 
 Run: ``.venv/bin/python -m benchmarks.engine``. Each figure is the median of several timeit
 runs of many calls each, in microseconds per call.
@@ -64,21 +65,25 @@ def engine_rows(inputs: LtvInputs) -> list[tuple[str, float]]:
 # --- with the reply rendered: needs the bot's renderer ----------------------------------------
 
 
-def rendered_reply_row(inputs: LtvInputs) -> tuple[str, float] | None:
-    """The full calculation plus the result message as the bot renders it (Russian)."""
+def rendered_reply_rows(inputs: LtvInputs) -> list[tuple[str, float]] | None:
+    """The full calculation plus the result message as the bot renders it (Russian): its text
+    alone, and the whole reply with its buttons."""
     try:
         from bot.render import Renderer
+        from bot.views import result_screen, result_text
     except ImportError:
         return None
     texts = Renderer()("ru")
-
-    def reply() -> str:
-        result = calculate(inputs)
-        return texts.page(
-            "result.j2", r=result, advice=advise(result), currency=result.inputs.currency
-        )
-
-    return ("full + rendered reply (ru)", microseconds_per_call(reply))
+    return [
+        (
+            "full + reply text (ru)",
+            microseconds_per_call(lambda: result_text(calculate(inputs), texts)),
+        ),
+        (
+            "full + reply with buttons (ru)",
+            microseconds_per_call(lambda: result_screen(1, calculate(inputs), texts)),
+        ),
+    ]
 
 
 def main() -> None:
@@ -88,10 +93,8 @@ def main() -> None:
     )
     for name, inputs in INPUTS.items():
         rows = engine_rows(inputs)
-        rendered = rendered_reply_row(inputs)
-        if rendered is not None:
-            rows.append(rendered)
-        for case, micros in rows:
+        rendered = rendered_reply_rows(inputs)
+        for case, micros in rows + (rendered or []):
             print(f"{name:<10}{case:<32}{micros:>10.1f}")
         if rendered is None:
             print(f"{name:<10}{'full + rendered reply':<32}{'n/a':>10}  (bot.render missing)")

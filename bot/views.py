@@ -58,9 +58,13 @@ def summary_screen(draft: Draft, t: Texts) -> Screen:
 
 
 def result_screen(calc_id: int, result: LtvResult, t: Texts) -> Screen:
-    text = t.page("result.j2", r=result, advice=advise(result), currency=result.inputs.currency)
     levers = [effect.lever for effect in result.sensitivity]
-    return Screen(text, result_keyboard(calc_id, levers, t, by_churn=_by_churn(result)))
+    keyboard = result_keyboard(calc_id, levers, t, by_churn=_by_churn(result))
+    return Screen(result_text(result, t), keyboard)
+
+
+def result_text(result: LtvResult, t: Texts) -> str:
+    return t.page("result.j2", r=result, advice=advise(result), currency=result.inputs.currency)
 
 
 def whatif_screen(
