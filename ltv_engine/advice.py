@@ -72,9 +72,17 @@ class Rule:
     fallback: bool = False  # only offered to reach MIN_ITEMS
 
 
-# (rank, position, rule, trigger, worth): a plain tuple sorts best first, ties in RULES order.
-# The rank is the worth relative to the LTV to 9 decimals, negated.
-_Firing = tuple[float, int, Rule, str, float]
+class _Firing(NamedTuple):
+    """A rule that fires; as a tuple it sorts best first, ties in ``RULES`` order."""
+
+    rank: float  # the worth relative to the LTV to 9 decimals, negated
+    position: int  # in RULES: unique among the primary (or fallback) rules, so sorts stop here
+    rule: Rule
+    trigger: str
+    worth: float
+
+
+_new_firing = partial(tuple.__new__, _Firing)  # skips the Python-level _Firing.__new__
 
 
 MIN_ITEMS = 3
@@ -434,7 +442,7 @@ def _firings(result: LtvResult, signals: frozenset[Signal], *, fallback: bool) -
             if rule.lever not in lever_ranks:
                 lever_ranks[rule.lever] = _rank(worth, ltv)
             rank = lever_ranks[rule.lever]
-        firings.append((rank, position, rule, trigger, worth))
+        firings.append(_new_firing((rank, position, rule, trigger, worth)))
     return firings
 
 
@@ -460,8 +468,10 @@ _new_advice = partial(tuple.__new__, Advice)  # skips the Python-level Advice.__
 
 
 def _advice(result: LtvResult, firing: _Firing) -> Advice:
-    _, _, rule, trigger, worth = firing
-    return _new_advice((rule.id, rule.family, rule.lever, worth, trigger, rule.facts(result)))
+    rule = firing.rule
+    return _new_advice(
+        (rule.id, rule.family, rule.lever, firing.worth, firing.trigger, rule.facts(result))
+    )
 
 
 def _pick_varied(
@@ -469,19 +479,19 @@ def _pick_varied(
 ) -> list[_Firing]:
     """Take ``count`` from ``ranked`` (best first), preferring an unseen family among those
     within CLOSE_WORTH of the best one left."""
-    seen = {rule.family for _, _, rule, _, _ in already or ()}
+    seen = {firing.rule.family for firing in already or ()}
     left = list(ranked)
     picked: list[_Firing] = []
     while left and len(picked) < count:
-        close = CLOSE_WORTH * left[0][4]
+        close = CLOSE_WORTH * left[0].worth
         index = 0
-        for position, (_, _, rule, _, worth) in enumerate(left):
-            if worth < close:
+        for position, firing in enumerate(left):
+            if firing.worth < close:
                 break
-            if rule.family not in seen:
+            if firing.rule.family not in seen:
                 index = position
                 break
         fresh = left.pop(index)
         picked.append(fresh)
-        seen.add(fresh[2].family)
+        seen.add(fresh.rule.family)
     return picked
