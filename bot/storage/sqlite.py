@@ -273,9 +273,9 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         self._stage_fsm(key, (state, encoded))
 
     async def _fsm_row(self, key: str) -> FsmRow:
-        staged = self._fsm_staged.get(key) or self._fsm.get(key)
-        if staged is not None:
-            return staged
+        known = self._fsm_staged.get(key) or self._fsm.get(key)
+        if known is not None:
+            return known
         found = await self._one("SELECT state, data FROM fsm WHERE key = ?", (key,))
         row: FsmRow = NO_FSM_ROW if found is None else (found[0], found[1])
         self._remember(self._fsm, key, row)
