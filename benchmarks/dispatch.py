@@ -10,7 +10,8 @@ user walks the published example from /calc to the result (WIZARD: 6 messages an
 presses), all users interleaved step by step. The echo side is a bare Dispatcher whose one
 handler answers every message with its own text, fed the same texts, all as messages. Each
 update is timed alone with time.perf_counter around ``dp.feed_update``; a few users warm up
-both sides first.
+both sides first. Each side's start-up objects are frozen out of garbage collection before its
+run, as the bot's ``run`` does before polling (``freeze_startup_objects``).
 
 Both sides run twice. "as polled": each update is mounted to the bot before the clock starts,
 as polling and webhooks hand updates over (parsed with the bot in the context). "re-mounted":
@@ -37,7 +38,7 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Chat, Message, Update, User
 
-from bot.app import create_dispatcher
+from bot.app import create_dispatcher, freeze_startup_objects
 from bot.render import Renderer
 from bot.storage.sqlite import SqliteRepository
 from tests.fakes.session import RecordingSession, make_bot
@@ -111,6 +112,7 @@ async def timed_run(
     polled: bool,
 ) -> Row:
     """Feed the warm-up users untimed, then `users` more, timing each update."""
+    freeze_startup_objects()
     for update in updates(0, WARM_UP_USERS):
         await dp.feed_update(bot, update)
     latencies: list[float] = []

