@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
@@ -35,7 +35,7 @@ def build_router() -> Router:
     router.message.register(on_use_profile, Command("useprofile"))
     router.message.register(on_forget, Command("forget"))
     router.message.register(on_cancel, Command("cancel"))
-    router.message.register(on_help, Command("help"), CommandStart())
+    router.message.register(on_help, Command("help", "start"))
     router.include_routers(membership.build_router(), wizard.build_router())
     return router
 

@@ -150,6 +150,15 @@ async def test_a_command_for_another_bot_is_ignored(
     assert replies(session) == []
 
 
+@pytest.mark.parametrize("text", ["/help", "/start", "/help@ltv_test_bot", "/start@ltv_test_bot"])
+async def test_help_and_start_introduce_the_group_commands(
+    boris: TelegramClient, text: str
+) -> None:
+    await command(boris, text)
+
+    assert "/ltv" in boris.last_text() and "/setup" in boris.last_text()
+
+
 async def test_plain_talk_in_the_group_is_ignored(
     boris: TelegramClient, session: RecordingSession
 ) -> None:
