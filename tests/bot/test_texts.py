@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment, nodes
 from markupsafe import escape
 
 from bot.formatting import money, num, percent, plural
@@ -121,3 +122,42 @@ def test_unescaped_blocks_print_nothing_a_user_typed(path: Path) -> None:
     ):
         printed = re.findall(r"\{\{.*?\}\}", block, re.S)
         assert [p for p in printed if not SAFE_UNESCAPED.fullmatch(p)] == []
+
+
+# Telegram's tags, as a string literal in a template would hold them.
+TAG_IN_LITERAL = re.compile(r"</?(b|i|u|s|a|code|pre|blockquote)[ >]")
+
+
+def _literals_with_parent(node: nodes.Node) -> list[tuple[nodes.Const, nodes.Node]]:
+    found = []
+    for child in node.iter_child_nodes():
+        if isinstance(child, nodes.Const) and isinstance(child.value, str):
+            found.append((child, node))
+        found.extend(_literals_with_parent(child))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES_DIR.glob("*/*.j2")), ids=lambda p: str(p))
+def test_markup_in_a_string_literal_is_marked_safe_where_written(path: Path) -> None:
+    """With autoescape a string literal prints escaped: "<code>65</code>" in a {% set %} would
+    reach the user as the tags themselves unless piped through safe right there."""
+    tree = Environment().parse(path.read_text())
+    unmarked = [
+        literal.value
+        for literal, parent in _literals_with_parent(tree)
+        if TAG_IN_LITERAL.search(literal.value)
+        and not (isinstance(parent, nodes.Filter) and parent.name == "safe")
+    ]
+    assert unmarked == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_examples_in_a_question_are_formatted_not_shown_as_tags(locale: str) -> None:
+    t = Renderer()(locale)
+    question = t("ask_aov", draft={"currency": "RUB"}, editing=False)
+    error = t(
+        "invalid", reason="not_a_number", field="aov", step="aov", details={}, currency="RUB"
+    )
+
+    for text in (question, error):
+        assert "<code>" in text and "&lt;" not in text
