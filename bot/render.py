@@ -18,6 +18,7 @@ from bot import formatting
 LOCALES = ("ru", "en")
 DEFAULT_LOCALE = "ru"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+QUOTE_LIMIT = 40  # characters of a user's text quoted back in an explanation
 MESSAGE_FILES = "*messages.j2"  # messages.j2, group_messages.j2, ...: one macro per message
 # Telegram users in these languages read Russian more readily than English.
 _RUSSIAN_READERS = frozenset({"ru", "uk", "be", "kk", "uz", "ky", "tg", "hy", "az"})
@@ -58,7 +59,13 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["date"] = partial(_date, locale=locale)
     env.filters["plural"] = partial(_plural_filter, locale=locale)
     env.filters["numbered"] = _numbered
+    env.filters["clip"] = _clip
     return env
+
+
+def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """What a user typed, short enough to quote back in any message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _numbered(items: Iterable[Any]) -> Iterable[tuple[int, Any]]:

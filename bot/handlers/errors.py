@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
@@ -29,7 +30,8 @@ async def on_unexpected_error(
     language = record.language if record and record.language else None
     t = renderer(language or locale_for(user.language_code if user else None))
     try:
-        await bot.send_message(source.chat.id, t("unexpected_error"))
+        group = source.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+        await bot.send_message(source.chat.id, t("unexpected_error", group=group))
     except TelegramAPIError:
         log.warning("Could not tell chat %s about the failure", source.chat.id)
     return True

@@ -191,6 +191,30 @@ async def test_a_bad_argument_gets_a_usage_line_naming_it(
     assert await repo.list_calculations(GROUP) == []
 
 
+@pytest.mark.parametrize(
+    "text", ["/ltv 2500 1.5 30% 18 " + "a" * 4000, "/ltv " + "x" * 4000 + "=5 1.5 30% 18"]
+)
+async def test_a_huge_argument_is_quoted_short(boris: TelegramClient, text: str) -> None:
+    await command(boris, text)
+
+    answer = boris.last_text()
+    assert "…" in answer and len(answer) < 500
+    assert "Usage" in answer
+
+
+async def test_a_failure_in_a_group_points_to_help_not_calc(
+    boris: TelegramClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.groups.handlers.calculate", broken)
+    await boris.send("/ltv 2500 1.5 30% 18")
+
+    assert "Something went wrong on my side" in boris.last_text()
+    assert "/help" in boris.last_text() and "/calc" not in boris.last_text()
+
+
 async def test_usage_in_russian(dp: Dispatcher, bot: Bot) -> None:
     olga = TelegramClient(dp, bot, user_id=3, chat_id=GROUP, chat_type=ChatType.GROUP)
 
