@@ -3,6 +3,7 @@ unsubscribe, and ``/digest now`` for a preview. Private chats, and group admins 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, time
 
@@ -27,6 +28,7 @@ from bot.digests.schedule import (
     Schedule,
     default_schedule,
     next_due,
+    zone_name,
 )
 from bot.filters import Magic
 from bot.groups.admin import is_admin
@@ -41,6 +43,7 @@ from bot.wizard.steps import from_inputs
 
 CHAT_TYPES = (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
 STOP_WORDS = ("stop", "off", "unsubscribe")
+TIME_OF_DAY = re.compile(r"(?P<hours>\d{1,2})(?:[:.](?P<minutes>\d{2}))?")
 
 
 def build_router() -> Router:
@@ -111,7 +114,7 @@ async def _set_from_text(
     schedule = sub.schedule if sub else default_schedule(locale)
     try:
         if word == "tz":
-            changed = replace(schedule, timezone=value)
+            changed = replace(schedule, timezone=zone_name(value))
         else:
             changed = replace(schedule, at=_parse_time(value))
     except (InvalidSchedule, ValueError):
@@ -120,8 +123,11 @@ async def _set_from_text(
 
 
 def _parse_time(value: str) -> time:
-    hours, _, minutes = value.replace(".", ":").partition(":")
-    return time(int(hours), int(minutes or 0))
+    """``9``, ``9:30``, ``09.30``: minutes always in two digits, so ``9.5`` is no 9:05."""
+    found = TIME_OF_DAY.fullmatch(value)
+    if found is None:
+        raise ValueError(f"not a time of day: {value!r}")
+    return time(int(found["hours"]), int(found["minutes"] or 0))
 
 
 async def on_digest_button(
@@ -224,7 +230,7 @@ def _changed(schedule: Schedule, action: str, value: str) -> Schedule | None:
     if action == "time":
         return replace(schedule, at=time(int(value[:2]), int(value[2:])))
     if action == "tz":
-        return replace(schedule, timezone=value)
+        return replace(schedule, timezone=zone_name(value))
     return None
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 class Frequency(StrEnum):
@@ -21,6 +22,7 @@ class Frequency(StrEnum):
 
 DEFAULT_TIMEZONES = {"ru": "Europe/Moscow", "en": "UTC"}
 FALLBACK_TIMEZONE = "UTC"
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})  # the server's zone, placeholders
 DEFAULT_DAY = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1}
 DEFAULT_TIME = time(9, 0)
 DAY_RANGE = {Frequency.WEEKLY: range(7), Frequency.MONTHLY: range(1, 32)}
@@ -35,8 +37,23 @@ class InvalidSchedule(ValueError):
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         raise InvalidSchedule(f"unknown time zone {name!r}") from None
+
+
+def zone_name(typed: str) -> str:
+    """A time zone a user typed or picked, as the IANA database spells it: "europe/moscow" ->
+    "Europe/Moscow". Only Area/City-style names of places (and UTC) are accepted."""
+    found = _zone_names().get(typed.strip().lower())
+    if found is None:
+        raise InvalidSchedule(f"unknown time zone {typed!r}")
+    return found
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    names = available_timezones() - NOT_PLACES
+    return {name.lower(): name for name in names}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@ a preview; group admins only."""
 
 from datetime import time, timedelta
 
+import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.enums import ChatType
 from aiogram.methods import AnswerCallbackQuery
 
-from bot.digests.schedule import Frequency, next_due
+from bot.digests.keyboards import TIMEZONES, DigestCb
+from bot.digests.schedule import Frequency, next_due, zone_name
 from bot.storage.sqlite import SqliteRepository
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from tests.digests.conftest import FakeClock
@@ -147,6 +149,65 @@ async def test_commands_for_zone_time_pause_and_stop(
     assert sub is not None and sub.paused and sub.schedule.timezone == "America/New_York"
     await client.send("/digest stop")
     assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["Europe", "America", "localtime", "Factory", "x" * 300, "../../etc/passwd", ""]
+)
+async def test_a_zone_that_is_no_place_is_refused_with_an_example(
+    client: TelegramClient, repo: SqliteRepository, typed: str
+) -> None:
+    await client.send(f"/digest tz {typed}")
+
+    assert "I do not know that time zone" in client.last_text()
+    assert "e.g. /digest tz Europe/Berlin or" in client.last_text()  # the tags render, unseen
+    assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+async def test_a_zone_is_read_whatever_its_case(
+    client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send("/digest tz europe/moscow")
+
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.timezone == "Europe/Moscow"
+
+
+async def test_a_forged_zone_button_is_outdated(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    await client.press_forged(DigestCb(action="tz", value="Europe").pack())
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+
+
+@pytest.mark.parametrize(
+    ("typed", "at"), [("9", time(9)), ("9.30", time(9, 30)), ("09:05", time(9, 5))]
+)
+async def test_a_time_of_day_in_the_ways_people_write_it(
+    client: TelegramClient, repo: SqliteRepository, typed: str, at: time
+) -> None:
+    await client.send(f"/digest time {typed}")
+
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.at == at
+
+
+@pytest.mark.parametrize("typed", ["9.5", "9:5", "24:00", "9:60", "noon", "9:30:15"])
+async def test_a_time_that_could_be_misread_is_refused(
+    client: TelegramClient, repo: SqliteRepository, typed: str
+) -> None:
+    await client.send(f"/digest time {typed}")
+
+    assert "could not read that time" in client.last_text()
+    assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+def test_every_zone_on_a_button_is_known() -> None:
+    for zones in TIMEZONES.values():
+        assert [zone_name(name) for name in zones] == list(zones)
 
 
 async def test_preview_and_the_buttons_under_a_digest(

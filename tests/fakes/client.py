@@ -90,9 +90,15 @@ class TelegramClient:
         button = find_button(message, button_text, data=data)
         if button.callback_data is None:
             raise AssertionError(f"button {button.text!r} has no callback data to press")
-        callback = self.session.telegram.incoming_callback(
-            self.user, message, button.callback_data
-        )
+        return await self.press_forged(button.callback_data, message=message)
+
+    async def press_forged(
+        self, data: str, *, message: Message | None = None
+    ) -> list[TelegramMethod[Any]]:
+        """A press with callback data no button need carry, as a tampered client sends it."""
+        if message is None:
+            message = self.session.telegram.keyboard_message(self.chat.id)
+        callback = self.session.telegram.incoming_callback(self.user, message, data)
         return await self._feed(callback_query=callback)
 
     def last_message(self) -> Message:
