@@ -11,7 +11,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Chat, InaccessibleMessage, Message, User
+from aiogram.types import CallbackQuery, Chat, InaccessibleMessage, Message
 
 from bot.digests.compose import compose, digest_screen
 from bot.digests.keyboards import (
@@ -31,7 +31,7 @@ from bot.digests.schedule import (
     zone_name,
 )
 from bot.filters import Magic
-from bot.groups.admin import is_admin
+from bot.groups.admin import may_manage
 from bot.render import Texts
 from bot.screens import replace as replace_screen
 from bot.screens import send
@@ -56,13 +56,6 @@ def build_router() -> Router:
 
 def _in_group(chat: Chat) -> bool:
     return chat.type != ChatType.PRIVATE
-
-
-async def may_manage(bot: Bot, chat: Chat, user: User | None) -> bool:
-    """Anyone in a private chat; in a group, its creator and administrators."""
-    if not _in_group(chat):
-        return True
-    return user is not None and await is_admin(bot, chat.id, user.id)
 
 
 async def on_digest_command(

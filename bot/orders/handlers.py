@@ -2,6 +2,8 @@
 
 Private chats, and groups for their admins. The FSM keeps the file's Telegram id (never its
 bytes), so the buttons still work after a restart: each step downloads the file again. The
+flow has an FSM record of its own (``ORDERS_DESTINY``): a file sent in the middle of the
+wizard or of a group's /setup leaves their answers where they were. The
 reading, fitting and drawing run in worker threads, at most ``parallel_jobs`` files at a time
 (download included), so memory stays bounded and the bot keeps answering other chats.
 """
@@ -9,6 +11,7 @@ reading, fitting and drawing run in worker threads, at most ``parallel_jobs`` fi
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -18,7 +21,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
 
 from bot.filters import Magic
-from bot.groups.admin import is_admin
+from bot.groups.admin import is_admin, may_manage
 from bot.orders import views
 from bot.orders.callbacks import OrdersCb, OrdersFlow
 from bot.orders.work import (
@@ -41,6 +44,7 @@ from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
 MAX_PARALLEL_JOBS = 2
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")  # what a group's file must be
 CSV_FILE_NAME = "clv_predictions.csv"
+ORDERS_DESTINY = "orders"
 
 
 def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
@@ -49,6 +53,11 @@ def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
     router.message.register(files.on_document, Magic(F.document))
     router.callback_query.register(files.on_button, OrdersCb.filter())
     return router
+
+
+def _flow(state: FSMContext) -> FSMContext:
+    """The file flow's own FSM record beside the chat's conversation (same chat and user)."""
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=ORDERS_DESTINY))
 
 
 class OrderFiles:
@@ -65,6 +74,7 @@ class OrderFiles:
             size = document.file_size or 0
             await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
             return
+        state = _flow(state)
         progress = await message.answer(views.progress_screen("reading", t).text)
         file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
         understood = await self._understand(progress, file, {}, t, bot)
@@ -127,6 +137,7 @@ class OrderFiles:
         bot: Bot,
         repo: Repository,
     ) -> None:
+        state = _flow(state)
         data = await state.get_data()
         message = query.message
         expected = OrdersFlow.analysed if callback_data.action == "save" else OrdersFlow.review
@@ -136,6 +147,11 @@ class OrderFiles:
             or await state.get_state() != expected.state
         ):
             await query.answer(t("outdated"))
+            return
+        if callback_data.action == "save" and not await may_manage(
+            bot, message.chat, query.from_user
+        ):
+            await query.answer(t("group_admins_only"), show_alert=True)  # no longer an admin
             return
         await query.answer()
         if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:

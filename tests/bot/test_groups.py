@@ -358,6 +358,18 @@ async def session_state(client: TelegramClient) -> str | None:
     return await client.dp.storage.get_state(fsm_key(client.user.id))
 
 
+async def test_a_file_sent_mid_setup_leaves_the_setup_in_place(anna: TelegramClient) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    await answer(anna, "$65")
+    question = anna.last_message()
+
+    await anna.send_document("orders.csv", b"not;an;export\n1;2;3\n")
+    await anna.reply("0.6", to=question)
+
+    assert "Gross margin" in anna.last_text()
+
+
 async def test_a_bad_answer_is_explained_and_asked_again(anna: TelegramClient) -> None:
     await command(anna, "/setup")
     await anna.click("Skip")

@@ -217,6 +217,47 @@ async def test_save_as_profile_then_recalculate_shows_the_measured_numbers(
     assert churn is not None and f"Churn: {churn * 100:.1f}%" in summary
 
 
+@pytest.mark.parametrize("export", [FULL, b"not;an;export\n1;2;3\n"], ids=["good", "junk"])
+async def test_a_file_sent_mid_wizard_leaves_the_answers_in_place(
+    client: TelegramClient, session: RecordingSession, export: bytes
+) -> None:
+    await client.send("/calc")
+    await client.click("Cosmetics")
+    await client.send("$65")
+    await client.send("0.6")
+    await client.send_document("orders.csv", export)
+    file_answer = client.last_message()
+
+    await client.send("58%")
+
+    assert "How long do customers keep buying" in client.last_text()
+    question = client.last_message()
+    if export is FULL:  # and the file's review still works beside the wizard
+        await client.click("Analyse", message=file_answer)
+        assert "LTV from your orders" in last_edit(session)
+    await client.click("lifetime", message=question)
+    await client.send("18 months")
+    await client.send("40")
+    await client.click("Skip")
+    assert "$65" in client.last_text() and "58%" in client.last_text()
+
+
+async def test_an_admin_no_longer_cannot_save_the_file_as_the_team_profile(
+    dp: Any, bot: Bot, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    admin = TelegramClient(dp, bot, user_id=6, chat_id=GROUP, chat_type=ChatType.GROUP)
+    session.admins[GROUP] = {6}
+    await admin.send_document("orders.csv", FULL)
+    await admin.click("Разобрать")
+    session.admins[GROUP] = set()
+
+    await admin.click("Сохранить")
+
+    refusal = session.last(AnswerCallbackQuery)
+    assert refusal.show_alert and "только администраторы" in (refusal.text or "")
+    assert await repo.get_profile(GROUP) is None
+
+
 async def test_the_buttons_survive_a_restart(
     client: TelegramClient, repo: SqliteRepository, bot: Bot, session: RecordingSession
 ) -> None:
