@@ -304,8 +304,14 @@ class SqliteDigestMixin:
             )
             if next_due_at is not None:
                 await _move_due(db, chat_id, was_due_at, next_due_at)
-            if deactivate:
-                await db.execute("UPDATE chats SET active = 0 WHERE chat_id = ?", (chat_id,))
+            if deactivate:  # the chat is gone or blocked us: as if removed, kept 30 days
+                await db.execute(
+                    """
+                    UPDATE chats SET active = 0, removed_at = coalesce(removed_at, ?)
+                    WHERE chat_id = ?
+                    """,
+                    (self._stamp(), chat_id),
+                )
 
     async def advance_digest(
         self, chat_id: int, *, was_due_at: datetime, next_due_at: datetime

@@ -50,7 +50,8 @@ UPSERT_CHAT = """
     ON CONFLICT (chat_id) DO UPDATE SET
         kind = excluded.kind,
         title = coalesce(excluded.title, chats.title),
-        active = 1
+        active = 1,
+        removed_at = NULL
     RETURNING *
 """
 DELETE_FSM_ROWS = "DELETE FROM fsm WHERE key IN (SELECT value FROM json_each(?))"

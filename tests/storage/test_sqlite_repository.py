@@ -133,6 +133,32 @@ async def test_an_update_records_a_new_chat_and_reactivates_a_removed_one(
     assert await repo.get_chat(GROUP) == again
 
 
+async def test_a_chat_back_starts_its_grace_period_afresh_when_it_goes_again(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.mark_removed(GROUP)
+    clock.advance(days=1)
+    await repo.upsert_chat(GROUP, kind="group")  # added back
+    clock.advance(days=40)
+    await _deactivated_by_a_digest(repo, GROUP, clock())
+
+    assert await repo.purge_removed(timedelta(days=30)) == []
+    clock.advance(days=30, seconds=1)
+    assert await repo.purge_removed(timedelta(days=30)) == [GROUP]
+
+
+async def _deactivated_by_a_digest(repo: SqliteRepository, chat_id: int, moment: datetime) -> None:
+    await repo.fail_digest_send(
+        chat_id,
+        "2025-W01",
+        error="Forbidden: bot was blocked by the user",
+        was_due_at=moment,
+        next_due_at=None,
+        deactivate=True,
+    )
+
+
 async def test_language_of_unknown_chat_is_refused(repo: SqliteRepository) -> None:
     with pytest.raises(UnknownChat):
         await repo.set_language(42, "en")
