@@ -135,6 +135,12 @@ async def test_ltv_with_numbers_answers_in_one_reply(
     assert [(c.user_id, c.ltv) for c in saved] == [(BORIS, pytest.approx(20250))]
 
 
+async def test_one_month_reads_in_the_singular(boris: TelegramClient) -> None:
+    await command(boris, "/ltv 1000 1 30% 1")
+
+    assert "× 1 a month × 1 month × 30% margin" in boris.last_text()
+
+
 async def test_cac_gives_the_ratio(boris: TelegramClient) -> None:
     await command(boris, "/ltv 2500 1.5 30% 18 1500")
 
@@ -334,7 +340,7 @@ async def test_admin_sets_the_team_profile_in_the_group(
     await anna.click("Cosmetics")
     assert "Average order value" in anna.last_text()
     assert "Reply to this message" in anna.last_text()
-    assert "type the currency sign" in anna.last_text()  # no unit buttons with a forced reply
+    assert "/cancel stops.\nNo unit buttons in a group" in anna.last_text()  # a forced reply
     for text in ("$65", "0.6", "58%"):
         await answer(anna, text)
     await anna.click("lifetime")
