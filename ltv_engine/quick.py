@@ -42,11 +42,15 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     for a value it cannot read (``details["argument"]`` holds the text typed).
     """
     values = _assign(_words(arguments))
-    for name in REQUIRED:
-        if name not in values:
-            raise InvalidInput(Reason.MISSING, name)
-    aov = _parsed(values["aov"], "aov", lambda text: parse_money(text, field="aov"))
+    # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
+    # the frequency still to come.
+    aov = _optional(values, "aov", lambda text: parse_money(text, field="aov"))
+    frequency = _optional(values, "frequency", parse_frequency)
+    margin = _optional(values, "margin", lambda text: parse_share(text, field="margin"))
+    months = _optional(values, "lifetime", parse_duration_months)
     cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
+    if aov is None or frequency is None or months is None:
+        raise InvalidInput(Reason.MISSING, next(name for name in REQUIRED if name not in values))
     shop_currency = aov.currency or currency
     if cac is not None and cac.currency and cac.currency != shop_currency:
         raise InvalidInput(
@@ -56,12 +60,11 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
             expected=shop_currency,
             got=cac.currency,
         )
-    months = _parsed(values["lifetime"], "lifetime", parse_duration_months)
     return LtvInputs(
         aov=aov.amount,
-        orders_per_month=_parsed(values["frequency"], "frequency", parse_frequency),
+        orders_per_month=frequency,
         lifetime=Lifetime(LifetimeSource.MONTHS, months=months),
-        margin=_optional(values, "margin", lambda text: parse_share(text, field="margin")),
+        margin=margin,
         cac=None if cac is None else cac.amount,
         currency=shop_currency,
     )

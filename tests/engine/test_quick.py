@@ -55,6 +55,8 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("2500 1.5 30%", "lifetime", Reason.MISSING),
         ("check=2500 margin=30% life=18", "frequency", Reason.MISSING),
         ("abc 1.5 30% 18", "aov", Reason.NOT_A_NUMBER),
+        ("<b>x</b>", "aov", Reason.NOT_A_NUMBER),  # what was typed before what is missing
+        ("2500 1.5 130%", "margin", Reason.MARGIN_ABOVE_100),
         ("2500 -1 30% 18", "frequency", Reason.NEGATIVE),
         ("2500 1.5 130% 18", "margin", Reason.MARGIN_ABOVE_100),
         ("2500 1.5 30% 0", "lifetime", Reason.ZERO),
