@@ -54,9 +54,9 @@ def create_dispatcher(repo: Repository, renderer: Renderer) -> Dispatcher:
         common.build_router(),
         wizard.build_answers_router(),
         orders.build_router(),  # a file sent mid-calculation is analysed, not refused
+        digests.build_router(),  # /digest mid-wizard too, before the wizard's catch-all
         wizard.build_router(),
         result.build_router(),
-        digests.build_router(),
         groups.build_router(),
         common.build_fallback_router(),
     )

@@ -34,8 +34,9 @@ class PrivateCommand(Filter):
 
 
 class PrivateTextIn(Filter):
-    """A text in a private chat while its conversation is in one of ``states``: the busiest
-    handler's three checks (chat type, state, text) as one."""
+    """A text that is no command, in a private chat while its conversation is in one of
+    ``states``: the busiest handler's checks (chat type, state, text) as one. A command typed
+    mid-wizard is never read as an answer: /calc restarts, /digest opens the digest."""
 
     def __init__(self, states: Iterable[str]) -> None:
         self._states = frozenset(states)
@@ -44,5 +45,6 @@ class PrivateTextIn(Filter):
         return (
             raw_state in self._states
             and message.text is not None
+            and not message.text.startswith("/")
             and message.chat.type == ChatType.PRIVATE
         )

@@ -19,7 +19,7 @@ from bot.views import Screen, result_screen, step_screen
 from bot.wizard import steps
 from bot.wizard.states import LtvWizard
 from ltv_engine.calc import calculate
-from ltv_engine.errors import InvalidInput, Reason
+from ltv_engine.errors import InvalidInput
 from ltv_engine.model import LtvInputs, LtvResult
 
 TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if spec.parse]
@@ -60,7 +60,7 @@ def step_of(state: str | None) -> str | None:
 
 async def go(state: FSMContext, step: str, draft: steps.Draft) -> None:
     if step == steps.SUMMARY:
-        draft = draft | {"editing": False, "trail": []}
+        draft = steps.at_summary(draft)
     await state.set_state(getattr(LtvWizard, step))
     await state.set_data(draft)
 
@@ -130,7 +130,10 @@ async def on_other_answer(
         return
     needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
     screen = step_screen(step, await state.get_data(), t)
-    hint = t("use_buttons" if needs_buttons else "need_text")
+    if (message.text or "").startswith("/"):
+        hint = t("unknown_command")
+    else:
+        hint = t("use_buttons" if needs_buttons else "need_text")
     await send(message, Screen(hint + "\n\n" + screen.text, screen.markup))
 
 
@@ -165,8 +168,7 @@ async def after_button(
     state: FSMContext, step: str, draft: steps.Draft, data: WizardCb
 ) -> tuple[str, steps.Draft]:
     if data.action == "back":
-        *trail, previous = draft["trail"]
-        draft = draft | {"trail": trail}
+        previous, draft = steps.step_back(draft)
         await go(state, previous, draft)
         return previous, draft
     if data.action == "unit":
@@ -174,9 +176,7 @@ async def after_button(
         await state.set_data(draft)
         return step, draft
     if data.action == "edit":
-        if data.value not in steps.MAIN_ORDER:
-            raise InvalidInput(Reason.UNKNOWN_UNIT, data.value)
-        draft = draft | {"editing": True, "trail": [steps.SUMMARY]}
+        draft = steps.begin_edit(draft, data.value)
         await go(state, data.value, draft)
         return data.value, draft
     if data.action == "pick":

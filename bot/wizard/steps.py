@@ -30,6 +30,7 @@ LIFETIME_BRANCHES: Mapping[str, tuple[str, ...]] = {
     LifetimeSource.COUNTS.value: ("customers_start", "customers_end"),
 }
 SUMMARY = "summary"
+EDIT_KEYS = frozenset({"editing", "trail", "before_edit"})  # where the wizard is, not answers
 CURRENCIES = ("RUB", "USD", "EUR")
 
 
@@ -148,6 +149,29 @@ def answer_skip(step: str) -> Updates:
     if key is None:
         raise InvalidInput(Reason.MISSING, step)
     return {key: None}
+
+
+def begin_edit(draft: Draft, step: str) -> Draft:
+    """Leave the summary to change ``step``; the draft as it was is kept to come back to."""
+    if step not in MAIN_ORDER:
+        raise InvalidInput(Reason.UNKNOWN_UNIT, step)
+    as_it_was = {key: value for key, value in draft.items() if key not in EDIT_KEYS}
+    return draft | {"editing": True, "trail": [SUMMARY], "before_edit": as_it_was}
+
+
+def step_back(draft: Draft) -> tuple[str, Draft]:
+    """The previous step and the draft there. Back out of an edit to the summary puts the draft
+    back as it was: a lifetime mode picked and left half-answered must not stay behind."""
+    *trail, previous = draft["trail"]
+    if previous == SUMMARY and "before_edit" in draft:
+        return previous, draft["before_edit"]
+    return previous, draft | {"trail": trail}
+
+
+def at_summary(draft: Draft) -> Draft:
+    """The draft as the summary keeps it: complete, no edit in progress."""
+    kept = {key: value for key, value in draft.items() if key != "before_edit"}
+    return kept | {"editing": False, "trail": []}
 
 
 def next_step(step: str, draft: Draft) -> str:

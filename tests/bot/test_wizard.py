@@ -195,7 +195,10 @@ async def test_commands_mid_wizard_are_obeyed_and_the_step_kept(client: Telegram
     await client.send_document("notes.txt", b"no orders here", caption="/help")
     assert "/calc — calculate LTV" in client.last_text()
     await client.send("/unknown")
-    assert "average order value" in client.last_text().lower()  # explained as a bad answer
+    assert "do not know that command" in client.last_text()
+    assert "average order value" in client.last_text().lower()  # and the question again
+    await client.send("/digest")
+    assert "How often?" in client.last_text()  # a command, never read as an answer
 
     await client.send("$65")
     assert "purchase frequency" in client.last_text().lower()
@@ -212,6 +215,37 @@ async def test_edit_from_the_summary_returns_to_the_summary(client: TelegramClie
     await client.click("churn")
     await client.send("10%")
     assert "10% a month" in client.last_text()
+
+
+async def test_calc_typed_at_a_text_step_starts_afresh(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+
+    await client.send("/calc")
+
+    assert "What do you sell" in client.last_text()
+
+
+@pytest.mark.parametrize(
+    ("mode", "answers", "backs"),
+    [("churn", [], 2), ("customers", [], 2), ("customers", ["1000"], 3), ("lifetime", [], 2)],
+)
+async def test_back_out_of_an_edit_puts_the_summary_back_as_it_was(
+    client: TelegramClient, mode: str, answers: list[str], backs: int
+) -> None:
+    await reach_summary_golden(client)
+    before = client.last_text()
+    await client.click("Lifetime")
+    await client.click(mode)
+    for answer in answers:
+        await client.send(answer)
+
+    for _ in range(backs):
+        await client.click("Back")
+
+    assert client.last_text() == before
+    await client.click("Calculate LTV")
+    assert "Customer LTV: $407.16" in client.last_text()
 
 
 async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
