@@ -15,7 +15,8 @@ from bot.views import history_screen, result_screen, whatif_screen
 from bot.wizard.handlers import begin
 from bot.wizard.steps import from_inputs
 from ltv_engine.calc import calculate, improve
-from ltv_engine.model import Lever
+from ltv_engine.errors import InvalidInput
+from ltv_engine.model import Lever, LtvResult
 
 LEVERS = frozenset(lever.value for lever in Lever)
 
@@ -39,16 +40,27 @@ async def on_result_button(
     if record is None or not _understood(callback_data):
         await query.answer(t("outdated"))
         return
-    await query.answer()
     base = calculate(record.inputs)
+    if callback_data.action == "whatif":
+        await _what_if(query, record.id, base, Lever(callback_data.lever), t)
+        return
+    await query.answer()
     if callback_data.action == "recalc":
         await replace(query, await begin(state, t, from_inputs(record.inputs)))
-    elif callback_data.action == "open":
-        await replace(query, result_screen(record.id, base, t))
     else:
-        lever = Lever(callback_data.lever)
-        improved = calculate(improve(record.inputs, lever))
-        await replace(query, whatif_screen(record.id, base, improved, lever, t))
+        await replace(query, result_screen(record.id, base, t))
+
+
+async def _what_if(
+    query: CallbackQuery, calc_id: int, base: LtvResult, lever: Lever, t: Texts
+) -> None:
+    try:
+        improved = calculate(improve(base.inputs, lever))
+    except InvalidInput:  # a step from the very edge of a range leaves it
+        await query.answer(t("whatif_beyond_limits"), show_alert=True)
+        return
+    await query.answer()
+    await replace(query, whatif_screen(calc_id, base, improved, lever, t))
 
 
 def _understood(data: ResultCb) -> bool:

@@ -248,6 +248,29 @@ async def test_back_out_of_an_edit_puts_the_summary_back_as_it_was(
     assert "Customer LTV: $407.16" in client.last_text()
 
 
+async def test_a_what_if_beyond_a_limit_is_explained_and_the_result_stays(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    for answer in ("$65", "0.6", "58%"):
+        await client.send(answer)
+    await client.click("lifetime")
+    await client.send("100 years")  # 1,200 months: the longest lifetime accepted
+    await client.send("40")
+    await client.click("Skip")
+    await client.click("Calculate LTV")
+    result = client.last_text()
+
+    await client.click("+10% lifetime")
+
+    alert = session.last(AnswerCallbackQuery)
+    assert alert.show_alert and "already at its limit" in (alert.text or "")
+    assert client.last_text() == result
+    await client.click("+10% order value")
+    assert "What if" in client.last_text()
+
+
 async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
     await reach_summary_golden(client)
     await client.click("Calculate LTV")
