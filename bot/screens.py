@@ -12,18 +12,20 @@ async def send(message: Message, screen: Screen) -> Message:
     return await message.answer(screen.text, reply_markup=screen.markup)
 
 
-async def replace(query: CallbackQuery, screen: Screen) -> None:
-    """Edit the message the button was on; send a new one when it can no longer be edited."""
+async def replace(query: CallbackQuery, screen: Screen) -> int | None:
+    """Edit the message the button was on; send a new one when it can no longer be edited.
+    Returns the id of the message that shows the screen (None if none could be sent)."""
     message = query.message
     if message is None or isinstance(message, InaccessibleMessage):
-        if query.bot is not None:
-            await query.bot.send_message(
-                query.from_user.id, screen.text, reply_markup=screen.markup
-            )
-        return
+        if query.bot is None:
+            return None
+        sent = await query.bot.send_message(
+            query.from_user.id, screen.text, reply_markup=screen.markup
+        )
+        return sent.message_id
     try:
         await message.edit_text(screen.text, reply_markup=screen.markup)
     except TelegramBadRequest as error:
-        if "not modified" in error.message:
-            return
-        await message.answer(screen.text, reply_markup=screen.markup)
+        if "not modified" not in error.message:
+            return (await message.answer(screen.text, reply_markup=screen.markup)).message_id
+    return message.message_id

@@ -38,7 +38,7 @@ from bot.screens import send
 from bot.storage.base import Clock, Repository, utc_now
 from bot.storage.digests import DigestSubscription
 from bot.views import Screen
-from bot.wizard.handlers import begin
+from bot.wizard.handlers import open_wizard
 from bot.wizard.steps import from_inputs
 
 CHAT_TYPES = (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
@@ -264,5 +264,4 @@ async def _update_numbers(
         return
     await query.answer()
     profile = await repo.get_profile(message.chat.id)
-    screen = await begin(state, t, from_inputs(profile.inputs) if profile else None)
-    await send(message, screen)
+    await open_wizard(message, state, t, from_inputs(profile.inputs) if profile else None)

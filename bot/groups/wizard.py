@@ -73,11 +73,8 @@ async def start_setup(
 ) -> None:
     """An admin's /setup: from the team profile's summary when there is one."""
     profile = await repo.get_profile(message.chat.id)
-    if profile is None:
-        draft = steps.new_draft(DEFAULT_CURRENCY.get(t.locale, "RUB"))
-        first = steps.MAIN_ORDER[0]
-    else:
-        draft, first = steps.from_inputs(profile.inputs), steps.SUMMARY
+    known = steps.from_inputs(profile.inputs) if profile else None
+    first, draft = steps.opening(DEFAULT_CURRENCY.get(t.locale, "RUB"), known)
     draft[ANCHOR] = message.message_id
     await go(state, first, draft)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))

@@ -12,7 +12,7 @@ from bot.render import Texts
 from bot.screens import replace
 from bot.storage.base import Repository
 from bot.views import history_screen, result_screen, whatif_screen
-from bot.wizard.handlers import begin
+from bot.wizard.handlers import open_wizard
 from bot.wizard.steps import from_inputs
 from ltv_engine.calc import calculate, improve
 from ltv_engine.errors import InvalidInput
@@ -46,7 +46,7 @@ async def on_result_button(
         return
     await query.answer()
     if callback_data.action == "recalc":
-        await replace(query, await begin(state, t, from_inputs(record.inputs)))
+        await open_wizard(query, state, t, from_inputs(record.inputs))
     else:
         await replace(query, result_screen(record.id, base, t))
 

@@ -65,19 +65,33 @@ async def go(state: FSMContext, step: str, draft: steps.Draft) -> None:
     await state.set_data(draft)
 
 
-async def begin(state: FSMContext, t: Texts, draft: steps.Draft | None = None) -> Screen:
-    """Start the wizard from scratch, or at the summary when the inputs are known."""
-    if draft is None:
-        draft = steps.new_draft(DEFAULT_CURRENCY.get(t.locale, "RUB"))
-        first = steps.MAIN_ORDER[0]
+async def show(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    step: str,
+    draft: steps.Draft,
+    screen: Screen,
+) -> None:
+    """Put ``screen`` of ``step`` in front of the user (a reply to a message, or in place of
+    the one a button was on) and make that message the wizard's live one: buttons on any other
+    message of the wizard are outdated from now on."""
+    if isinstance(target, CallbackQuery):
+        shown = await replace(target, screen)
     else:
-        first = steps.SUMMARY
-    await go(state, first, draft)
-    return step_screen(first, draft, t)
+        shown = (await send(target, screen)).message_id
+    await go(state, step, draft if shown is None else draft | {"screen": shown})
+
+
+async def open_wizard(
+    target: Message | CallbackQuery, state: FSMContext, t: Texts, known: steps.Draft | None = None
+) -> None:
+    """From scratch, or at the summary of ``known`` inputs."""
+    first, draft = steps.opening(DEFAULT_CURRENCY.get(t.locale, "RUB"), known)
+    await show(target, state, first, draft, step_screen(first, draft, t))
 
 
 async def start_wizard(message: Message, state: FSMContext, t: Texts) -> None:
-    await send(message, await begin(state, t))
+    await open_wizard(message, state, t)
 
 
 async def start_from_button(
@@ -86,21 +100,20 @@ async def start_from_button(
     await query.answer()
     step = step_of(await state.get_state())
     if callback_data.action == "resume" and step is not None:
-        await replace(query, step_screen(step, await state.get_data(), t))
+        draft = await state.get_data()
+        await show(query, state, step, draft, step_screen(step, draft, t))
         return
-    draft = None
+    known = None
     if callback_data.action == "recalc" and query.message is not None:
         profile = await repo.get_profile(query.message.chat.id)
-        draft = steps.from_inputs(profile.inputs) if profile else None
-    await replace(query, await begin(state, t, draft))
+        known = steps.from_inputs(profile.inputs) if profile else None
+    await open_wizard(query, state, t, known)
 
 
 async def advance(
     state: FSMContext, step: str, draft: steps.Draft, updates: dict[str, Any]
 ) -> tuple[str, steps.Draft]:
-    draft = draft | updates
-    following = steps.next_step(step, draft)
-    draft["trail"] = [*draft.get("trail", []), step]
+    following, draft = steps.advanced(step, draft, updates)
     await go(state, following, draft)
     return following, draft
 
@@ -115,26 +128,28 @@ async def on_text_answer(
     try:
         updates = steps.answer_text(step, message.text or "", draft)
     except InvalidInput as error:
-        await send(message, step_screen(step, draft, t, error=error))
+        await show(message, state, step, draft, step_screen(step, draft, t, error=error))
         return
-    following, draft = await advance(state, step, draft, updates)
-    await send(message, step_screen(following, draft, t))
+    following, draft = steps.advanced(step, draft, updates)
+    await show(message, state, following, draft, step_screen(following, draft, t))
 
 
 async def on_other_answer(
     message: Message, state: FSMContext, raw_state: str | None, t: Texts
 ) -> None:
-    """A sticker, a photo, or text where a button is expected: say what the step needs."""
+    """A sticker, a photo, a command the bot does not know, or text where a button is
+    expected: say what the step needs."""
     step = step_of(raw_state)
     if step is None:
         return
+    draft = await state.get_data()
     needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
-    screen = step_screen(step, await state.get_data(), t)
+    screen = step_screen(step, draft, t)
     if (message.text or "").startswith("/"):
         hint = t("unknown_command")
     else:
         hint = t("use_buttons" if needs_buttons else "need_text")
-    await send(message, Screen(hint + "\n\n" + screen.text, screen.markup))
+    await show(message, state, step, draft, Screen(hint + "\n\n" + screen.text, screen.markup))
 
 
 async def on_button(
@@ -147,7 +162,7 @@ async def on_button(
 ) -> None:
     step = step_of(raw_state)
     draft = await state.get_data()
-    if step != callback_data.step or (callback_data.action == "back" and not draft.get("trail")):
+    if step != callback_data.step or not _live(query, draft, callback_data):
         await query.answer(t("outdated"))
         return
     await query.answer()
@@ -158,30 +173,28 @@ async def on_button(
         await _finish(query, state, draft, t, repo)
     else:
         try:
-            following, draft = await after_button(state, step, draft, callback_data)
+            following, draft = steps.after_press(
+                step, draft, callback_data.action, callback_data.value
+            )
         except InvalidInput:
             following = step
-        await replace(query, step_screen(following, draft, t))
+        await show(query, state, following, draft, step_screen(following, draft, t))
+
+
+def _live(query: CallbackQuery, draft: steps.Draft, data: WizardCb) -> bool:
+    """The button is on the wizard's live message (any, for a draft from before that was
+    recorded) and, for Back, there is a way back."""
+    pressed = query.message.message_id if query.message else None
+    on_screen = draft.get("screen") in (None, pressed)
+    return on_screen and (data.action != "back" or bool(draft.get("trail")))
 
 
 async def after_button(
     state: FSMContext, step: str, draft: steps.Draft, data: WizardCb
 ) -> tuple[str, steps.Draft]:
-    if data.action == "back":
-        previous, draft = steps.step_back(draft)
-        await go(state, previous, draft)
-        return previous, draft
-    if data.action == "unit":
-        draft = draft | steps.answer_toggle(step, data.value)
-        await state.set_data(draft)
-        return step, draft
-    if data.action == "edit":
-        draft = steps.begin_edit(draft, data.value)
-        await go(state, data.value, draft)
-        return data.value, draft
-    if data.action == "pick":
-        return await advance(state, step, draft, steps.answer_choice(step, data.value, draft))
-    return await advance(state, step, draft, steps.answer_skip(step))
+    following, draft = steps.after_press(step, draft, data.action, data.value)
+    await go(state, following, draft)
+    return following, draft
 
 
 async def _finish(

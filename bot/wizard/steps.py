@@ -30,7 +30,8 @@ LIFETIME_BRANCHES: Mapping[str, tuple[str, ...]] = {
     LifetimeSource.COUNTS.value: ("customers_start", "customers_end"),
 }
 SUMMARY = "summary"
-EDIT_KEYS = frozenset({"editing", "trail", "before_edit"})  # where the wizard is, not answers
+# Where the wizard is, not what was answered: the live screen's message id, the way back, an edit.
+EDIT_KEYS = frozenset({"screen", "editing", "trail", "before_edit"})
 CURRENCIES = ("RUB", "USD", "EUR")
 
 
@@ -149,6 +150,32 @@ def answer_skip(step: str) -> Updates:
     if key is None:
         raise InvalidInput(Reason.MISSING, step)
     return {key: None}
+
+
+def opening(currency: str, known: Draft | None = None) -> tuple[str, Draft]:
+    """Where a wizard starts: the first question of a new draft, or the summary of ``known``."""
+    if known is None:
+        return MAIN_ORDER[0], new_draft(currency)
+    return SUMMARY, known
+
+
+def advanced(step: str, draft: Draft, updates: Updates) -> tuple[str, Draft]:
+    """The step after ``step`` answered with ``updates``, and the draft there."""
+    draft = draft | updates
+    return next_step(step, draft), draft | {"trail": [*draft.get("trail", []), step]}
+
+
+def after_press(step: str, draft: Draft, action: str, value: str) -> tuple[str, Draft]:
+    """The step and draft after a wizard button; ``InvalidInput`` for one that makes no sense."""
+    if action == "back":
+        return step_back(draft)
+    if action == "unit":
+        return step, draft | answer_toggle(step, value)
+    if action == "edit":
+        return value, begin_edit(draft, value)
+    if action == "pick":
+        return advanced(step, draft, answer_choice(step, value, draft))
+    return advanced(step, draft, answer_skip(step))
 
 
 def begin_edit(draft: Draft, step: str) -> Draft:

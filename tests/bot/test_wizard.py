@@ -271,6 +271,36 @@ async def test_a_what_if_beyond_a_limit_is_explained_and_the_result_stays(
     assert "What if" in client.last_text()
 
 
+async def test_buttons_of_an_earlier_wizard_are_outdated(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await reach_summary_golden(client)
+    old_summary = client.last_message()
+    await client.send("/cancel")
+    await reach_summary_golden(client)
+    await client.click("Average order")
+    await client.send("$1,000")  # back at a summary: the same step as the old one's
+
+    await client.click("Calculate LTV", message=old_summary)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+    assert "Check your numbers" in client.last_text()
+    await client.click("Calculate LTV")
+    assert "$1,000" in client.last_text() and "Customer LTV" in client.last_text()
+
+
+async def test_the_start_screen_button_takes_over_the_wizard(client: TelegramClient) -> None:
+    await client.send("/calc")
+    question = client.last_message()
+    await client.send("/start")
+    await client.click("Continue")
+
+    await client.click("Skip")
+    assert "Average order value" in client.last_text()
+    await client.click("Cancel", message=question)  # the first screen is no longer live
+    assert "Average order value" in client.last_text()
+
+
 async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
     await reach_summary_golden(client)
     await client.click("Calculate LTV")
