@@ -78,6 +78,12 @@ def _customers_end(text: str, draft: Draft) -> Updates:
     return {"customers_end": end}
 
 
+def _churn(text: str, _draft: Draft) -> Updates:
+    churn = parse_share(text, field="monthly_churn")
+    resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))  # over 100 years: now
+    return {"monthly_churn": churn}
+
+
 def _share(key: str, field: str) -> Callable[[str, Draft], Updates]:
     return lambda text, _draft: {key: parse_share(text, field=field)}
 
@@ -95,7 +101,7 @@ STEPS: Mapping[str, Step] = {
         Step("margin", _share("margin", "margin"), skip_key="margin"),
         Step("lifetime_mode", choices=tuple(LIFETIME_BRANCHES)),
         Step("lifetime", _lifetime, toggle=Toggle("lifetime_unit", ("months", "years"))),
-        Step("churn", _share("monthly_churn", "monthly_churn")),
+        Step("churn", _churn),
         Step(
             "customers_start",
             _count("customers_start"),

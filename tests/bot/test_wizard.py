@@ -106,6 +106,8 @@ async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramCli
     await client.click("churn")
     await client.send("100%")
     assert "every customer leaves" in client.last_text()
+    await client.send("0.05%")  # 2,000 months: over the 100-year lifetime, said at this step
+    assert "stays over 100 years" in client.last_text() and "at least 0.09%" in client.last_text()
     await client.send("5%")
     await client.click("Skip")
     await client.click("Skip")
@@ -129,6 +131,51 @@ async def test_customer_counts_more_at_the_end_say_what_to_enter(client: Telegra
     assert "more customers at the end (1,500) than at the start (1,200)" in client.last_text()
     await client.send("1 100")
     assert "Customer acquisition cost" in client.last_text()
+
+
+async def test_counts_that_give_over_100_years_are_refused_at_the_end_count(
+    client: TelegramClient,
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("1000")
+    await client.send("1")
+    await client.click("Skip")
+    await client.click("customers at start and end")
+    await client.send("10 000")
+
+    await client.send("9 999")
+
+    assert "stays over 100 years" in client.last_text()
+    assert "Customers at the end of the period" in client.last_text()  # asked again
+
+
+@pytest.mark.parametrize(
+    ("step_answers", "bad", "limit"),
+    [
+        (["$65", "0.6", "58%"], "150%", "The maximum is 100%."),  # the discount rate
+        (["$65", "0.6", "58%"], "101 years", "The maximum is 1,200 months."),
+        (["$65"], "0.00001", "The minimum is 0.0001 a month."),
+    ],
+)
+async def test_a_limit_is_said_in_the_steps_own_unit(
+    client: TelegramClient, step_answers: list[str], bad: str, limit: str
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    for answer in step_answers:
+        await client.send(answer)
+    if "%" in bad:
+        await client.click("lifetime")
+        await client.send("18")
+        await client.send("40")
+    elif "years" in bad:
+        await client.click("lifetime")
+        await client.click("years")
+
+    await client.send(bad)
+
+    assert limit in client.last_text()
 
 
 async def test_cac_in_another_currency_is_refused(client: TelegramClient) -> None:
