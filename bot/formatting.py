@@ -75,6 +75,8 @@ class LocaleNumbers:
         if not math.isfinite(value):
             return _NOT_FINITE
         text = _digits(abs(value), digits)
+        if value and not text.strip("0._"):  # 0.004 is no "0": two significant digits
+            text = _digits(abs(value), 1 - math.floor(math.log10(abs(value))))
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return self._localized(text, value < 0)

@@ -7,6 +7,7 @@ import pytest
 from jinja2 import Environment, nodes
 from markupsafe import escape
 
+from bot.app import PRIVATE_COMMANDS
 from bot.formatting import money, num, percent, plural
 from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
 from ltv_engine.advice import advise
@@ -67,6 +68,31 @@ def test_numbers_percent_and_plurals() -> None:
         "заказа",
     ]
     assert plural(1, "en", "order", "orders") == "order"
+
+
+def test_a_small_number_is_never_shown_as_zero() -> None:
+    assert num(1 / 240, "ru", 2) == "0,0042"  # once in 20 years, a month
+    assert num(-0.0005, "en") == "-0.0005"
+    assert (num(0, "en"), num(0.006, "en", 2), num(2.5, "en", 2)) == ("0", "0.01", "2.5")
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "two currencies"), ("ru", "две валюты")])
+def test_two_currencies_in_an_answer_are_named(locale: str, said: str) -> None:
+    text = Renderer()(locale)(
+        "invalid",
+        reason="conflict",
+        field="aov",
+        step="aov",
+        details={"currencies": ["RUB", "USD"], "text": "$65 ₽"},
+        currency="USD",
+    )
+    assert said in text and "RUB" in text and "USD" in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_help_lists_every_private_command_of_the_menu(locale: str) -> None:
+    page = Renderer()(locale).page("help.j2")
+    assert all(f"/{command} " in page for command in PRIVATE_COMMANDS)
 
 
 @pytest.mark.parametrize(
