@@ -27,6 +27,7 @@ from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.limits import LIMITS, check_range
 
 MAX_LENGTH = 64
+_COUNTED_PERIOD_WORDS = frozenset({"в", "во", "за", "per", "every", "each", "in"})
 EXCERPT_LENGTH = 40
 
 
@@ -203,10 +204,14 @@ def parse_duration_months(
 
 
 def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month") -> float:
-    """Orders per month: "1,5 раза в месяц", "12/yr", "2 times a month", "раз в 2 месяца"."""
+    """Orders per month: "1,5 раза в месяц", "12/yr", "2 times a month", "раз в 2 месяца",
+    "2 раза в 3 месяца"."""
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text):
+        counted = _count_per_period(text)
+        if counted is not None:
+            return _orders_per_counted_period(*counted)
         reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
         months = _months(reading, default_per)
         if not reading.before:
@@ -215,6 +220,33 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         if periods == 0:
             raise InvalidInput(Reason.ZERO, field)
         return check_range(1 / (periods * months), field)
+
+
+def _count_per_period(text: str) -> tuple[str, str] | None:
+    """ "2 раза в 3 месяца" -> ("2 раза", "3 месяца"): orders counted over a counted period,
+    split at the first "в" / "per" / "every" with a number on both sides."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if word.lower() in _COUNTED_PERIOD_WORDS:
+            orders, period = " ".join(words[:i]), " ".join(words[i + 1 :])
+            if _has_digit(orders) and _has_digit(period):
+                return orders, period
+    return None
+
+
+def _orders_per_counted_period(orders: str, period: str) -> float:
+    field = "orders_per_month"
+    count = _read(orders, field, after=(Kind.ORDERS,)).value()
+    try:
+        months = parse_duration_months(period)
+    except InvalidInput as error:  # said of the frequency, quoting the whole answer
+        details = {key: value for key, value in error.details.items() if key != "text"}
+        raise InvalidInput(error.reason, field, **details) from None
+    return check_range(count / months, field)
+
+
+def _has_digit(text: str) -> bool:
+    return any(char.isdigit() for char in text)
 
 
 def parse_count(text: str, *, field: str) -> int:

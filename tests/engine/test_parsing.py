@@ -178,10 +178,32 @@ def test_a_bare_duration_uses_the_default_unit() -> None:
         ("раз в 2 месяца", 0.5),
         ("once every 2 months", 0.5),
         ("раз в 1,5 года", 1 / 18),
+        ("1 раз в 3 месяца", 1 / 3),
+        ("2 раза в 3 месяца", 2 / 3),
+        ("3 times every 2 years", 3 / 24),
+        ("5 заказов за 2 года", 5 / 24),
     ],
 )
 def test_frequency_in_orders_per_month(text: str, per_month: float) -> None:
     assert parse_frequency(text) == pytest.approx(per_month)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0 раз в 3 месяца", Reason.ZERO),
+        ("2 раза в 0 месяцев", Reason.ZERO),
+        ("2 раза в 3 парсека", Reason.UNKNOWN_UNIT),
+        ("2 раза в 3 месяца и 5", Reason.AMBIGUOUS),
+    ],
+)
+def test_a_count_over_a_counted_period_is_checked_as_a_frequency(
+    text: str, reason: Reason
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_frequency(text)
+    assert (caught.value.reason, caught.value.field) == (reason, "orders_per_month")
+    assert caught.value.details["text"] == text
 
 
 def test_a_bare_frequency_uses_the_default_period() -> None:
