@@ -168,7 +168,20 @@ def opening(currency: str, known: Draft | None = None) -> tuple[str, Draft]:
 def advanced(step: str, draft: Draft, updates: Updates) -> tuple[str, Draft]:
     """The step after ``step`` answered with ``updates``, and the draft there."""
     draft = draft | updates
-    return next_step(step, draft), draft | {"trail": [*draft.get("trail", []), step]}
+    following = next_step(step, draft)
+    if step == "aov" and following == SUMMARY and _cac_now_in_another_currency(draft):
+        following, draft = "cac", draft | {"cac": None}  # asked again, in the new currency
+    return following, draft | {"trail": [*draft.get("trail", []), step]}
+
+
+def _cac_now_in_another_currency(draft: Draft) -> bool:
+    """An edit of the average order changed the currency the known CAC was given in."""
+    before = draft.get("before_edit")
+    return (
+        before is not None
+        and before.get("cac") is not None
+        and before.get("currency") != draft["currency"]
+    )
 
 
 def after_press(step: str, draft: Draft, action: str, value: str) -> tuple[str, Draft]:

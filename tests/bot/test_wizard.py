@@ -348,6 +348,18 @@ async def test_the_start_screen_button_takes_over_the_wizard(client: TelegramCli
     assert "Average order value" in client.last_text()
 
 
+async def test_a_new_currency_for_the_order_asks_the_cac_again(client: TelegramClient) -> None:
+    await reach_summary_golden(client)  # CAC $40
+    await client.click("Average order")
+
+    await client.send("€65")
+    assert "Customer acquisition cost" in client.last_text()
+    await client.send("35")
+
+    summary = client.last_text()
+    assert "Check your numbers" in summary and "€65" in summary and "€35" in summary
+
+
 async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
     await reach_summary_golden(client)
     await client.click("Calculate LTV")
