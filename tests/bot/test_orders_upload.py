@@ -19,6 +19,7 @@ from aiogram.methods import (
     SetMyCommands,
 )
 from aiogram.types import BufferedInputFile
+from openpyxl import Workbook
 
 from bot.app import create_dispatcher, register_commands
 from bot.orders import handlers
@@ -124,6 +125,19 @@ def bad_dates() -> bytes:
     return b"customer,date,amount\nann,someday,10\nbob,never,12\n"
 
 
+def formula_amounts() -> bytes:
+    """Amounts as formulas saved without their values, as openpyxl (and other programs) do."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Клиент", "Дата заказа", "Цена", "Сумма"])
+    for row in range(2, 40):
+        sheet.append([f"client-{row % 7}", f"2024-01-{row % 28 + 1:02d}", 100, f"=C{row}*2"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
@@ -136,6 +150,7 @@ def bad_dates() -> bytes:
         ("orders.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97"),
         ("orders.xlsx", b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
         ("orders.csv", b"2024-01-01,ann,10\n2024-01-02,bob,12\n", "holds data, not column"),
+        ("orders.xlsx", formula_amounts(), "If the amounts are formulas"),
     ],
 )
 async def test_a_broken_file_is_explained(
