@@ -209,9 +209,12 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text):
-        counted = _count_per_period(text)
+        counted = _counted_period(text)
         if counted is not None:
-            return _orders_per_counted_period(*counted)
+            orders, months = counted
+            if months <= 0:
+                raise InvalidInput(Reason.NEGATIVE if months < 0 else Reason.ZERO, field)
+            return check_range(orders / months, field)
         reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
         months = _months(reading, default_per)
         if not reading.before:
@@ -222,27 +225,29 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         return check_range(1 / (periods * months), field)
 
 
-def _count_per_period(text: str) -> tuple[str, str] | None:
-    """ "2 раза в 3 месяца" -> ("2 раза", "3 месяца"): orders counted over a counted period,
-    split at the first "в" / "per" / "every" with a number on both sides."""
+def _counted_period(text: str) -> tuple[float, float] | None:
+    """(orders, months) of "2 раза в 3 месяца": orders counted over a period stated with its
+    unit, split at the first "в" / "per" / "every" with a number on both sides. None for any
+    other text, which is then read as one value (and refused as such if it is not one)."""
     words = text.split()
     for i, word in enumerate(words):
         if word.lower() in _COUNTED_PERIOD_WORDS:
             orders, period = " ".join(words[:i]), " ".join(words[i + 1 :])
             if _has_digit(orders) and _has_digit(period):
-                return orders, period
+                return _read_counted(orders, period)
     return None
 
 
-def _orders_per_counted_period(orders: str, period: str) -> float:
+def _read_counted(orders: str, period: str) -> tuple[float, float] | None:
     field = "orders_per_month"
-    count = _read(orders, field, after=(Kind.ORDERS,)).value()
     try:
-        months = parse_duration_months(period)
-    except InvalidInput as error:  # said of the frequency, quoting the whole answer
-        details = {key: value for key, value in error.details.items() if key != "text"}
-        raise InvalidInput(error.reason, field, **details) from None
-    return check_range(count / months, field)
+        count = _read(orders, field, after=(Kind.ORDERS,))
+        span = _read(period, field, after=(Kind.TIME,))
+    except InvalidInput:
+        return None
+    if not span.after:  # "2 in 3": three of what?
+        return None
+    return count.value(), span.value() * _months(span, "months")
 
 
 def _has_digit(text: str) -> bool:

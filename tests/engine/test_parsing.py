@@ -193,8 +193,14 @@ def test_frequency_in_orders_per_month(text: str, per_month: float) -> None:
     [
         ("0 раз в 3 месяца", Reason.ZERO),
         ("2 раза в 0 месяцев", Reason.ZERO),
-        ("2 раза в 3 парсека", Reason.UNKNOWN_UNIT),
+        ("2 раза в -3 месяца", Reason.NEGATIVE),
+        ("1 time in 0.001 days", Reason.TOO_LARGE),  # the frequency's limit, not the period's
         ("2 раза в 3 месяца и 5", Reason.AMBIGUOUS),
+        # Not orders over a period with its unit: two numbers, whatever the toggle says.
+        ("2 раза в 3 парсека", Reason.AMBIGUOUS),
+        ("2 times in 3", Reason.AMBIGUOUS),
+        ("3 times in 2023", Reason.AMBIGUOUS),
+        ("2 раза в месяц в 3 магазинах", Reason.AMBIGUOUS),
     ],
 )
 def test_a_count_over_a_counted_period_is_checked_as_a_frequency(
