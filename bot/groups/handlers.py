@@ -12,6 +12,7 @@ from bot.filters import Magic
 from bot.groups import membership, wizard
 from bot.groups.admin import is_admin
 from bot.groups.views import quick_screen, team_screen, usage_screen
+from bot.handlers.common import cancel_all
 from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen
@@ -113,8 +114,7 @@ async def on_forget(
 
 
 async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
-    active = await state.get_state() is not None
-    await state.clear()
+    active = await cancel_all(state)
     await _reply(message, Screen(t("group_cancelled" if active else "group_nothing_to_cancel")))
 
 

@@ -121,7 +121,12 @@ async def on_button(
         step=callback_data.step, action=callback_data.action, value=callback_data.value
     )
     chat_id = _chat_id(query)
-    if step != pressed.step or (pressed.action == "back" and not draft.get("trail")):
+    on_screen = draft.get(QUESTION) in (None, query.message.message_id if query.message else None)
+    if (
+        step != pressed.step
+        or not on_screen  # a message of an earlier setup
+        or (pressed.action == "back" and not draft.get("trail"))
+    ):
         await query.answer(t("outdated"))
     elif pressed.action == "cancel":
         await query.answer()
@@ -181,7 +186,9 @@ async def _ask(
     screen = step_screen(step, draft, t, error=error)
     asks_text = step != steps.SUMMARY and steps.STEPS[step].parse is not None
     if not asks_text and pressed is not None:
-        await replace(pressed, _owned(screen, owner=owner))
+        shown = await replace(pressed, _owned(screen, owner=owner))
+        if shown != draft.get(QUESTION):  # it could not be edited: a new message took its place
+            await state.update_data({QUESTION: shown})
         return
     markup: ForceReply | InlineKeyboardMarkup | None
     if asks_text:

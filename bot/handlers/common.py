@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
 from bot.filters import Magic, PrivateCommand
+from bot.orders.handlers import orders_flow
 from bot.render import Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
@@ -52,9 +53,17 @@ async def on_help(message: Message, t: Texts) -> None:
 
 
 async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
-    active = await state.get_state() is not None
-    await state.clear()
+    active = await cancel_all(state)
     await send(message, Screen(t("cancelled" if active else "nothing_to_cancel")))
+
+
+async def cancel_all(state: FSMContext) -> bool:
+    """End the conversation and a file review of this person in this chat; True if any ran."""
+    active = False
+    for flow in (state, orders_flow(state)):
+        active = active or await flow.get_state() is not None
+        await flow.clear()
+    return active
 
 
 async def on_history(message: Message, t: Texts, repo: Repository) -> None:

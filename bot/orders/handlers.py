@@ -55,7 +55,7 @@ def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
     return router
 
 
-def _flow(state: FSMContext) -> FSMContext:
+def orders_flow(state: FSMContext) -> FSMContext:
     """The file flow's own FSM record beside the chat's conversation (same chat and user)."""
     return FSMContext(storage=state.storage, key=replace(state.key, destiny=ORDERS_DESTINY))
 
@@ -74,7 +74,7 @@ class OrderFiles:
             size = document.file_size or 0
             await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
             return
-        state = _flow(state)
+        state = orders_flow(state)
         progress = await message.answer(views.progress_screen("reading", t).text)
         file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
         understood = await self._understand(progress, file, {}, t, bot)
@@ -137,7 +137,7 @@ class OrderFiles:
         bot: Bot,
         repo: Repository,
     ) -> None:
-        state = _flow(state)
+        state = orders_flow(state)
         data = await state.get_data()
         message = query.message
         expected = OrdersFlow.analysed if callback_data.action == "save" else OrdersFlow.review

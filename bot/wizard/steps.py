@@ -170,7 +170,7 @@ def advanced(step: str, draft: Draft, updates: Updates) -> tuple[str, Draft]:
     draft = draft | updates
     following = next_step(step, draft)
     if step == "aov" and following == SUMMARY and _cac_now_in_another_currency(draft):
-        following, draft = "cac", draft | {"cac": None}  # asked again, in the new currency
+        following = "cac"  # asked again, in the new currency (kept if the user goes Back)
     return following, draft | {"trail": [*draft.get("trail", []), step]}
 
 

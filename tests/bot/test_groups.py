@@ -376,6 +376,33 @@ async def test_a_file_sent_mid_setup_leaves_the_setup_in_place(anna: TelegramCli
     assert "Gross margin" in anna.last_text()
 
 
+async def setup_to_summary(anna: TelegramClient, aov: str) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    for text in (aov, "0.6", "58%"):
+        await answer(anna, text)
+    await anna.click("lifetime")
+    for text in ("18 months", "40", "-"):
+        await answer(anna, text)
+
+
+async def test_an_earlier_setups_summary_is_outdated(
+    anna: TelegramClient, repo: SqliteRepository, session: RecordingSession
+) -> None:
+    await setup_to_summary(anna, "$65")
+    old_summary = anna.last_message()
+    await command(anna, "/cancel")
+    await setup_to_summary(anna, "$1000")
+
+    await anna.click("Calculate LTV", message=old_summary)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+    assert await repo.get_profile(GROUP) is None
+    await anna.click("Calculate LTV")
+    profile = await repo.get_profile(GROUP)
+    assert profile is not None and profile.inputs.aov == 1000
+
+
 async def test_a_bad_answer_is_explained_and_asked_again(anna: TelegramClient) -> None:
     await command(anna, "/setup")
     await anna.click("Skip")

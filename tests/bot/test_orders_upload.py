@@ -284,6 +284,19 @@ async def test_the_buttons_survive_a_restart(
     assert "LTV from your orders" in last_edit(session)
 
 
+async def test_cancel_ends_a_file_review(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await client.send_document("orders.csv", THIN)
+    review = client.last_message()
+
+    await client.send("/cancel")
+    assert "cancelled" in client.last_text()
+    await client.click("Analyse", message=review)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+
+
 async def test_an_old_review_is_outdated_after_a_new_upload(
     client: TelegramClient, session: RecordingSession
 ) -> None:

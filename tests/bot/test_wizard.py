@@ -360,6 +360,17 @@ async def test_a_new_currency_for_the_order_asks_the_cac_again(client: TelegramC
     assert "Check your numbers" in summary and "€65" in summary and "€35" in summary
 
 
+async def test_back_from_the_cac_asked_again_keeps_it(client: TelegramClient) -> None:
+    await reach_summary_golden(client)  # CAC $40
+    await client.click("Average order")
+    await client.send("€65")
+
+    await client.click("Back")
+    await client.send("$65")
+
+    assert "Check your numbers" in client.last_text() and "CAC: $40" in client.last_text()
+
+
 async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
     await reach_summary_golden(client)
     await client.click("Calculate LTV")
