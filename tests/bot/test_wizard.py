@@ -9,7 +9,7 @@ from aiogram.methods import AnswerCallbackQuery, SetMyCommands
 from bot.app import create_dispatcher, register_commands
 from bot.render import Renderer
 from bot.storage.sqlite import SqliteRepository
-from tests.bot.wizard_script import reach_summary_golden
+from tests.bot.wizard_script import reach_lifetime_choice, reach_summary_golden
 from tests.fakes.client import TelegramClient
 from tests.fakes.session import RecordingSession
 
@@ -98,11 +98,7 @@ async def test_bad_input_is_explained_and_the_step_asked_again(
 
 
 async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramClient) -> None:
-    await client.send("/calc")
-    await client.click("Skip")
-    await client.send("$65")
-    await client.send("0.6")
-    await client.click("Skip")
+    await reach_lifetime_choice(client, "$65", "0.6")
     await client.click("churn")
     await client.send("100%")
     assert "every customer leaves" in client.last_text()
@@ -120,11 +116,7 @@ async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramCli
 
 
 async def test_customer_counts_more_at_the_end_say_what_to_enter(client: TelegramClient) -> None:
-    await client.send("/calc")
-    await client.click("Skip")
-    await client.send("1000")
-    await client.send("1")
-    await client.click("Skip")
+    await reach_lifetime_choice(client, "1000", "1")
     await client.click("customers at start and end")
     await client.send("1 200")
     await client.send("1 500")
@@ -136,11 +128,7 @@ async def test_customer_counts_more_at_the_end_say_what_to_enter(client: Telegra
 async def test_counts_that_give_over_100_years_are_refused_at_the_end_count(
     client: TelegramClient,
 ) -> None:
-    await client.send("/calc")
-    await client.click("Skip")
-    await client.send("1000")
-    await client.send("1")
-    await client.click("Skip")
+    await reach_lifetime_choice(client, "1000", "1")
     await client.click("customers at start and end")
     await client.send("10 000")
 
@@ -298,10 +286,7 @@ async def test_back_out_of_an_edit_puts_the_summary_back_as_it_was(
 async def test_a_what_if_beyond_a_limit_is_explained_and_the_result_stays(
     client: TelegramClient, session: RecordingSession
 ) -> None:
-    await client.send("/calc")
-    await client.click("Skip")
-    for answer in ("$65", "0.6", "58%"):
-        await client.send(answer)
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
     await client.click("lifetime")
     await client.send("100 years")  # 1,200 months: the longest lifetime accepted
     await client.send("40")

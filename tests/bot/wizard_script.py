@@ -17,3 +17,17 @@ async def reach_summary_golden(client: TelegramClient) -> None:
     await client.send(lifetime)
     await client.send(cac)
     await client.click("Skip")
+
+
+async def reach_lifetime_choice(
+    client: TelegramClient, aov: str, frequency: str, margin: str | None = None
+) -> None:
+    """/calc with no kind of business, up to the choice of how the lifetime is known."""
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send(aov)
+    await client.send(frequency)
+    if margin is None:
+        await client.click("Skip")
+    else:
+        await client.send(margin)
