@@ -27,7 +27,6 @@ from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.limits import LIMITS, check_range
 
 MAX_LENGTH = 64
-_COUNTED_PERIOD_WORDS = frozenset({"в", "во", "за", "per", "every", "each", "in"})
 EXCERPT_LENGTH = 40
 
 
@@ -227,11 +226,12 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
 
 def _counted_period(text: str) -> tuple[float, float] | None:
     """(orders, months) of "2 раза в 3 месяца": orders counted over a period stated with its
-    unit, split at the first "в" / "per" / "every" with a number on both sides. None for any
-    other text, which is then read as one value (and refused as such if it is not one)."""
+    unit, split at the first "в" / "per" / "every" (any word of ``Kind.PER``) with a number on
+    both sides. None for any other text, which is then read as one value (and refused as such
+    if it is not one)."""
     words = text.split()
     for i, word in enumerate(words):
-        if word.lower() in _COUNTED_PERIOD_WORDS:
+        if _lookup(word.lower(), (Kind.PER,)) is not None:
             orders, period = " ".join(words[:i]), " ".join(words[i + 1 :])
             if _has_digit(orders) and _has_digit(period):
                 return _read_counted(orders, period)

@@ -182,6 +182,7 @@ def test_a_bare_duration_uses_the_default_unit() -> None:
         ("2 раза в 3 месяца", 2 / 3),
         ("3 times every 2 years", 3 / 24),
         ("5 заказов за 2 года", 5 / 24),
+        ("1 раз каждые 2 месяца", 1 / 2),
     ],
 )
 def test_frequency_in_orders_per_month(text: str, per_month: float) -> None:
