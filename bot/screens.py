@@ -29,3 +29,10 @@ async def replace(query: CallbackQuery, screen: Screen) -> int | None:
         if "not modified" not in error.message:
             return (await message.answer(screen.text, reply_markup=screen.markup)).message_id
     return message.message_id
+
+
+def pressed_on(query: CallbackQuery, live_message_id: int | None) -> bool:
+    """The button was on the flow's live message (on any, while none is recorded: a flow
+    saved before the bot kept it)."""
+    pressed = query.message.message_id if query.message else None
+    return live_message_id is None or live_message_id == pressed

@@ -30,7 +30,7 @@ from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.groups.views import team_screen
 from bot.render import Texts
-from bot.screens import replace
+from bot.screens import pressed_on, replace
 from bot.storage.base import Repository
 from bot.views import Screen, step_screen
 from bot.wizard import steps
@@ -121,10 +121,9 @@ async def on_button(
         step=callback_data.step, action=callback_data.action, value=callback_data.value
     )
     chat_id = _chat_id(query)
-    on_screen = draft.get(QUESTION) in (None, query.message.message_id if query.message else None)
     if (
         step != pressed.step
-        or not on_screen  # a message of an earlier setup
+        or not pressed_on(query, draft.get(QUESTION))  # a message of an earlier setup
         or (pressed.action == "back" and not draft.get("trail"))
     ):
         await query.answer(t("outdated"))

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message, User
 from bot.callbacks import StartCb, WizardCb
 from bot.filters import Magic, PrivateTextIn
 from bot.render import Texts
-from bot.screens import replace, send
+from bot.screens import pressed_on, replace, send
 from bot.storage.base import CalculationRecord, Repository
 from bot.views import Screen, result_screen, step_screen
 from bot.wizard import steps
@@ -182,10 +182,8 @@ async def on_button(
 
 
 def _live(query: CallbackQuery, draft: steps.Draft, data: WizardCb) -> bool:
-    """The button is on the wizard's live message (any, for a draft from before that was
-    recorded) and, for Back, there is a way back."""
-    pressed = query.message.message_id if query.message else None
-    on_screen = draft.get("screen") in (None, pressed)
+    """The button is on the wizard's live message and, for Back, there is a way back."""
+    on_screen = pressed_on(query, draft.get("screen"))
     return on_screen and (data.action != "back" or bool(draft.get("trail")))
 
 
