@@ -9,7 +9,6 @@ from contextlib import suppress
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -23,6 +22,7 @@ from bot.handlers import common, errors, result
 from bot.middlewares import ChatContextMiddleware
 from bot.orders import handlers as orders
 from bot.render import LOCALES, Renderer
+from bot.session import BotSession
 from bot.storage import open_repository
 from bot.storage.base import Repository
 from bot.storage.fsm import RepositoryStorage
@@ -35,7 +35,7 @@ MENU_DEFAULT_LOCALE = "en"  # users whose language is neither ru nor en read Eng
 
 
 def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = BotSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,

@@ -1,8 +1,8 @@
 """A Bot API session that records every method the bot calls and answers like Telegram.
 
-Results and errors travel through aiogram's own `check_response` as JSON, exactly as with the
-real HTTP session: returned objects are bound to the bot, and a scripted ApiError(429) reaches
-the bot as TelegramRetryAfter.
+Results and errors travel through `check_response` as JSON, exactly as with the bot's real HTTP
+session (bot.session: aiogram's, with its answer types pinned): returned objects are bound to
+the bot, and a scripted ApiError(429) reaches the bot as TelegramRetryAfter.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.session import PinnedResponseTypes
 from tests.fakes.telegram import ApiError, FakeTelegram, StoredFile, jsonable
 
 TOKEN = "42:TEST"
@@ -34,7 +34,7 @@ class _Scripted:
     result: Any = None
 
 
-class RecordingSession(BaseSession):
+class RecordingSession(PinnedResponseTypes):
     """Records `requests` (method objects, in order) and answers them from a FakeTelegram."""
 
     def __init__(self, telegram: FakeTelegram | None = None) -> None:
