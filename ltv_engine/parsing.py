@@ -46,6 +46,10 @@ def _by_alias(groups: Mapping[float, str]) -> dict[str, float]:
     return {alias: value for value, aliases in groups.items() for alias in aliases.split()}
 
 
+def _by_alias_text(groups: Mapping[str, str]) -> dict[str, str]:
+    return {alias: text for text, aliases in groups.items() for alias in aliases.split()}
+
+
 _MONTHS_PER_DAY = 12 / 365.25
 
 UNIT_ALIASES: dict[Kind, dict[str, float]] = {
@@ -68,7 +72,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     Kind.PERCENT: _by_alias({1: "% pct percent percents проц процент процента процентов"}),
     Kind.ORDERS: _by_alias(
         {
-            1: "x × time times once раз раза order orders purchase purchases "
+            1: "x × time times раз раза order orders purchase purchases "
             "заказ заказа заказов покупка покупки покупок"
         }
     ),
@@ -79,6 +83,37 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
             "клиент клиента клиентов покупатель покупателя покупателей"
         }
     ),
+}
+
+# Frequencies said in words: each word is read as the text it stands for ("twice a month" as
+# "2 times a month", "раз в полгода" as "раз в 6 месяцев"). Forms of "one"... "twelve" cover
+# the counts and periods people say without digits; "несколько" ("a few") is no number.
+SPELLED_FREQUENCY: dict[str, str] = {
+    **_by_alias_text(
+        {
+            "1": "one один одна одну",
+            "1.5": "полтора полторы",
+            "2": "two два две пару пара",
+            "3": "three три",
+            "4": "four четыре",
+            "5": "five пять",
+            "6": "six шесть",
+            "10": "ten десять",
+            "12": "twelve двенадцать",
+            "1 time": "once",
+            "2 times": "twice",
+            "3 times": "thrice",
+            "2 раза": "дважды",
+            "3 раза": "трижды",
+            "4 раза": "четырежды",
+            "6 месяцев": "полгода полугодие",
+            "1 per day": "daily ежедневно",
+            "1 per week": "weekly еженедельно",
+            "1 per month": "monthly ежемесячно",
+            "1 per quarter": "quarterly ежеквартально",
+            "1 per year": "yearly annually ежегодно",
+        }
+    )
 }
 
 CURRENCY_ALIASES: dict[str, str] = {
@@ -204,10 +239,11 @@ def parse_duration_months(
 
 def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month") -> float:
     """Orders per month: "1,5 раза в месяц", "12/yr", "2 times a month", "раз в 2 месяца",
-    "2 раза в 3 месяца"."""
+    "2 раза в 3 месяца", and in words: "раз в месяц", "twice a week", "ежемесячно"."""
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text):
+        text = _in_digits(text)
         counted = _counted_period(text)
         if counted is not None:
             orders, months = counted
@@ -222,6 +258,17 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         if periods == 0:
             raise InvalidInput(Reason.ZERO, field)
         return check_range(1 / (periods * months), field)
+
+
+def _in_digits(text: str) -> str:
+    """The frequency with its words of ``SPELLED_FREQUENCY`` as digits, and a count of 1 before
+    a text that starts with "раз", "every" (an orders or "per" word) and has no number."""
+    words = [SPELLED_FREQUENCY.get(word.lower().rstrip(".,!"), word) for word in text.split()]
+    spelled = " ".join(words)
+    starts_with_a_count_word = bool(words) and (
+        _lookup(words[0].lower(), (Kind.ORDERS, Kind.PER)) is not None
+    )
+    return "1 " + spelled if starts_with_a_count_word and not _has_digit(spelled) else spelled
 
 
 def _counted_period(text: str) -> tuple[float, float] | None:

@@ -489,3 +489,14 @@ async def test_start_in_the_middle_keeps_the_answers_and_offers_to_continue(
     assert "Purchase frequency" in client.last_text()
     await client.send("0.6")
     assert "Gross margin" in client.last_text()
+
+
+async def test_a_frequency_said_in_words_is_read(ru_client: TelegramClient) -> None:
+    await ru_client.send("/calc")
+    await ru_client.click("Пропустить")
+    await ru_client.send("2500")
+    assert "или раз в неделю" in ru_client.last_text()  # the example says words work
+    await ru_client.send("раз в неделю")
+    assert "Маржа" in ru_client.last_text()
+    await ru_client.click("Назад")
+    assert "Сейчас: 4,35 в месяц." in ru_client.last_text()

@@ -189,6 +189,56 @@ def test_frequency_in_orders_per_month(text: str, per_month: float) -> None:
     assert parse_frequency(text) == pytest.approx(per_month)
 
 
+WEEK = 7 * MONTHS_PER_DAY
+
+
+@pytest.mark.parametrize(
+    ("text", "per_month"),
+    [
+        ("раз в месяц", 1),
+        ("Раз в неделю.", 1 / WEEK),
+        ("раз в две недели", 1 / (2 * WEEK)),
+        ("раз в полтора месяца", 1 / 1.5),
+        ("раз в пару месяцев", 1 / 2),
+        ("раз в квартал", 1 / 3),
+        ("раз в полгода", 1 / 6),
+        ("2 раза в полгода", 2 / 6),
+        ("дважды в месяц", 2),
+        ("пару раз в месяц", 2),
+        ("полтора раза в месяц", 1.5),
+        ("три раза в год", 3 / 12),
+        ("каждый месяц", 1),
+        ("ежемесячно", 1),
+        ("еженедельно", 1 / WEEK),
+        ("twice a month", 2),
+        ("once a week", 1 / WEEK),
+        ("once every 2 months", 1 / 2),
+        ("three times a year", 3 / 12),
+        ("every month", 1),
+        ("monthly", 1),
+        ("Quarterly", 1 / 3),
+    ],
+)
+def test_frequency_said_in_words(text: str, per_month: float) -> None:
+    assert parse_frequency(text) == pytest.approx(per_month)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("несколько раз в месяц", Reason.NOT_A_NUMBER),  # "a few" is no number
+        ("редко", Reason.NOT_A_NUMBER),
+        ("sometimes", Reason.NOT_A_NUMBER),
+        ("раз в две-три недели", Reason.UNKNOWN_UNIT),
+    ],
+)
+def test_words_that_are_no_frequency_are_refused(text: str, reason: Reason) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_frequency(text)
+    assert caught.value.reason is reason
+    assert caught.value.details["text"] == text
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
