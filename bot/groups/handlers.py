@@ -114,8 +114,9 @@ async def on_forget(
 
 
 async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
-    active = await cancel_all(state)
-    await _reply(message, Screen(t("group_cancelled" if active else "group_nothing_to_cancel")))
+    ended = await cancel_all(state)
+    cancelled = t("group_cancelled", ended=ended) if ended else t("group_nothing_to_cancel")
+    await _reply(message, Screen(cancelled))
 
 
 async def on_help(message: Message, t: Texts) -> None:

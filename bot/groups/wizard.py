@@ -130,7 +130,7 @@ async def on_button(
     elif pressed.action == "cancel":
         await query.answer()
         await state.clear()
-        await replace(query, Screen(t("group_cancelled")))
+        await replace(query, Screen(t("group_cancelled", ended={"wizard"})))
     elif pressed.action == "calc":
         await _finish(query, state, draft, t, repo, bot)
     else:

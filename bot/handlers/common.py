@@ -53,17 +53,19 @@ async def on_help(message: Message, t: Texts) -> None:
 
 
 async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
-    active = await cancel_all(state)
-    await send(message, Screen(t("cancelled" if active else "nothing_to_cancel")))
+    ended = await cancel_all(state)
+    await send(message, Screen(t("cancelled", ended=ended) if ended else t("nothing_to_cancel")))
 
 
-async def cancel_all(state: FSMContext) -> bool:
-    """End the conversation and a file review of this person in this chat; True if any ran."""
-    active = False
-    for flow in (state, orders_flow(state)):
-        active = active or await flow.get_state() is not None
+async def cancel_all(state: FSMContext) -> set[str]:
+    """End the conversation and a file review of this person in this chat; the ones that ran
+    ("wizard", "file")."""
+    ended = set()
+    for name, flow in (("wizard", state), ("file", orders_flow(state))):
+        if await flow.get_state() is not None:
+            ended.add(name)
         await flow.clear()
-    return active
+    return ended
 
 
 async def on_history(message: Message, t: Texts, repo: Repository) -> None:

@@ -168,7 +168,7 @@ async def on_button(
     await query.answer()
     if callback_data.action == "cancel":
         await state.clear()
-        await replace(query, Screen(t("cancelled")))
+        await replace(query, Screen(t("cancelled", ended={"wizard"})))
     elif callback_data.action == "calc":
         await _finish(query, state, draft, t, repo)
     else:

@@ -291,7 +291,7 @@ async def test_cancel_ends_a_file_review(
     review = client.last_message()
 
     await client.send("/cancel")
-    assert "cancelled" in client.last_text()
+    assert client.last_text() == "File review closed. Send another file any time."
     await client.click("Analyse", message=review)
 
     assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
@@ -363,3 +363,28 @@ async def test_help_and_the_command_menu_mention_sending_a_file(
     menu = next(c for c in session.of_type(SetMyCommands) if c.language_code == "ru")
     help_entry = next(c for c in menu.commands if c.command == "help")
     assert "файл заказов" in help_entry.description
+
+
+async def test_cancel_mid_wizard_ends_the_file_review_too_and_says_both(
+    client: TelegramClient,
+) -> None:
+    await client.send("/calc")
+    await client.send_document("orders.csv", THIN)
+
+    await client.send("/cancel")
+
+    assert client.last_text() == "Calculation and file review cancelled. Start again with /calc."
+
+
+async def test_group_cancel_of_a_file_review_says_the_review_is_closed(
+    dp: Any, bot: Bot, session: RecordingSession
+) -> None:
+    admin = TelegramClient(
+        dp, bot, user_id=6, chat_id=GROUP, chat_type=ChatType.GROUP, language_code="en"
+    )
+    session.admins[GROUP] = {6}
+    await admin.send_document("orders.csv", THIN)
+
+    await admin.send("/cancel")
+
+    assert admin.last_text() == "File review closed. The team profile has not changed."
