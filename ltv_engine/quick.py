@@ -12,7 +12,14 @@ from typing import TypeVar
 
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
-from ltv_engine.parsing import parse_duration_months, parse_frequency, parse_money, parse_share
+from ltv_engine.parsing import (
+    UNIT_ALIASES,
+    Kind,
+    parse_duration_months,
+    parse_frequency,
+    parse_money,
+    parse_share,
+)
 
 POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")
 REQUIRED = ("aov", "frequency", "lifetime")  # margin and CAC may be left out when named
@@ -72,12 +79,14 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
 
 def _words(arguments: str) -> list[str]:
     """Split on spaces; a word with no digit and no name (a unit, a currency) belongs to the
-    word before: ``18 months`` and ``2500 ₽`` stay one value, ``life= 18`` keeps its name."""
+    word before, and so does any word after "в" / "per" / "every": ``18 months``, ``2500 ₽`` and
+    ``2 раза в 3 месяца`` stay one value, ``life= 18`` keeps its name."""
     words: list[str] = []
     for word in arguments.split():
         glued_to_name = bool(words) and words[-1].endswith(SEPARATOR)
+        in_a_period = bool(words) and words[-1].split()[-1].lower() in UNIT_ALIASES[Kind.PER]
         is_unit = SEPARATOR not in word and not any(char.isdigit() for char in word)
-        if words and (glued_to_name or is_unit):
+        if words and (glued_to_name or in_a_period or is_unit):
             words[-1] += word if glued_to_name else " " + word
         else:
             words.append(word)

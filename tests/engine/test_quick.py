@@ -35,6 +35,24 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
     assert parse_quick(arguments, currency="RUB") == SHOP
 
 
+@pytest.mark.parametrize(
+    ("arguments", "per_month"),
+    [
+        ("2500 2 раза в 3 месяца 30% 18", 2 / 3),
+        ("2500 3 times every 2 years 30% 18", 3 / 24),
+        ("чек=2500 частота=раз в месяц срок=18", 1),
+        ("check=2500 freq=twice a month life=18", 2),
+    ],
+)
+def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
+    arguments: str, per_month: float
+) -> None:
+    inputs = parse_quick(arguments, currency="RUB")
+
+    assert (inputs.aov, inputs.orders_per_month) == (2500, pytest.approx(per_month))
+    assert inputs.lifetime == EIGHTEEN_MONTHS
+
+
 def test_cac_and_margin_are_optional_when_named() -> None:
     inputs = parse_quick("check=65 freq=0.6 life=18", currency="USD")
 
