@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -58,6 +58,7 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["num"] = numbers.num
     env.filters["date"] = partial(_date, locale=locale)
     env.filters["plural"] = partial(_plural_filter, locale=locale)
+    env.filters["quantity"] = partial(_quantity, locale=locale, num=numbers.num)
     env.filters["numbered"] = _numbered
     env.filters["clip"] = _clip
     return env
@@ -73,8 +74,18 @@ def _numbered(items: Iterable[Any]) -> Iterable[tuple[int, Any]]:
     return enumerate(items, 1)
 
 
-def _plural_filter(count: float, *forms: str, locale: str) -> str:
-    return formatting.plural(count, locale, *forms)
+def _plural_filter(count: float, *forms: str, digits: int = 1, locale: str) -> str:
+    """The form that agrees with ``count`` as ``num(digits)`` shows it: 1.04 months are shown
+    as "1", so "month"."""
+    shown = round(count, digits) or count  # num never shows a non-zero value as 0
+    return formatting.plural(shown, locale, *forms)
+
+
+def _quantity(
+    count: float, *forms: str, digits: int = 1, locale: str, num: Callable[[float, int], str]
+) -> str:
+    """ "1 month", "1,5 месяца": the number and the word that agrees with it."""
+    return f"{num(count, digits)} {_plural_filter(count, *forms, digits=digits, locale=locale)}"
 
 
 class Texts:

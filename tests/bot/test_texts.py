@@ -76,6 +76,23 @@ def test_a_small_number_is_never_shown_as_zero() -> None:
     assert (num(0, "en"), num(0.006, "en", 2), num(2.5, "en", 2)) == ("0", "0.01", "2.5")
 
 
+@pytest.mark.parametrize(
+    ("locale", "months", "shown"),
+    [
+        ("en", 1.04, "1 month"),
+        ("en", 1.06, "1.1 months"),
+        ("ru", 1.04, "1 месяц"),
+        ("ru", 21.02, "21 месяц"),
+        ("ru", 2.96, "3 месяца"),
+        ("ru", 4.96, "5 месяцев"),
+        ("ru", 1.5, "1,5 месяца"),
+    ],
+)
+def test_the_word_agrees_with_the_number_as_shown(locale: str, months: float, shown: str) -> None:
+    t = Renderer()(locale)
+    assert t("limit_value", field="lifetime_months", value=months, currency="RUB") == shown
+
+
 @pytest.mark.parametrize(("locale", "said"), [("en", "two currencies"), ("ru", "две валюты")])
 def test_two_currencies_in_an_answer_are_named(locale: str, said: str) -> None:
     text = Renderer()(locale)(
@@ -130,12 +147,13 @@ def test_the_result_page_prints_a_typed_currency_as_text(locale: str) -> None:
 
 
 # What may print inside {% autoescape false %}: numbers from our filters, loop numbers, words the
-# template passes to plural, and the advice list (escaped by its own macro).
+# template passes to plural or quantity, and the advice list (escaped by its own macro).
 SAFE_UNESCAPED = re.compile(
     r"""\{\{\ (
         n
         | advice_items\(advice,\ c\)
-        | [\w.]+\ \|\ (money\(c\) | num(\(\d\))? | percent | plural\((\s*"[^"]*",?)+\))
+        | [\w.]+\ \|\ (money\(c\) | num(\(\d\))? | percent
+            | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\d)?\))
     )\ \}\}""",
     re.X,
 )

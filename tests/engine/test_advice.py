@@ -285,7 +285,9 @@ def environment(locale: str) -> Environment:
     env.filters["money"] = lambda value, currency: f"{value:,.0f} {currency}"
     env.filters["percent"] = lambda share, digits=1: f"{share * 100:.{digits}f}%"
     env.filters["num"] = lambda value, digits=1: f"{value:.{digits}f}"
-    env.filters["plural"] = lambda count, *forms: forms[0] if count == 1 else forms[-1]
+    env.filters["quantity"] = lambda count, *forms, digits=1: (
+        f"{count:.{digits}f} {forms[0] if count == 1 else forms[-1]}"
+    )
     return env
 
 
