@@ -85,36 +85,41 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     ),
 }
 
-# Frequencies said in words: each word is read as the text it stands for ("twice a month" as
-# "2 times a month", "раз в полгода" as "раз в 6 месяцев"). Forms of "one"... "twelve" cover
-# the counts and periods people say without digits; "несколько" ("a few") is no number.
-SPELLED_FREQUENCY: dict[str, str] = {
-    **_by_alias_text(
-        {
-            "1": "one один одна одну",
-            "1.5": "полтора полторы",
-            "2": "two два две пару пара",
-            "3": "three три",
-            "4": "four четыре",
-            "5": "five пять",
-            "6": "six шесть",
-            "10": "ten десять",
-            "12": "twelve двенадцать",
-            "1 time": "once",
-            "2 times": "twice",
-            "3 times": "thrice",
-            "2 раза": "дважды",
-            "3 раза": "трижды",
-            "4 раза": "четырежды",
-            "6 месяцев": "полгода полугодие",
-            "1 per day": "daily ежедневно",
-            "1 per week": "weekly еженедельно",
-            "1 per month": "monthly ежемесячно",
-            "1 per quarter": "quarterly ежеквартально",
-            "1 per year": "yearly annually ежегодно",
-        }
-    )
-}
+# Numbers and durations said in words, read as the text they stand for: "twice a month" as
+# "2 times a month", "полтора года" as "1.5 года", "раз в полгода" as "раз в 6 месяцев".
+# "Несколько" ("a few") is no number and stays refused.
+SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
+    {
+        "1": "one один одна одну",
+        "1.5": "полтора полторы",
+        "2": "two два две пару пара",
+        "3": "three три",
+        "4": "four четыре",
+        "5": "five пять",
+        "6": "six шесть",
+        "7": "seven семь",
+        "8": "eight восемь",
+        "9": "nine девять",
+        "10": "ten десять",
+        "12": "twelve двенадцать",
+        "6 месяцев": "полгода полугодие",
+    }
+)
+SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
+    {
+        "1 time": "once",
+        "2 times": "twice",
+        "3 times": "thrice",
+        "2 раза": "дважды",
+        "3 раза": "трижды",
+        "4 раза": "четырежды",
+        "1 per day": "daily ежедневно",
+        "1 per week": "weekly еженедельно",
+        "1 per month": "monthly ежемесячно",
+        "1 per quarter": "quarterly ежеквартально",
+        "1 per year": "yearly annually ежегодно",
+    }
+)
 
 CURRENCY_ALIASES: dict[str, str] = {
     alias: code
@@ -230,9 +235,10 @@ def parse_share(text: str, *, field: str) -> float:
 def parse_duration_months(
     text: str, *, default_unit: Literal["months", "years"] = "months"
 ) -> float:
-    """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks"."""
+    """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks", "полтора года", "год"."""
     field = "lifetime_months"
     with _quoting(text):
+        text = _in_digits(text, SPELLED_NUMBERS, counted=(Kind.TIME,))  # "год": 1 год
         reading = _read(text, field, after=(Kind.TIME,))
         return check_range(reading.value() * _months(reading, default_unit), field)
 
@@ -243,7 +249,7 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text):
-        text = _in_digits(text)
+        text = _in_digits(text, SPELLED_FREQUENCY, counted=frequency_words)  # "раз в месяц"
         counted = _counted_period(text)
         if counted is not None:
             orders, months = counted
@@ -260,15 +266,17 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         return check_range(1 / (periods * months), field)
 
 
-def _in_digits(text: str) -> str:
-    """The frequency with its words of ``SPELLED_FREQUENCY`` as digits, and a count of 1 before
-    a text that starts with "раз", "every" (an orders or "per" word) and has no number."""
-    words = [SPELLED_FREQUENCY.get(word.lower().rstrip(".,!"), word) for word in text.split()]
-    spelled = " ".join(words)
-    starts_with_a_count_word = bool(words) and (
-        _lookup(words[0].lower(), (Kind.ORDERS, Kind.PER)) is not None
-    )
-    return "1 " + spelled if starts_with_a_count_word and not _has_digit(spelled) else spelled
+def _in_digits(text: str, spelled: Mapping[str, str], *, counted: tuple[Kind, ...]) -> str:
+    """The text with its ``spelled`` words as digits, and a count of 1 before a text with no
+    number that starts with a word of a ``counted`` kind ("раз в месяц", "год")."""
+    words = [spelled.get(_bare(word), word) for word in text.split()]
+    spelled_out = " ".join(words)
+    starts_counted = bool(words) and _lookup(_bare(words[0]), counted) is not None
+    return "1 " + spelled_out if starts_counted and not _has_digit(spelled_out) else spelled_out
+
+
+def _bare(word: str) -> str:
+    return word.lower().rstrip(".,!")
 
 
 def _counted_period(text: str) -> tuple[float, float] | None:

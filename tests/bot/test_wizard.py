@@ -500,3 +500,13 @@ async def test_a_frequency_said_in_words_is_read(ru_client: TelegramClient) -> N
     assert "Маржа" in ru_client.last_text()
     await ru_client.click("Назад")
     assert "Сейчас: 4,35 в месяц." in ru_client.last_text()
+
+
+async def test_a_lifetime_said_in_words_is_read(client: TelegramClient) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.click("lifetime")
+    assert "two years" in client.last_text()  # the example says words work
+    await client.send("two years")
+    assert "acquisition cost" in client.last_text()
+    await client.click("Back")
+    assert "Now: 24 months." in client.last_text()

@@ -158,6 +158,32 @@ def test_durations_in_months(text: str, months: float) -> None:
     assert parse_duration_months(text) == pytest.approx(months)
 
 
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("год", 12),
+        ("Год.", 12),
+        ("полтора года", 18),
+        ("два года", 24),
+        ("пару лет", 24),
+        ("полгода", 6),
+        ("три месяца", 3),
+        ("one year", 12),
+        ("three years", 36),
+        ("month", 1),
+    ],
+)
+def test_durations_said_in_words(text: str, months: float) -> None:
+    assert parse_duration_months(text) == pytest.approx(months)
+
+
+@pytest.mark.parametrize("text", ["несколько лет", "около года", "a year and a half", "долго"])
+def test_durations_that_are_no_number_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_duration_months(text)
+    assert caught.value.reason in {Reason.NOT_A_NUMBER, Reason.AMBIGUOUS}
+
+
 def test_a_bare_duration_uses_the_default_unit() -> None:
     assert parse_duration_months("2", default_unit="years") == 24
     assert parse_duration_months("2 мес", default_unit="years") == 2
