@@ -33,9 +33,7 @@ class InvalidInput(ValueError):
     ``details`` carries numbers the explanation may quote (limits, the offending value).
     """
 
-    def __init__(
-        self, reason: Reason, field: str | None = None, **details: Any
-    ) -> None:
+    def __init__(self, reason: Reason, field: str | None = None, **details: Any) -> None:
         self.reason = reason
         self.field = field
         self.details: dict[str, Any] = details
