@@ -73,7 +73,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     Kind.ORDERS: _by_alias(
         {
             1: "x × time times раз раза order orders purchase purchases "
-            "заказ заказа заказов покупка покупки покупок"
+            "заказ заказа заказов покупка покупку покупки покупок"
         }
     ),
     Kind.PER: _by_alias({1: "/ per a an in every each в во за каждый каждые каждую"}),
@@ -113,13 +113,26 @@ SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
         "2 раза": "дважды",
         "3 раза": "трижды",
         "4 раза": "четырежды",
-        "1 per day": "daily ежедневно",
-        "1 per week": "weekly еженедельно",
-        "1 per month": "monthly ежемесячно",
-        "1 per quarter": "quarterly ежеквартально",
-        "1 per year": "yearly annually ежегодно",
+        "2": "other",  # "every other week"
+        "every 2 weeks": "fortnightly",
+        "a day": "daily",
+        "a week": "weekly",
+        "a month": "monthly",
+        "a quarter": "quarterly",
+        "a year": "yearly annually",
+        "в день": "ежедневно",
+        "в неделю": "еженедельно",
+        "в месяц": "ежемесячно",
+        "в квартал": "ежеквартально",
+        "в год": "ежегодно",
     }
 )
+# A unit alone, or after "a", is one of it: "год", "a year" as a duration.
+ONE_UNIT_WORDS = frozenset(
+    {"день", "неделя", "неделю", "месяц", "квартал", "год"}
+    | {"day", "week", "month", "quarter", "year"}
+)
+_ARTICLES = frozenset({"a", "an"})
 
 CURRENCY_ALIASES: dict[str, str] = {
     alias: code
@@ -238,18 +251,18 @@ def parse_duration_months(
     """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks", "полтора года", "год"."""
     field = "lifetime_months"
     with _quoting(text):
-        text = _in_digits(text, SPELLED_NUMBERS, counted=(Kind.TIME,))  # "год": 1 год
-        reading = _read(text, field, after=(Kind.TIME,))
+        reading = _read(_duration_in_digits(text), field, after=(Kind.TIME,))
         return check_range(reading.value() * _months(reading, default_unit), field)
 
 
 def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month") -> float:
     """Orders per month: "1,5 раза в месяц", "12/yr", "2 times a month", "раз в 2 месяца",
-    "2 раза в 3 месяца", and in words: "раз в месяц", "twice a week", "ежемесячно"."""
+    "2 раза в 3 месяца", "every 2 weeks", and in words: "раз в месяц", "twice a week",
+    "ежемесячно". A span alone ("2 месяца", "полгода") is one order in that span."""
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text):
-        text = _in_digits(text, SPELLED_FREQUENCY, counted=frequency_words)  # "раз в месяц"
+        text = _frequency_in_digits(text)
         counted = _counted_period(text)
         if counted is not None:
             orders, months = counted
@@ -258,21 +271,44 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
             return check_range(orders / months, field)
         reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
         months = _months(reading, default_per)
-        if not reading.before:
+        if not _counts_periods(reading):
             return check_range(reading.value() / months, field)
-        periods = reading.value()  # "раз в 2 месяца": the number counts periods, not orders
+        periods = reading.value()
         if periods == 0:
             raise InvalidInput(Reason.ZERO, field)
         return check_range(1 / (periods * months), field)
 
 
-def _in_digits(text: str, spelled: Mapping[str, str], *, counted: tuple[Kind, ...]) -> str:
-    """The text with its ``spelled`` words as digits, and a count of 1 before a text with no
-    number that starts with a word of a ``counted`` kind ("раз в месяц", "год")."""
-    words = [spelled.get(_bare(word), word) for word in text.split()]
-    spelled_out = " ".join(words)
-    starts_counted = bool(words) and _lookup(_bare(words[0]), counted) is not None
-    return "1 " + spelled_out if starts_counted and not _has_digit(spelled_out) else spelled_out
+def _counts_periods(reading: _Reading) -> bool:
+    """The number counts periods of one order each: "раз в 2 месяца", "every 2 weeks" (a "per"
+    word before it) or a bare span, "2 месяца". "Раза два в месяц" counts orders."""
+    kinds = {unit.kind for unit in reading.before + reading.after}
+    per_before = any(unit.kind is Kind.PER for unit in reading.before)
+    return per_before or (Kind.TIME in kinds and not kinds & {Kind.ORDERS, Kind.PER})
+
+
+def _frequency_in_digits(text: str) -> str:
+    """Words of ``SPELLED_FREQUENCY`` as digits, and a count of 1 before a text with no number
+    that starts with "раз" / "every" (an orders or "per" word) and names its period."""
+    words = _spelled_out(text, SPELLED_FREQUENCY)
+    starts_counted = bool(words) and _lookup(_bare(words[0]), (Kind.ORDERS, Kind.PER)) is not None
+    names_a_period = any(_lookup(_bare(word), (Kind.TIME,)) is not None for word in words)
+    if starts_counted and names_a_period and not _has_digit(" ".join(words)):
+        words.insert(0, "1")
+    return " ".join(words)
+
+
+def _duration_in_digits(text: str) -> str:
+    """Words of ``SPELLED_NUMBERS`` as digits; "год", "a year": one of the unit."""
+    words = _spelled_out(text, SPELLED_NUMBERS)
+    one_unit = len(words) in (1, 2) and _bare(words[-1]) in ONE_UNIT_WORDS
+    if one_unit and (len(words) == 1 or _bare(words[0]) in _ARTICLES):
+        return "1 " + words[-1]
+    return " ".join(words)
+
+
+def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
+    return " ".join(spelled.get(_bare(word), word) for word in text.split()).split()
 
 
 def _bare(word: str) -> str:

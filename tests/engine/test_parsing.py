@@ -171,13 +171,16 @@ def test_durations_in_months(text: str, months: float) -> None:
         ("one year", 12),
         ("three years", 36),
         ("month", 1),
+        ("a year", 12),
     ],
 )
 def test_durations_said_in_words(text: str, months: float) -> None:
     assert parse_duration_months(text) == pytest.approx(months)
 
 
-@pytest.mark.parametrize("text", ["несколько лет", "около года", "a year and a half", "долго"])
+@pytest.mark.parametrize(
+    "text", ["несколько лет", "около года", "a year and a half", "долго", "лет", "года", "d"]
+)
 def test_durations_that_are_no_number_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_duration_months(text)
@@ -243,6 +246,21 @@ WEEK = 7 * MONTHS_PER_DAY
         ("every month", 1),
         ("monthly", 1),
         ("Quarterly", 1 / 3),
+        ("twice weekly", 2 / WEEK),
+        ("2 раза ежемесячно", 2),
+        ("every other week", 1 / (2 * WEEK)),
+        ("fortnightly", 1 / (2 * WEEK)),
+        ("одну покупку в месяц", 1),
+        # "About N times": the count may come after "раз"; only "в" / "every" makes it periods.
+        ("раза два в месяц", 2),
+        ("раз десять в год", 10 / 12),
+        ("x2", 2),
+        # A span alone is one order in it, never that many orders per unit.
+        ("полгода", 1 / 6),
+        ("2 месяца", 1 / 2),
+        ("две недели", 1 / (2 * WEEK)),
+        ("two weeks", 1 / (2 * WEEK)),
+        ("полтора месяца", 1 / 1.5),
     ],
 )
 def test_frequency_said_in_words(text: str, per_month: float) -> None:
@@ -256,6 +274,11 @@ def test_frequency_said_in_words(text: str, per_month: float) -> None:
         ("редко", Reason.NOT_A_NUMBER),
         ("sometimes", Reason.NOT_A_NUMBER),
         ("раз в две-три недели", Reason.UNKNOWN_UNIT),
+        # A connector or a unit alone is no frequency, not "1".
+        ("раз", Reason.NOT_A_NUMBER),
+        ("в", Reason.NOT_A_NUMBER),
+        ("every", Reason.NOT_A_NUMBER),
+        ("orders", Reason.NOT_A_NUMBER),
     ],
 )
 def test_words_that_are_no_frequency_are_refused(text: str, reason: Reason) -> None:
