@@ -7,6 +7,7 @@ it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``cac``) and quotes what w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -36,6 +37,7 @@ NAMES: Mapping[str, str] = {
     **dict.fromkeys(("привлечение", "сас"), "cac"),  # "сас" in Cyrillic letters
 }
 SEPARATOR = "="
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")  # the span of "2 раза в 3 месяца"
 
 T = TypeVar("T")
 
@@ -79,12 +81,16 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
 
 def _words(arguments: str) -> list[str]:
     """Split on spaces; a word with no digit and no name (a unit, a currency) belongs to the
-    word before, and so does any word after "в" / "per" / "every": ``18 months``, ``2500 ₽`` and
-    ``2 раза в 3 месяца`` stay one value, ``life= 18`` keeps its name."""
+    word before, and so does a bare number after "в" / "per" / "every": ``18 months``,
+    ``2500 ₽`` and ``2 раза в 3 месяца`` stay one value, ``life= 18`` keeps its name."""
     words: list[str] = []
     for word in arguments.split():
         glued_to_name = bool(words) and words[-1].endswith(SEPARATOR)
-        in_a_period = bool(words) and words[-1].split()[-1].lower() in UNIT_ALIASES[Kind.PER]
+        in_a_period = (
+            bool(words)
+            and words[-1].split()[-1].lower() in UNIT_ALIASES[Kind.PER]
+            and PLAIN_NUMBER.fullmatch(word) is not None
+        )
         is_unit = SEPARATOR not in word and not any(char.isdigit() for char in word)
         if words and (glued_to_name or in_a_period or is_unit):
             words[-1] += word if glued_to_name else " " + word

@@ -183,6 +183,11 @@ async def test_plain_talk_in_the_group_is_ignored(
         ("/ltv 2500₽ 1.5 30% 18 $40", "CAC must be in the check's currency (RUB)", "cac=1500"),
         ("/ltv price=2500 freq=1.5 life=18", "do not know the argument price=", "Usage"),
         ("/ltv 2500 1.5 30% 18 1500 9", "9 is extra", "Usage"),
+        (
+            "/ltv 2500 2 раза в месяц в 3 магазинах 30% 18",
+            "purchase frequency 2 раза в месяц в 3 магазинах holds several numbers",
+            "freq=1.5",
+        ),
     ],
 )
 async def test_a_bad_argument_gets_a_usage_line_naming_it(

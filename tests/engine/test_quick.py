@@ -42,6 +42,8 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
         ("2500 3 times every 2 years 30% 18", 3 / 24),
         ("чек=2500 частота=раз в месяц срок=18", 1),
         ("check=2500 freq=twice a month life=18", 2),
+        ("2500 12 per 30% 18", 12),  # "30%" after a dangling "per" is the margin
+        ("2500 1.5 в 30% 18", 1.5),
     ],
 )
 def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
