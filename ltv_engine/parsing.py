@@ -62,7 +62,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     ),
     Kind.TIME: _by_alias(
         {
-            _MONTHS_PER_DAY: "d day days дн день дня дней",
+            _MONTHS_PER_DAY: "d day days дн день дня дней сутки суток",
             7 * _MONTHS_PER_DAY: "w wk wks week weeks нед неделя недели недель неделю",
             1: "m mo mon mos month months мес месяц месяца месяцев",
             3: "q quarter quarters кв квартал квартала кварталов",
@@ -72,7 +72,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     Kind.PERCENT: _by_alias({1: "% pct percent percents проц процент процента процентов"}),
     Kind.ORDERS: _by_alias(
         {
-            1: "x × time times раз раза order orders purchase purchases "
+            1: "x × х time times раз раза order orders purchase purchases "
             "заказ заказа заказов покупка покупку покупки покупок"
         }
     ),
@@ -133,6 +133,13 @@ ONE_UNIT_WORDS = frozenset(
     | {"day", "week", "month", "quarter", "year"}
 )
 _ARTICLES = frozenset({"a", "an"})
+
+# "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
+_HEDGE = re.compile(
+    r"^\s*(?:(?:в среднем|примерно|приблизительно|около|где-то|about|around|approximately"
+    r"|roughly)\s+|[~≈]\s*)+",
+    re.IGNORECASE,
+)
 
 CURRENCY_ALIASES: dict[str, str] = {
     alias: code
@@ -281,10 +288,13 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
 
 def _counts_periods(reading: _Reading) -> bool:
     """The number counts periods of one order each: "раз в 2 месяца", "every 2 weeks" (a "per"
-    word before it) or a bare span, "2 месяца". "Раза два в месяц" counts orders."""
-    kinds = {unit.kind for unit in reading.before + reading.after}
-    per_before = any(unit.kind is Kind.PER for unit in reading.before)
-    return per_before or (Kind.TIME in kinds and not kinds & {Kind.ORDERS, Kind.PER})
+    word before it), or a span with no "per" word and no orders word after the number:
+    "2 месяца", "раз 2 недели" (a dropped "в"). "Раза два в месяц" counts orders."""
+    before = {unit.kind for unit in reading.before}
+    after = {unit.kind for unit in reading.after}
+    if Kind.PER in before:
+        return True
+    return Kind.TIME in after and not after & {Kind.PER, Kind.ORDERS}
 
 
 def _frequency_in_digits(text: str) -> str:
@@ -308,6 +318,8 @@ def _duration_in_digits(text: str) -> str:
 
 
 def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
+    """The words of ``text`` after any leading hedge, ``spelled`` words as digits."""
+    text = _HEDGE.sub("", text)
     return " ".join(spelled.get(_bare(word), word) for word in text.split()).split()
 
 

@@ -172,6 +172,9 @@ def test_durations_in_months(text: str, months: float) -> None:
         ("three years", 36),
         ("month", 1),
         ("a year", 12),
+        ("около 2 лет", 24),
+        ("~2 years", 24),
+        ("примерно год", 12),
     ],
 )
 def test_durations_said_in_words(text: str, months: float) -> None:
@@ -179,7 +182,7 @@ def test_durations_said_in_words(text: str, months: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["несколько лет", "около года", "a year and a half", "долго", "лет", "года", "d"]
+    "text", ["несколько лет", "a year and a half", "долго", "лет", "года", "d", "около"]
 )
 def test_durations_that_are_no_number_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -261,6 +264,18 @@ WEEK = 7 * MONTHS_PER_DAY
         ("две недели", 1 / (2 * WEEK)),
         ("two weeks", 1 / (2 * WEEK)),
         ("полтора месяца", 1 / 1.5),
+        # "В" dropped: "раз" and a span agreeing with the number still count periods.
+        ("раз 2 недели", 1 / (2 * WEEK)),
+        ("раз 10 дней", 1 / (10 * MONTHS_PER_DAY)),
+        ("раза 2 месяца", 1 / 2),
+        ("раз 5 в год", 5 / 12),
+        ("раз в 2 суток", 1 / (2 * MONTHS_PER_DAY)),
+        ("2х в месяц", 2),  # a Cyrillic "х"
+        # A hedge before the value changes nothing.
+        ("примерно 2 раза в месяц", 2),
+        ("в среднем 2 раза в месяц", 2),
+        ("~2 раза в месяц", 2),
+        ("about once a month", 1),
     ],
 )
 def test_frequency_said_in_words(text: str, per_month: float) -> None:
