@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.digests.keyboards import digest_keyboard
+from bot.digests.schedule import zone
 from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen
@@ -43,16 +44,17 @@ class Mover:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    since: datetime  # when the previous digest went out
+    since: datetime  # when the previous digest went out, in the chat's time zone
     before_ltv: float
     relative: float  # LTV now / LTV then - 1
     mover: Mover | None  # None when no input changed
+    by_revenue: bool  # the margin was given on one side only: revenue LTVs are compared
 
 
 @dataclass(frozen=True, slots=True)
 class Digest:
     result: LtvResult | None  # None: the chat has no numbers yet
-    updated_at: datetime | None  # when the numbers were last entered
+    updated_at: datetime | None  # when the numbers were last entered, in the chat's time zone
     change: Change | None  # None for the first digest, or another currency
     advice: Advice | None
     stale: bool  # the numbers are older than STALE_AFTER
@@ -64,14 +66,17 @@ async def compose(repo: Repository, chat_id: int, now: datetime) -> Digest:
         return Digest(None, None, None, None, stale=True)
     result = calculate(profile.inputs)
     sends = await repo.recent_digest_sends(chat_id, limit=RECENT_ADVICE)
+    subscription = await repo.get_digest_subscription(chat_id)
+    local = zone(subscription.schedule.timezone) if subscription else UTC
     previous = next((send for send in sends if send.inputs is not None), None)
     change = None
     if previous is not None and previous.inputs is not None:
-        change = compare(previous.inputs, profile.inputs, since=previous.updated_at)
+        since = previous.updated_at.astimezone(local)
+        change = compare(previous.inputs, profile.inputs, since=since)
     recent_rules = [send.advice_rule for send in sends if send.advice_rule]
     return Digest(
         result,
-        profile.updated_at,
+        profile.updated_at.astimezone(local),
         change,
         pick_advice(result, recent_rules),
         stale=now - profile.updated_at > STALE_AFTER,
@@ -79,24 +84,39 @@ async def compose(repo: Repository, chat_id: int, now: datetime) -> Digest:
 
 
 def compare(before: LtvInputs, after: LtvInputs, *, since: datetime) -> Change | None:
-    """How LTV changed from ``before`` to ``after``; ``None`` across currencies."""
+    """How LTV changed from ``before`` to ``after``; ``None`` across currencies. With the margin
+    given on one side only, revenue LTVs are compared: gross profit against revenue would show
+    a leap of the margin, not of the shop."""
     if before.currency != after.currency:
         return None
-    then, now = calculate(before).ltv, calculate(after).ltv
-    relative = now / then - 1
-    mover = what_moved(before, after) if abs(relative) > UNCHANGED else None
-    return Change(since, then, relative, mover)
+    by_revenue = (before.margin is None) != (after.margin is None)
+    measure = _revenue_ltv if by_revenue else _ltv
+    then = measure(before)
+    relative = measure(after) / then - 1
+    mover = what_moved(before, after, measure) if abs(relative) > UNCHANGED else None
+    return Change(since, then, relative, mover, by_revenue)
 
 
-def what_moved(before: LtvInputs, after: LtvInputs) -> Mover | None:
-    """The input whose change alone moves LTV the most; ``None`` if none changed."""
-    base = calculate(before).ltv
+def _ltv(inputs: LtvInputs) -> float:
+    return calculate(inputs).ltv
+
+
+def _revenue_ltv(inputs: LtvInputs) -> float:
+    return calculate(inputs).revenue_ltv
+
+
+def what_moved(
+    before: LtvInputs, after: LtvInputs, measure: Callable[[LtvInputs], float] = _ltv
+) -> Mover | None:
+    """The input whose change alone moves LTV (as ``measure`` takes it) the most; ``None`` if
+    none changed."""
+    base = measure(before)
     best: Mover | None = None
     for lever, swap in _SWAPS.items():
         mixed = swap(before, after)
         if mixed == before:
             continue
-        effect = calculate(mixed).ltv / base - 1
+        effect = measure(mixed) / base - 1
         if best is None or abs(effect) > abs(best.effect):
             best = Mover(lever, _value(before, lever), _value(after, lever), effect)
     return best

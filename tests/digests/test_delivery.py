@@ -361,9 +361,41 @@ async def test_the_digest_says_what_moved_ltv_and_does_not_repeat_advice(
 
     clock.advance(timedelta(days=7))
     await delivery_for(bot, repo, clock).deliver_due()
-    assert "No change since the last digest (2024-04-01)" in received(session, 1)[-1]
+    assert "LTV has not changed since the last digest (2024-04-01)" in received(session, 1)[-1]
     rules = [send.advice_rule for send in await repo.recent_digest_sends(1)]
     assert len(rules) == 3 and len(set(rules)) == 3
+
+
+async def test_a_margin_given_on_one_side_only_compares_revenue_ltv(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    """Gross profit then against revenue now read as "LTV +157%" while customers bought less."""
+    await subscribe(repo, 1, clock.now)
+    await delivery_for(bot, repo, clock).deliver_due()
+    fewer_no_margin = LtvInputs(**{**_fields(INPUTS), "orders_per_month": 0.81, "margin": None})
+    await repo.save_profile(1, fewer_no_margin, user_id=None, user_name=None)
+    clock.advance(timedelta(days=7))
+
+    await delivery_for(bot, repo, clock).deliver_due()
+
+    digest = received(session, 1)[-1]
+    assert "— revenue (no margin given) per customer" in digest
+    assert "Revenue LTV -10% since the last digest" in digest
+    assert "purchase frequency fell from 0.9 to 0.81 a month" in digest
+    assert "The margin is no longer given, so LTV by revenue is compared" in digest
+
+
+async def test_the_last_digests_date_is_the_chats_local_date(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    sunday_evening_in_la = Schedule(Frequency.WEEKLY, 6, time(22, 0), "America/Los_Angeles")
+    await subscribe(repo, 1, clock.now, schedule=sunday_evening_in_la)
+    await delivery_for(bot, repo, clock).deliver_due()  # Monday 05:00 UTC, Sunday 22:00 in LA
+    clock.advance(timedelta(days=7))
+
+    await delivery_for(bot, repo, clock).deliver_due()
+
+    assert "since the last digest (2024-03-24)" in received(session, 1)[-1]
 
 
 def _fields(inputs: LtvInputs) -> dict[str, Any]:
