@@ -30,11 +30,14 @@ class Screen:
             raise ValueError(f"message of {len(self.text)} characters exceeds Telegram's limit")
 
 
-def step_screen(step: str, draft: Draft, t: Texts, *, error: InvalidInput | None = None) -> Screen:
+def step_screen(
+    step: str, draft: Draft, t: Texts, *, error: InvalidInput | None = None, group: bool = False
+) -> Screen:
+    """The step's question (in a group, with no word of the buttons a group does not show)."""
     if step == SUMMARY:
         screen = summary_screen(draft, t)
     else:
-        prompt = t("ask_" + step, draft=draft, editing=bool(draft.get("editing")))
+        prompt = t("ask_" + step, draft=draft, editing=bool(draft.get("editing")), group=group)
         screen = Screen(prompt, step_keyboard(step, draft, t))
     if error is None:
         return screen

@@ -182,7 +182,7 @@ async def _ask(
     if step is None:
         return
     draft = await state.get_data()
-    screen = step_screen(step, draft, t, error=error)
+    screen = step_screen(step, draft, t, error=error, group=True)
     asks_text = step != steps.SUMMARY and steps.STEPS[step].parse is not None
     if not asks_text and pressed is not None:
         shown = await replace(pressed, _owned(screen, owner=owner))

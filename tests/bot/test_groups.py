@@ -629,3 +629,20 @@ async def test_group_command_menu_in_every_language(bot: Bot, session: Recording
     for call in group_menus:
         assert [c.command for c in call.commands] == list(GROUP_COMMANDS)
         assert all(c.description for c in call.commands)
+
+
+async def test_setup_questions_speak_of_no_buttons_a_group_does_not_show(
+    anna: TelegramClient,
+) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    assert "with a button" not in anna.last_text()  # the currency is typed in a group
+    await answer(anna, "$65")
+    frequency_question = anna.last_text()
+    await answer(anna, "0.6")
+    margin_question = anna.last_text()
+
+    assert "with a button" not in frequency_question
+    assert "No unit buttons in a group" in frequency_question
+    assert "press Skip" not in margin_question
+    assert "or with - to skip" in margin_question

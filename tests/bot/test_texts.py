@@ -205,3 +205,18 @@ def test_examples_in_a_question_are_formatted_not_shown_as_tags(locale: str) -> 
 
     for text in (question, error):
         assert "<code>" in text and "&lt;" not in text
+
+
+@pytest.mark.parametrize(
+    ("role", "asked"),
+    [
+        ("customer", "указан <b>клиент"),
+        ("date", "указана <b>дата заказа"),
+        ("amount", "указана <b>сумма"),
+    ],
+)
+def test_the_russian_column_question_names_the_role_in_the_nominative(
+    role: str, asked: str
+) -> None:
+    question = Renderer()("ru")("orders_pick_column", role=role, shown=3, total=3)
+    assert question.startswith("В каком столбце " + asked)
