@@ -220,3 +220,12 @@ def test_the_russian_column_question_names_the_role_in_the_nominative(
 ) -> None:
     question = Renderer()("ru")("orders_pick_column", role=role, shown=3, total=3)
     assert question.startswith("В каком столбце " + asked)
+
+
+@pytest.mark.parametrize(
+    ("locale", "now"), [("ru", "Сейчас: <b>1 месяц</b>."), ("en", "Now: <b>1 month</b>.")]
+)
+def test_the_current_lifetime_agrees_and_ends_with_one_full_stop(locale: str, now: str) -> None:
+    draft = {"lifetime_unit": "months", "lifetime_months": 1.04}
+    question = Renderer()(locale)("ask_lifetime", draft=draft, editing=True)
+    assert now in question and ".." not in question

@@ -1,0 +1,61 @@
+"""What the result page says holds for edge numbers: words agree with numbers, payback beyond
+the lifetime is no payback, and no churn of 100 % or more is printed."""
+
+import itertools
+import re
+
+import pytest
+
+from bot.render import Renderer
+from ltv_engine.advice import advise
+from ltv_engine.calc import calculate
+from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+
+
+def page(locale: str, inputs: LtvInputs) -> str:
+    result = calculate(inputs)
+    return Renderer()(locale).page(
+        "result.j2", r=result, advice=advise(result), currency=inputs.currency
+    )
+
+
+def shop(orders: float, months: float, *, cac: float | None = 40.0) -> LtvInputs:
+    return LtvInputs(
+        aov=65.0,
+        orders_per_month=orders,
+        lifetime=Lifetime(LifetimeSource.MONTHS, months=months),
+        margin=0.58,
+        cac=cac,
+        currency="USD",
+    )
+
+
+DISAGREEING = {
+    "ru": re.compile(r"(?<![\d,])(1|21) (раза|заказа|месяца)\b|(?<![\d,])[5-9] (раза|заказа)\b"),
+    "en": re.compile(r"(?<![\d.,])1 (orders|months|times)\b"),
+}
+
+
+@pytest.mark.parametrize(
+    ("locale", "orders", "months"),
+    list(itertools.product(("ru", "en"), (1.0, 5.0, 21.0, 0.3), (1.0, 1.04, 5.0, 21.0))),
+)
+def test_words_agree_with_the_numbers_they_follow(
+    locale: str, orders: float, months: float
+) -> None:
+    text = page(locale, shop(orders, months))
+    assert DISAGREEING[locale].search(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"), [("en", "it never pays back"), ("ru", "не окупаются")]
+)
+def test_a_payback_beyond_the_lifetime_is_no_payback(locale: str, said: str) -> None:
+    text = page(locale, shop(0.2, 1.0, cac=300.0))  # $7.54 a month for 1 month against $300
+    assert said in text
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_a_lifetime_under_a_month_prints_no_churn_of_100_percent_or_more(locale: str) -> None:
+    text = page(locale, shop(30.0, 0.5))
+    assert re.search(r"\b(\d{3,}|[1-9]\d{2})(\.\d+)?\s?%", text) is None, text
