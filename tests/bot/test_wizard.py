@@ -175,7 +175,7 @@ async def test_cac_in_another_currency_is_refused(client: TelegramClient) -> Non
     await client.click("lifetime")
     await client.send("18")
     await client.send("1500 руб")
-    assert "same currency as the average order (USD)" in client.last_text()
+    assert "same currency as the average order ($)" in client.last_text()
 
 
 async def test_back_returns_to_the_previous_step_keeping_answers(client: TelegramClient) -> None:
@@ -510,3 +510,18 @@ async def test_a_lifetime_said_in_words_is_read(client: TelegramClient) -> None:
     assert "acquisition cost" in client.last_text()
     await client.click("Back")
     assert "Now: 24 months." in client.last_text()
+
+
+async def test_the_cac_examples_are_in_the_currency_of_the_average_order(
+    client: TelegramClient,
+) -> None:
+    await reach_lifetime_choice(client, "€65", "0.6", "58%")
+    await client.click("lifetime")
+    await client.send("18")
+    assert "For example: 40 or €40." in client.last_text()
+
+    await client.send("$50")
+
+    refusal = client.last_text()
+    assert "same currency as the average order (€)" in refusal
+    assert "An example that works: 40 or €40" in refusal and "$40" not in refusal
