@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import LanguageCb
 from bot.filters import Magic, PrivateCommand
 from bot.orders.handlers import orders_flow
-from bot.render import Renderer, Texts
+from bot.render import LOCALES, Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
 from bot.views import Screen, history_screen, language_screen, start_screen
@@ -28,7 +28,7 @@ def build_router() -> Router:
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_history, Command("history"))
     router.message.register(on_language, Command("language"))
-    router.callback_query.register(on_language_chosen, LanguageCb.filter())
+    router.callback_query.register(on_language_chosen, LanguageCb.filter(F.code.in_(LOCALES)))
     return router
 
 
@@ -37,6 +37,7 @@ def build_fallback_router() -> Router:
     router = Router(name="fallback")
     router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     router.message.register(on_anything_else)
+    router.callback_query.register(on_unknown_button)
     return router
 
 
@@ -89,3 +90,9 @@ async def on_language_chosen(
 
 async def on_anything_else(message: Message, t: Texts) -> None:
     await send(message, Screen(t("fallback")))
+
+
+async def on_unknown_button(query: CallbackQuery, t: Texts) -> None:
+    """A button no handler knows (from a retired version of the bot, or forged): still answered,
+    or the user's client spins until it gives up."""
+    await query.answer(t("outdated"))

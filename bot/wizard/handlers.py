@@ -162,7 +162,8 @@ async def on_button(
 ) -> None:
     step = step_of(raw_state)
     draft = await state.get_data()
-    if step != callback_data.step or not _live(query, draft, callback_data):
+    calc_elsewhere = callback_data.action == "calc" and step != steps.SUMMARY
+    if step != callback_data.step or calc_elsewhere or not _live(query, draft, callback_data):
         await query.answer(t("outdated"))
         return
     await query.answer()

@@ -525,3 +525,20 @@ async def test_the_cac_examples_are_in_the_currency_of_the_average_order(
     refusal = client.last_text()
     assert "same currency as the average order (€)" in refusal
     assert "An example that works: 40 or €40" in refusal and "$40" not in refusal
+
+
+@pytest.mark.parametrize("data", ["wz:frequency:calc:", "rs:open:abc:", "lang:xx", "zz:unknown"])
+async def test_a_forged_button_is_answered_as_outdated_and_changes_nothing(
+    client: TelegramClient, session: RecordingSession, repo: SqliteRepository, data: str
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$65")
+    before = client.last_text()
+
+    await client.press_forged(data)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+    assert client.last_text() == before
+    chat = await repo.get_chat(client.chat.id)
+    assert chat is not None and chat.language is None
