@@ -22,7 +22,12 @@ class Frequency(StrEnum):
 
 DEFAULT_TIMEZONES = {"ru": "Europe/Moscow", "en": "UTC"}
 FALLBACK_TIMEZONE = "UTC"
-NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})  # the server's zone, placeholders
+# The IANA database's areas of places: "Etc/GMT+3" (which is UTC-3), "US/Eastern", "EST", "W-SU"
+# and the server's "localtime" are aliases or traps, not a city a user lives in.
+PLACE_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
 DEFAULT_DAY = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1}
 DEFAULT_TIME = time(9, 0)
 DAY_RANGE = {Frequency.WEEKLY: range(7), Frequency.MONTHLY: range(1, 32)}
@@ -52,8 +57,8 @@ def zone_name(typed: str) -> str:
 
 @lru_cache(maxsize=1)
 def _zone_names() -> dict[str, str]:
-    names = available_timezones() - NOT_PLACES
-    return {name.lower(): name for name in names}
+    places = {name for name in available_timezones() if name.split("/")[0] in PLACE_AREAS}
+    return {name.lower(): name for name in places | {"UTC"}}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from aiogram.enums import ChatType
 from aiogram.methods import AnswerCallbackQuery
 
 from bot.digests.keyboards import TIMEZONES, DigestCb
-from bot.digests.schedule import Frequency, next_due, zone_name
+from bot.digests.schedule import Frequency, InvalidSchedule, next_due, zone_name
 from bot.storage.sqlite import SqliteRepository
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from tests.digests.conftest import FakeClock
@@ -203,6 +203,20 @@ async def test_a_time_that_could_be_misread_is_refused(
 
     assert "could not read that time" in client.last_text()
     assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+@pytest.mark.parametrize("typed", ["etc/gmt+3", "EST", "CET", "W-SU", "Zulu", "US/Eastern"])
+def test_an_alias_that_is_no_place_is_refused(typed: str) -> None:
+    """"Etc/GMT+3" is UTC-3: a Moscow user typing it would get digests six hours late."""
+    with pytest.raises(InvalidSchedule):
+        zone_name(typed)
+
+
+def test_places_and_utc_are_accepted() -> None:
+    assert [zone_name(typed) for typed in ("utc", "america/argentina/buenos_aires")] == [
+        "UTC",
+        "America/Argentina/Buenos_Aires",
+    ]
 
 
 def test_every_zone_on_a_button_is_known() -> None:
