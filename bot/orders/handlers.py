@@ -228,7 +228,8 @@ class OrderFiles:
             await state.set_data(
                 {"message_id": message.message_id, "inputs": inputs_to_dict(inputs)}
             )
-        await _edit(message, views.result_screen(analysis, inputs, currency, t))
+        private = message.chat.type == ChatType.PRIVATE
+        await _edit(message, views.result_screen(analysis, inputs, currency, t, private=private))
         for chart in charts:
             photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
             await bot.send_photo(

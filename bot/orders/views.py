@@ -85,7 +85,9 @@ def _button(text: str, action: str, role: str = "", *, column: int = -1) -> Inli
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def result_screen(analysis: Analysis, inputs: LtvInputs | None, currency: str, t: Texts) -> Screen:
+def result_screen(
+    analysis: Analysis, inputs: LtvInputs | None, currency: str, t: Texts, *, private: bool
+) -> Screen:
     m = analysis.measured
     text = t.page(
         "orders_result.j2",
@@ -99,7 +101,7 @@ def result_screen(analysis: Analysis, inputs: LtvInputs | None, currency: str, t
     )
     if inputs is None:
         return Screen(text)
-    rows = [[_button(t.button("btn_orders_save"), "save")]]
+    rows = [[_button(t.button("btn_orders_save", private=private), "save")]]
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 

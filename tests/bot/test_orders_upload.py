@@ -266,7 +266,7 @@ async def test_an_admin_no_longer_cannot_save_the_file_as_the_team_profile(
     await admin.click("Разобрать")
     session.admins[GROUP] = set()
 
-    await admin.click("Сохранить")
+    await admin.click("Сохранить как профиль команды")
 
     refusal = session.last(AnswerCallbackQuery)
     assert refusal.show_alert and "только администраторы" in (refusal.text or "")
