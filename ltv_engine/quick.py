@@ -100,11 +100,15 @@ def _words(arguments: str) -> list[str]:
 
 
 def _assign(words: list[str]) -> dict[str, str]:
-    """Argument name -> the text typed for it, positional values in POSITIONAL order."""
+    """Argument name -> the text typed for it. A positional value takes the next place in
+    POSITIONAL order not named before it: ``2500 freq=1.5 30% 18`` is check, frequency, margin,
+    lifetime."""
     values: dict[str, str] = {}
     position = 0
     for word in words:
         label, separator, text = word.partition(SEPARATOR)
+        while not separator and position < len(POSITIONAL) and POSITIONAL[position] in values:
+            position += 1
         if separator:
             name = NAMES.get(label.strip().lower())
             if name is None:

@@ -29,6 +29,7 @@ SHOP = LtvInputs(
         "чек=2500 частота=18 в год маржа=30% срок=18 cac=1500",
         "cac=1500 life=18 margin=30% freq=1.5 check=2500",
         "2500 1.5 margin=30% life= 18 cac=1500",
+        "2500 freq=1.5 30% 18 1500",  # a positional value skips what was named before it
     ],
 )
 def test_every_form_gives_the_same_inputs(arguments: str) -> None:
@@ -42,6 +43,7 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
         ("2500 3 times every 2 years 30% 18", 3 / 24),
         ("чек=2500 частота=раз в месяц срок=18", 1),
         ("check=2500 freq=twice a month life=18", 2),
+        ("2500 freq=twice a month 30% 18", 2),
         ("2500 12 per 30% 18", 12),  # "30%" after a dangling "per" is the margin
         ("2500 1.5 в 30% 18", 1.5),
     ],
