@@ -85,7 +85,11 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
     step = step_of(await state.get_state())
     draft = await state.get_data()
     replied = message.reply_to_message
-    if step is None or replied is None or replied.message_id != draft.get(QUESTION):
+    if step is None or replied is None:
+        return
+    if replied.message_id != draft.get(QUESTION):
+        if replied.from_user is not None and replied.from_user.id == bot.id:
+            await _point_to_latest_question(bot, message.chat.id, draft, t)
         return
     draft[ANCHOR] = message.message_id
     try:
@@ -96,6 +100,18 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
         return
     await advance(state, step, draft, updates)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))
+
+
+async def _point_to_latest_question(bot: Bot, chat_id: int, draft: steps.Draft, t: Texts) -> None:
+    """A reply to an older message of the bot's while a setup runs: say so rather than drop it
+    silently (the person would think it was taken)."""
+    await bot.send_message(
+        chat_id,
+        t("group_reply_to_latest"),
+        reply_parameters=ReplyParameters(
+            message_id=draft[QUESTION], allow_sending_without_reply=True
+        ),
+    )
 
 
 def _typed_answer(step: str, text: str, draft: steps.Draft) -> steps.Updates:

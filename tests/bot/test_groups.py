@@ -648,3 +648,22 @@ async def test_setup_questions_speak_of_no_buttons_a_group_does_not_show(
     assert "No unit buttons in a group" in frequency_question
     assert "press Skip" not in margin_question
     assert "or with - to skip" in margin_question
+
+
+async def test_a_reply_to_an_earlier_question_is_pointed_to_the_latest_not_lost(
+    anna: TelegramClient, session: RecordingSession
+) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    first_question = anna.last_message()
+    await answer(anna, "abc")  # refused: the question is asked again in a new message
+    latest_question = anna.last_message()
+
+    await anna.reply("$65", to=first_question)
+
+    pointer = session.last(SendMessage)
+    assert "replying to this question, my latest one" in (pointer.text or "")
+    assert pointer.reply_parameters is not None
+    assert pointer.reply_parameters.message_id == latest_question.message_id
+    await anna.reply("$65", to=latest_question)
+    assert "Purchase frequency" in anna.last_text()
