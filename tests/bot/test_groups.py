@@ -454,9 +454,10 @@ async def test_two_members_setting_up_at_once_never_mix(
     await boris.click("Groceries", message=boris_menu)
     boris_question = boris.last_message()
 
-    before = len(replies(session))
-    await boris.reply("2500", to=annas_question)  # a reply to Anna's question: ignored
-    assert len(replies(session)) == before
+    await boris.reply("2500", to=annas_question)  # not his question: pointed to his own
+    pointer = session.last(SendMessage)
+    assert pointer.reply_parameters is not None
+    assert pointer.reply_parameters.message_id == boris_question.message_id
     await anna.reply("$65", to=annas_question)
     await boris.reply("2500", to=boris_question)
     await anna.reply("/cancel", to=anna.last_message())
