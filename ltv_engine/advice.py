@@ -329,7 +329,7 @@ RULES: tuple[Rule, ...] = (
         Lever.FREQUENCY,
         (
             ("subscription_business", _needs("consumables", "rewards_fit")),
-            ("regular_purchases", _needs("subscription_fits", "rewards_fit")),
+            ("regular_purchases", _needs("subscription_fits", "rewards_fit", "goods")),
         ),
         _subscription_facts,
     ),
