@@ -3,13 +3,15 @@ the lifetime is no payback, and no churn of 100 % or more is printed."""
 
 import itertools
 import re
+from dataclasses import replace
 
 import pytest
 
 from bot.render import Renderer
+from bot.views import whatif_screen
 from ltv_engine.advice import advise
-from ltv_engine.calc import calculate
-from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.calc import calculate, improve
+from ltv_engine.model import Lever, Lifetime, LifetimeSource, LtvInputs
 
 
 def page(locale: str, inputs: LtvInputs) -> str:
@@ -59,3 +61,14 @@ def test_a_payback_beyond_the_lifetime_is_no_payback(locale: str, said: str) -> 
 def test_a_lifetime_under_a_month_prints_no_churn_of_100_percent_or_more(locale: str) -> None:
     text = page(locale, shop(30.0, 0.5))
     assert re.search(r"\b(\d{3,}|[1-9]\d{2})(\.\d+)?\s?%", text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"), [("en", "margin grows by 3 points"), ("ru", "на 3 п. п.")]
+)
+def test_the_margin_what_if_names_the_step_it_took(locale: str, said: str) -> None:
+    """+5 points from 97% stop at 100%: the title says 3."""
+    base = calculate(replace(shop(1.0, 18.0), margin=0.97))
+    improved = calculate(improve(base.inputs, Lever.MARGIN))
+    screen = whatif_screen(1, base, improved, Lever.MARGIN, Renderer()(locale))
+    assert said in screen.text
