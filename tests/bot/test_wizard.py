@@ -371,6 +371,7 @@ async def test_what_if_recalculate_and_history(client: TelegramClient) -> None:
     await client.send("/history")
     history = client.last_text()
     assert history.count("$407.16") == 2
+    assert history.count("0.6 orders a month") == 2
     await client.click(data="rs:open:1:")
     assert "Customer LTV: $407.16" in client.last_text()
 
