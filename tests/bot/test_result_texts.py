@@ -50,11 +50,19 @@ def test_words_agree_with_the_numbers_they_follow(
 
 
 @pytest.mark.parametrize(
-    ("locale", "said"), [("en", "it never pays back"), ("ru", "не окупаются")]
+    ("locale", "said"),
+    [("en", "does not pay back within a customer's lifetime"), ("ru", "не окупается за время")],
 )
 def test_a_payback_beyond_the_lifetime_is_no_payback(locale: str, said: str) -> None:
     text = page(locale, shop(0.2, 1.0, cac=300.0))  # $7.54 a month for 1 month against $300
     assert said in text
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_a_cac_just_under_the_ltv_pays_back(locale: str) -> None:
+    """LTV $407.16 against CAC $407: 1.0004:1 pays back, just, within the 18 months."""
+    text = page(locale, shop(0.6, 18.0, cac=407.0))
+    assert "lifetime (" not in text and "жизни клиента (" not in text
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
@@ -72,3 +80,15 @@ def test_the_margin_what_if_names_the_step_it_took(locale: str, said: str) -> No
     improved = calculate(improve(base.inputs, Lever.MARGIN))
     screen = whatif_screen(1, base, improved, Lever.MARGIN, Renderer()(locale))
     assert said in screen.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "orders", "months"),
+    list(itertools.product(("ru", "en"), (0.3, 2.0), (0.5, 6.0, 18.0))),
+)
+def test_no_two_lines_run_together(locale: str, orders: float, months: float) -> None:
+    """A block tag ending a line eats its newline: the next bullet or sentence would follow
+    on the same line."""
+    text = page(locale, shop(orders, months))
+    assert re.search(r"[^\n]•", text) is None, text
+    assert re.search(r"[.!?)][A-ZА-ЯЁ]", text) is None, text
