@@ -30,7 +30,7 @@ from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.groups.views import team_screen
 from bot.render import Texts
-from bot.screens import pressed_on, replace
+from bot.screens import replace
 from bot.storage.base import Repository
 from bot.views import Screen, step_screen
 from bot.wizard import steps
@@ -40,6 +40,7 @@ from bot.wizard.handlers import (
     advance,
     after_button,
     go,
+    press_is_current,
     save_result,
     step_of,
 )
@@ -137,11 +138,7 @@ async def on_button(
         step=callback_data.step, action=callback_data.action, value=callback_data.value
     )
     chat_id = _chat_id(query)
-    if (
-        step != pressed.step
-        or not pressed_on(query, draft.get(QUESTION))  # a message of an earlier setup
-        or (pressed.action == "back" and not draft.get("trail"))
-    ):
+    if step is None or not press_is_current(query, step, draft, pressed, draft.get(QUESTION)):
         await query.answer(t("outdated"))
     elif pressed.action == "cancel":
         await query.answer()

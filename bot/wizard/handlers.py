@@ -162,8 +162,9 @@ async def on_button(
 ) -> None:
     step = step_of(raw_state)
     draft = await state.get_data()
-    calc_elsewhere = callback_data.action == "calc" and step != steps.SUMMARY
-    if step != callback_data.step or calc_elsewhere or not _live(query, draft, callback_data):
+    if step is None or not press_is_current(
+        query, step, draft, callback_data, draft.get("screen")
+    ):
         await query.answer(t("outdated"))
         return
     await query.answer()
@@ -182,10 +183,21 @@ async def on_button(
         await show(query, state, following, draft, step_screen(following, draft, t))
 
 
-def _live(query: CallbackQuery, draft: steps.Draft, data: WizardCb) -> bool:
-    """The button is on the wizard's live message and, for Back, there is a way back."""
-    on_screen = pressed_on(query, draft.get("screen"))
-    return on_screen and (data.action != "back" or bool(draft.get("trail")))
+def press_is_current(
+    query: CallbackQuery,
+    step: str,
+    draft: steps.Draft,
+    pressed: WizardCb,
+    live_message_id: int | None,
+) -> bool:
+    """The press belongs to the step asked now, on the flow's live message; Back needs a way
+    back, and Calculate the summary (a forged or retired button offers neither)."""
+    return (
+        step == pressed.step
+        and pressed_on(query, live_message_id)
+        and (pressed.action != "back" or bool(draft.get("trail")))
+        and (pressed.action != "calc" or step == steps.SUMMARY)
+    )
 
 
 async def after_button(

@@ -668,3 +668,16 @@ async def test_a_reply_to_an_earlier_question_is_pointed_to_the_latest_not_lost(
     assert pointer.reply_parameters.message_id == latest_question.message_id
     await anna.reply("$65", to=latest_question)
     assert "Purchase frequency" in anna.last_text()
+
+
+async def test_a_forged_calculate_mid_setup_is_outdated_not_a_crash(
+    anna: TelegramClient, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    question = anna.last_message()
+
+    await anna.press_forged(f"gw:{ANNA}:aov:calc:", message=question)
+
+    assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
+    assert await repo.get_profile(GROUP) is None
