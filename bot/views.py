@@ -41,10 +41,13 @@ def step_screen(
         screen = Screen(prompt, step_keyboard(step, draft, t))
     if error is None:
         return screen
-    return Screen(invalid_text(error, step, draft, t) + "\n\n" + screen.text, screen.markup)
+    explained = invalid_text(error, step, draft, t, group=group)
+    return Screen(explained + "\n\n" + screen.text, screen.markup)
 
 
-def invalid_text(error: InvalidInput, step: str, draft: Draft, t: Texts) -> str:
+def invalid_text(
+    error: InvalidInput, step: str, draft: Draft, t: Texts, *, group: bool = False
+) -> str:
     return t(
         "invalid",
         reason=error.reason.value,
@@ -52,6 +55,7 @@ def invalid_text(error: InvalidInput, step: str, draft: Draft, t: Texts) -> str:
         step=step,
         details=error.details,
         currency=draft.get("currency", "RUB"),
+        group=group,
     )
 
 

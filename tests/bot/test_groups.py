@@ -681,3 +681,19 @@ async def test_a_forged_calculate_mid_setup_is_outdated_not_a_crash(
 
     assert session.last(AnswerCallbackQuery).text == "This button is no longer current."
     assert await repo.get_profile(GROUP) is None
+
+
+async def test_no_churn_in_a_group_setup_explains_the_way_out_without_buttons(
+    anna: TelegramClient,
+) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    for text in ("$65", "0.6", "58%"):
+        await answer(anna, text)
+    await anna.click("customers at start and end")
+    await answer(anna, "100")
+    await answer(anna, "100")
+
+    explained = anna.last_text()
+    assert "no churn is visible" in explained
+    assert "Send /cancel, then /setup again" in explained and "Press Back" not in explained
