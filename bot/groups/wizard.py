@@ -90,7 +90,10 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
         return
     if replied.message_id != draft.get(QUESTION):
         if replied.from_user is not None and replied.from_user.id == bot.id:
-            await _point_to_latest_question(bot, message.chat.id, draft, t)
+            # Said rather than dropped silently: the person would think it was taken.
+            await state.update_data({ANCHOR: message.message_id})
+            note = t("group_reply_to_latest")
+            await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
         return
     draft[ANCHOR] = message.message_id
     try:
@@ -101,18 +104,6 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
         return
     await advance(state, step, draft, updates)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))
-
-
-async def _point_to_latest_question(bot: Bot, chat_id: int, draft: steps.Draft, t: Texts) -> None:
-    """A reply to an older message of the bot's while a setup runs: say so rather than drop it
-    silently (the person would think it was taken)."""
-    await bot.send_message(
-        chat_id,
-        t("group_reply_to_latest"),
-        reply_parameters=ReplyParameters(
-            message_id=draft[QUESTION], allow_sending_without_reply=True
-        ),
-    )
 
 
 def _typed_answer(step: str, text: str, draft: steps.Draft) -> steps.Updates:
@@ -188,14 +179,17 @@ async def _ask(
     owner: int,
     error: InvalidInput | None = None,
     pressed: CallbackQuery | None = None,
+    note: str | None = None,
 ) -> None:
     """Put the current step before its owner: a choice in place of the pressed buttons, a typed
-    answer as a forced reply to the owner's latest message."""
+    answer as a forced reply to the owner's latest message; ``note`` goes on top."""
     step = step_of(await state.get_state())
     if step is None:
         return
     draft = await state.get_data()
     screen = step_screen(step, draft, t, error=error, group=True)
+    if note is not None:
+        screen = Screen(note + "\n\n" + screen.text, screen.markup)
     asks_text = step != steps.SUMMARY and steps.STEPS[step].parse is not None
     if not asks_text and pressed is not None:
         shown = await replace(pressed, _owned(screen, owner=owner))
