@@ -92,3 +92,14 @@ def test_no_two_lines_run_together(locale: str, orders: float, months: float) ->
     text = page(locale, shop(orders, months))
     assert re.search(r"[^\n]•", text) is None, text
     assert re.search(r"[.!?)][A-ZА-ЯЁ]", text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"), [("en", "1 order a month"), ("ru", "1 заказ в месяц")]
+)
+def test_a_saved_file_profile_agrees_with_its_frequency(locale: str, said: str) -> None:
+    by_churn = replace(
+        shop(1.0, 18.0), lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.05)
+    )
+    saved = Renderer()(locale)("orders_saved", inputs=by_churn, private=True)
+    assert said in saved
