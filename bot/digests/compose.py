@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.digests.keyboards import digest_keyboard
 from bot.digests.schedule import zone
@@ -60,14 +60,18 @@ class Digest:
     stale: bool  # the numbers are older than STALE_AFTER
 
 
-async def compose(repo: Repository, chat_id: int, now: datetime) -> Digest:
+async def compose(
+    repo: Repository, chat_id: int, now: datetime, *, default_zone: str = "UTC"
+) -> Digest:
+    """The chat's digest; dates in the subscription's time zone, else in ``default_zone`` (a
+    preview before subscribing)."""
     profile = await repo.get_profile(chat_id)
     if profile is None:
         return Digest(None, None, None, None, stale=True)
     result = calculate(profile.inputs)
     sends = await repo.recent_digest_sends(chat_id, limit=RECENT_ADVICE)
     subscription = await repo.get_digest_subscription(chat_id)
-    local = zone(subscription.schedule.timezone) if subscription else UTC
+    local = zone(subscription.schedule.timezone if subscription else default_zone)
     previous = next((send for send in sends if send.inputs is not None), None)
     change = None
     if previous is not None and previous.inputs is not None:

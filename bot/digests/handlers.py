@@ -27,6 +27,7 @@ from bot.digests.schedule import (
     InvalidSchedule,
     Schedule,
     default_schedule,
+    default_timezone,
     next_due,
     zone_name,
 )
@@ -77,7 +78,10 @@ async def on_digest_command(
         await send(
             message,
             digest_screen(
-                await compose(repo, chat_id, now), t, group=_in_group(message.chat), preview=True
+                await compose(repo, chat_id, now, default_zone=default_timezone(t.locale)),
+                t,
+                group=_in_group(message.chat),
+                preview=True,
             ),
         )
         return
@@ -146,7 +150,10 @@ async def on_digest_button(
         await send(
             message,
             digest_screen(
-                await compose(repo, chat.id, now), t, group=_in_group(chat), preview=True
+                await compose(repo, chat.id, now, default_zone=default_timezone(t.locale)),
+                t,
+                group=_in_group(chat),
+                preview=True,
             ),
         )
         return

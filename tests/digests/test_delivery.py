@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.digests.compose import compose
 from bot.digests.delivery import (
     DeliveryLimits,
     DigestDelivery,
@@ -508,3 +509,15 @@ def busiest_second(moments: list[float]) -> int:
     return max(
         bisect.bisect_left(ordered, start + 1.0) - index for index, start in enumerate(ordered)
     )
+
+
+async def test_a_preview_before_subscribing_dates_in_the_zone_of_the_chats_language(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(1, kind="private")
+    await repo.save_profile(1, INPUTS, user_id=None, user_name=None)
+
+    digest = await compose(repo, 1, clock.now, default_zone="Europe/Moscow")
+
+    assert digest.updated_at is not None
+    assert digest.updated_at.utcoffset() == timedelta(hours=3)
