@@ -111,6 +111,17 @@ def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
 
 def start_screen(first_name: str, has_profile: bool, resumable: bool, t: Texts) -> Screen:
     actions = ["resume"] * resumable + ["calc"] + ["recalc"] * has_profile
+    text = t("start", name=first_name, has_profile=has_profile, resumable=resumable)
+    return Screen(text, _start_keyboard(actions, t))
+
+
+def unfinished_screen(t: Texts) -> Screen:
+    """/calc while a calculation is under way: carry on, or start afresh (nothing is dropped
+    unasked)."""
+    return Screen(t("unfinished_calc"), _start_keyboard(["resume", "calc"], t))
+
+
+def _start_keyboard(actions: list[str], t: Texts) -> InlineKeyboardMarkup:
     buttons = [
         [
             InlineKeyboardButton(
@@ -119,8 +130,7 @@ def start_screen(first_name: str, has_profile: bool, resumable: bool, t: Texts) 
         ]
         for action in actions
     ]
-    text = t("start", name=first_name, has_profile=has_profile, resumable=resumable)
-    return Screen(text, InlineKeyboardMarkup(inline_keyboard=buttons))
+    return InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
 def language_screen(t: Texts) -> Screen:

@@ -15,7 +15,7 @@ from bot.filters import Magic, PrivateTextIn
 from bot.render import Texts
 from bot.screens import pressed_on, replace, send
 from bot.storage.base import CalculationRecord, Repository
-from bot.views import Screen, result_screen, step_screen
+from bot.views import Screen, result_screen, step_screen, unfinished_screen
 from bot.wizard import steps
 from bot.wizard.states import LtvWizard
 from ltv_engine.calc import calculate
@@ -90,7 +90,12 @@ async def open_wizard(
     await show(target, state, first, draft, step_screen(first, draft, t))
 
 
-async def start_wizard(message: Message, state: FSMContext, t: Texts) -> None:
+async def start_wizard(
+    message: Message, state: FSMContext, raw_state: str | None, t: Texts
+) -> None:
+    if step_of(raw_state) is not None:
+        await send(message, unfinished_screen(t))
+        return
     await open_wizard(message, state, t)
 
 

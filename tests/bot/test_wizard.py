@@ -252,12 +252,18 @@ async def test_edit_from_the_summary_returns_to_the_summary(client: TelegramClie
     assert "10% a month" in client.last_text()
 
 
-async def test_calc_typed_at_a_text_step_starts_afresh(client: TelegramClient) -> None:
+async def test_calc_mid_wizard_asks_before_dropping_the_answers(client: TelegramClient) -> None:
     await client.send("/calc")
     await client.click("Skip")
+    await client.send("$65")
+
+    await client.send("/calc")  # at a text step: a command, not an answer
+    assert "You have an unfinished calculation" in client.last_text()
+    await client.click("Continue the calculation")
+    assert "Purchase frequency" in client.last_text()
 
     await client.send("/calc")
-
+    await client.click("Calculate LTV")
     assert "What do you sell" in client.last_text()
 
 
