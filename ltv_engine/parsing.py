@@ -91,6 +91,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
 SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
     {
         "1": "one один одна одну",
+        "0.5": "пол",  # "пол года"
         "1.5": "полтора полторы",
         "2": "two два две пару пара",
         "3": "three три",
@@ -102,7 +103,7 @@ SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
         "9": "nine девять",
         "10": "ten десять",
         "12": "twelve двенадцать",
-        "6 месяцев": "полгода полугодие",
+        "6 месяцев": "полгода полугода полугодие",
     }
 )
 SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
@@ -127,9 +128,9 @@ SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
         "в год": "ежегодно",
     }
 )
-# A unit alone, or after "a", is one of it: "год", "a year" as a duration.
+# A unit alone, or after "a", is one of it: "год", "около года", "a year" as a duration.
 ONE_UNIT_WORDS = frozenset(
-    {"день", "неделя", "неделю", "месяц", "квартал", "год"}
+    {"день", "неделя", "неделю", "недели", "месяц", "месяца", "квартал", "квартала", "год", "года"}
     | {"day", "week", "month", "quarter", "year"}
 )
 _ARTICLES = frozenset({"a", "an"})
