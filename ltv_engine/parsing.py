@@ -134,6 +134,7 @@ ONE_UNIT_WORDS = frozenset(
     | {"day", "week", "month", "quarter", "year"}
 )
 _ARTICLES = frozenset({"a", "an"})
+_RAZ = frozenset({"раз", "раза"})
 
 # "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
 _HEDGE = re.compile(
@@ -279,7 +280,7 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
             return check_range(orders / months, field)
         reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
         months = _months(reading, default_per)
-        if not _counts_periods(reading):
+        if not _counts_periods(reading, said_raz=_bare(text.split()[0]) in _RAZ):
             return check_range(reading.value() / months, field)
         periods = reading.value()
         if periods == 0:
@@ -287,15 +288,17 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         return check_range(1 / (periods * months), field)
 
 
-def _counts_periods(reading: _Reading) -> bool:
+def _counts_periods(reading: _Reading, *, said_raz: bool) -> bool:
     """The number counts periods of one order each: "раз в 2 месяца", "every 2 weeks" (a "per"
-    word before it), or a span with no "per" word and no orders word after the number:
-    "2 месяца", "раз 2 недели" (a dropped "в"). "Раза два в месяц" counts orders."""
+    word before it), or a span with no "per" or orders word after the number: "2 месяца", or
+    "раз 2 недели" (a dropped "в"; ``said_raz``: the text starts with "раз"). "Раза два в
+    месяц" and "x2 month" count orders."""
     before = {unit.kind for unit in reading.before}
     after = {unit.kind for unit in reading.after}
     if Kind.PER in before:
         return True
-    return Kind.TIME in after and not after & {Kind.PER, Kind.ORDERS}
+    bare_span = Kind.TIME in after and not after & {Kind.PER, Kind.ORDERS}
+    return bare_span and (Kind.ORDERS not in before or said_raz)
 
 
 def _frequency_in_digits(text: str) -> str:

@@ -262,6 +262,8 @@ WEEK = 7 * MONTHS_PER_DAY
         ("раза два в месяц", 2),
         ("раз десять в год", 10 / 12),
         ("x2", 2),
+        ("x2 month", 2),
+        ("× 3 months", 3),
         # A span alone is one order in it, never that many orders per unit.
         ("полгода", 1 / 6),
         ("2 месяца", 1 / 2),
