@@ -245,8 +245,10 @@ def _sensitivity(
         aov * (orders * _FREQUENCY_FACTOR) * lifetime_months * margin,
         aov * orders * longer * margin,
     ]
+    steps = _LEVER_STEPS
     if margin < 1:
         headlines.append(aov * orders * lifetime_months * _wider(margin))
+        steps = (*_LEVER_STEPS[:3], min(_LEVER_STEPS[3], 1 - margin))  # fewer points near 100 %
     ranked = [  # the position in _LEVERS breaks ties
         (-round((headline - ltv) / ltv, 12), position, headline)
         for position, headline in enumerate(headlines)
@@ -254,7 +256,7 @@ def _sensitivity(
     ranked.sort()
     return tuple(
         [
-            _effect((_LEVERS[position], _LEVER_STEPS[position], headline, headline - ltv))
+            _effect((_LEVERS[position], steps[position], headline, headline - ltv))
             for _, position, headline in ranked
         ]
     )

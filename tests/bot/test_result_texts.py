@@ -103,3 +103,8 @@ def test_a_saved_file_profile_agrees_with_its_frequency(locale: str, said: str) 
     )
     saved = Renderer()(locale)("orders_saved", inputs=by_churn, private=True)
     assert said in saved
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "margin +3 pts"), ("ru", "маржа +3 п. п.")])
+def test_the_ranking_names_the_margin_step_it_took(locale: str, said: str) -> None:
+    assert said in page(locale, replace(shop(1.0, 18.0), margin=0.97))
