@@ -1,6 +1,7 @@
-"""Time of one LTV calculation with its advice ranking (target: 20 us), and of the whole reply
-rendered (target: 100 us): its text and its buttons, as the bot's ``result_screen`` builds them.
-The text alone is printed too.
+"""Time of one LTV calculation with its advice ranking (target: 20 us), and of the reply
+rendered (target: 100 us), judged twice: its text alone (``result_text``), and the whole reply
+with its buttons, as the bot's ``result_screen`` builds them. Each row says whether it met its
+target.
 
 Run: ``.venv/bin/python -m benchmarks.engine``. Each figure is the median of several timeit
 runs of many calls each, in microseconds per call.
@@ -49,23 +50,28 @@ def microseconds_per_call(action: Callable[[], object]) -> float:
     return statistics.median(runs) / calls * 1e6
 
 
-def engine_rows(inputs: LtvInputs) -> list[tuple[str, float]]:
+def engine_rows(inputs: LtvInputs) -> list[tuple[str, float, float | None]]:
     result = calculate(inputs)
     return [
         (
             "calculate, no sensitivity",
             microseconds_per_call(lambda: calculate(inputs, with_sensitivity=False)),
+            None,
         ),
-        ("calculate with sensitivity", microseconds_per_call(lambda: calculate(inputs))),
-        ("advise (ranking only)", microseconds_per_call(lambda: advise(result))),
-        ("full: calculate + advise", microseconds_per_call(lambda: advise(calculate(inputs)))),
+        ("calculate with sensitivity", microseconds_per_call(lambda: calculate(inputs)), None),
+        ("advise (ranking only)", microseconds_per_call(lambda: advise(result)), None),
+        (
+            "full: calculate + advise",
+            microseconds_per_call(lambda: advise(calculate(inputs))),
+            TARGET_US,
+        ),
     ]
 
 
 # --- with the reply rendered: needs the bot's renderer ----------------------------------------
 
 
-def rendered_reply_rows(inputs: LtvInputs) -> list[tuple[str, float]] | None:
+def rendered_reply_rows(inputs: LtvInputs) -> list[tuple[str, float, float | None]] | None:
     """The full calculation plus the result message as the bot renders it (Russian): its text
     alone, and the whole reply with its buttons."""
     try:
@@ -78,26 +84,30 @@ def rendered_reply_rows(inputs: LtvInputs) -> list[tuple[str, float]] | None:
         (
             "full + reply text (ru)",
             microseconds_per_call(lambda: result_text(calculate(inputs), texts)),
+            RENDERED_TARGET_US,
         ),
         (
             "full + reply with buttons (ru)",
             microseconds_per_call(lambda: result_screen(1, calculate(inputs), texts)),
+            RENDERED_TARGET_US,
         ),
     ]
 
 
 def main() -> None:
-    print(
-        f"{'lifetime':<10}{'case':<32}{'us/call':>10}  target {TARGET_US:.0f} us (full), "
-        f"{RENDERED_TARGET_US:.0f} us (rendered)"
-    )
+    print(f"{'lifetime':<10}{'case':<32}{'us/call':>10}{'target us':>11}  verdict")
     for name, inputs in INPUTS.items():
         rows = engine_rows(inputs)
         rendered = rendered_reply_rows(inputs)
-        for case, micros in rows + (rendered or []):
-            print(f"{name:<10}{case:<32}{micros:>10.1f}")
+        for case, micros, target in rows + (rendered or []):
+            judged = f"{target:>11.0f}  {_verdict(micros, target)}" if target else ""
+            print(f"{name:<10}{case:<32}{micros:>10.1f}{judged}")
         if rendered is None:
             print(f"{name:<10}{'full + rendered reply':<32}{'n/a':>10}  (bot.render missing)")
+
+
+def _verdict(micros: float, target: float) -> str:
+    return "met" if micros < target else "MISSED"
 
 
 if __name__ == "__main__":
