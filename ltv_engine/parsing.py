@@ -7,10 +7,12 @@ Everything unusable raises ``InvalidInput`` with a reason, and ``details["text"]
 ``EXCERPT_LENGTH`` characters of the input. Texts longer than ``MAX_LENGTH`` are refused before
 any parsing, and every pattern here matches in linear time.
 
-Separators: when both "," and "." appear, the last one is the decimal mark; a lone comma
-followed by exactly three digits groups thousands ("2,500"), any other lone comma is decimal
-("1,5"); spaces (no-break ones too) group thousands. Shares: with "%" a percent; without, a value
-below 1 is a share (0.3) and 1 or more a percent (30).
+Separators: when both "," and "." appear, the last one is the decimal mark. A lone comma
+followed by exactly three digits groups thousands ("2,500"), and so does a lone dot in money and
+in counts of customers ("2.500 ₽", "1.200": no one writes those to three decimals), unless a
+scale word follows ("2,500 тыс" is 2 500). Any other lone separator is decimal ("1,5", "0.500").
+Spaces (no-break ones too) group thousands. Shares: with "%" a percent; without, a value below
+1 is a share (0.3) and 1 or more a percent (30).
 """
 
 from __future__ import annotations
@@ -241,7 +243,13 @@ def parse_number(text: str, *, field: str | None = None) -> float:
 
 def parse_money(text: str, *, field: str = "aov") -> Money:
     with _quoting(text):
-        reading = _read(text, field, before=(Kind.CURRENCY,), after=(Kind.SCALE, Kind.CURRENCY))
+        reading = _read(
+            text,
+            field,
+            before=(Kind.CURRENCY,),
+            after=(Kind.SCALE, Kind.CURRENCY),
+            dot_groups=True,
+        )
         amount = check_range(reading.value(_scale(reading)), field)
         return Money(amount, reading.currency())
 
@@ -364,7 +372,7 @@ def _has_digit(text: str) -> bool:
 def parse_count(text: str, *, field: str) -> int:
     """A whole number of customers: "1 200", "1,2 тыс", "350 клиентов"."""
     with _quoting(text):
-        reading = _read(text, field, after=(Kind.SCALE, Kind.PEOPLE))
+        reading = _read(text, field, after=(Kind.SCALE, Kind.PEOPLE), dot_groups=True)
         value = reading.value(_scale(reading))
         if not value.is_integer():
             raise InvalidInput(Reason.NOT_WHOLE, field)
@@ -390,8 +398,12 @@ def _read(
     *,
     before: tuple[Kind, ...] = (),
     after: tuple[Kind, ...] = (),
+    dot_groups: bool = False,
 ) -> _Reading:
-    """Find the one number in ``text`` and the units allowed before and after it."""
+    """Find the one number in ``text`` and the units allowed before and after it.
+
+    ``dot_groups``: a lone dot before three digits groups thousands, as a lone comma does.
+    """
     cleaned = " ".join(text.split()).lower().translate(_MINUS_SIGNS)  # NBSP, U+202F: " "
     if not cleaned:
         raise InvalidInput(Reason.EMPTY, field)
@@ -400,18 +412,19 @@ def _read(
     tokens = list(_TOKEN.finditer(cleaned))
     at = _number_position(tokens, cleaned, field)
     number = tokens[at]
-    mantissa = _mantissa(number["body"])
+    units_before = tuple(_unit(word, before, field) for word in _words(tokens, range(at), at - 1))
+    units_after = tuple(
+        _unit(word, after, field) for word in _words(tokens, range(at + 1, len(tokens)), at + 1)
+    )
+    if any(unit.kind is Kind.SCALE for unit in units_after):
+        thousands_marks = ""  # "2,500 тыс" is 2.5 thousand
+    else:
+        thousands_marks = ",." if dot_groups else ","
+    mantissa = _mantissa(number["body"], thousands_marks)
     if mantissa is None:
         raise InvalidInput(Reason.NOT_A_NUMBER, field)
-    words_before = _words(tokens, range(at), touching=at - 1)
-    words_after = _words(tokens, range(at + 1, len(tokens)), touching=at + 1)
     return _Reading(
-        field,
-        number["sign"] == "-",
-        mantissa,
-        int(number["exp"] or 0),
-        tuple(_unit(word, before, field) for word in words_before),
-        tuple(_unit(word, after, field) for word in words_after),
+        field, number["sign"] == "-", mantissa, int(number["exp"] or 0), units_before, units_after
     )
 
 
@@ -425,7 +438,7 @@ def _number_position(tokens: Sequence[re.Match[str]], cleaned: str, field: str |
     return positions[0]
 
 
-def _words(tokens: Sequence[re.Match[str]], indexes: range, *, touching: int) -> list[_Word]:
+def _words(tokens: Sequence[re.Match[str]], indexes: range, touching: int) -> list[_Word]:
     """Words and signs, without spaces and without a sentence's closing dot."""
     words = []
     for i in indexes:
@@ -436,11 +449,15 @@ def _words(tokens: Sequence[re.Match[str]], indexes: range, *, touching: int) ->
     return words
 
 
-def _mantissa(body: str) -> str | None:
-    """ "2 500,50" -> "2500.50"; None when the separators make no sense ("1.2.3")."""
+def _mantissa(body: str, thousands_marks: str) -> str | None:
+    """ "2 500,50" -> "2500.50"; None when the separators make no sense ("1.2.3").
+
+    ``thousands_marks``: the separators that, alone and followed by three digits, group
+    thousands.
+    """
     groups = _SEPARATOR.split(body)
     separators = _SEPARATOR.findall(body)
-    mark = _decimal_mark(groups, separators)
+    mark = _decimal_mark(groups, separators, thousands_marks)
     fraction = "0"
     if mark is not None:
         if separators[-1] != mark:
@@ -452,12 +469,15 @@ def _mantissa(body: str) -> str | None:
     return "".join(groups) + "." + fraction
 
 
-def _decimal_mark(groups: Sequence[str], separators: Sequence[str]) -> str | None:
+def _decimal_mark(
+    groups: Sequence[str], separators: Sequence[str], thousands_marks: str
+) -> str | None:
     """The last "." or ","; None when it only separates thousands."""
     marks = [separator for separator in separators if separator != " "]
     if not marks or marks.count(marks[-1]) > 1:
         return None  # "2 500", "1,200,000"
-    if separators == [","] and len(groups[1]) == 3 and _THOUSANDS_HEAD.fullmatch(groups[0]):
+    lone = len(separators) == 1 and separators[0] in thousands_marks
+    if lone and len(groups[1]) == 3 and _THOUSANDS_HEAD.fullmatch(groups[0]):
         return None  # "2,500" is 2500, while "2,50" and "0,500" are decimals
     return marks[-1]
 

@@ -78,6 +78,35 @@ def test_money_as_people_type_it(text: str, amount: float, currency: str | None)
     assert money(text) == Money(amount, currency)
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("2.500", 2500),  # money is never written to three decimals: the dot groups thousands
+        ("2.500 ₽", 2500),
+        ("$1.500", 1500),
+        ("12.000 руб", 12_000),
+        ("2.50", 2.5),
+        ("0.500", 0.5),  # a leading zero is never a thousands group
+        ("1234.567", 1234.567),
+        ("2.500k", 2500),  # before a scale word the lone separator is decimal
+        ("2,500 тыс", 2500),
+        ("1.500,50", 1500.5),
+    ],
+)
+def test_a_lone_dot_in_money_groups_thousands(text: str, amount: float) -> None:
+    assert money(text).amount == amount
+
+
+@pytest.mark.parametrize(("text", "count"), [("1.200", 1200), ("1.500 клиентов", 1500)])
+def test_a_lone_dot_in_a_count_of_customers_groups_thousands(text: str, count: int) -> None:
+    assert customers(text) == count
+
+
+def test_a_lone_dot_elsewhere_stays_decimal() -> None:
+    assert parse_number("1.500") == 1.5
+    assert margin("0.300") == pytest.approx(0.3)
+
+
 def test_cac_may_be_zero_while_aov_may_not() -> None:
     assert parse_money("0", field="cac") == Money(0.0, None)
     assert rejection(money, "0").reason is Reason.ZERO
