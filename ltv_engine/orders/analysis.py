@@ -171,6 +171,7 @@ def analyze(
         risk=_risk(model.p_alive, one_time=facts.purchase_days == 1, lapsed=lapsed),
     )
     behaviour_notes = _behaviour_notes(measured, segments)
+    holdout = _holdout(table) if model.bg is not None else None
     return Analysis(
         measured=measured,
         cohorts=cohorts(table),
@@ -178,8 +179,8 @@ def analyze(
         customers=customers,
         bg=model.bg,
         gg=model.gg,
-        holdout=_holdout(table) if model.bg is not None else None,
-        notes=model.notes + behaviour_notes + margin_notes,
+        holdout=holdout,
+        notes=model.notes + _holdout_notes(holdout) + behaviour_notes + margin_notes,
         advice=_advice(table, measured, segments, behaviour_notes),
         horizon_months=horizon_months,
         monthly_discount_rate=monthly_discount_rate,
@@ -234,7 +235,7 @@ def _predict(
     )
     history = (summary.frequency, summary.recency, summary.age)
     horizon = horizon_months * DAYS_PER_MONTH / UNIT_DAYS
-    return _Model(
+    model = _Model(
         bg=bg,
         gg=gg,
         p_alive=p_alive(bg, *history),
@@ -243,6 +244,11 @@ def _predict(
         average_repeat_spend=None if gg is not None else float(spend[0]),
         notes=spend_notes,
     )
+    if not all(np.isfinite(values).all() for values in (model.purchases, model.clv)):
+        # a fit at the edge of the parameter space (say, nobody ever drops out) that the
+        # predictions cannot be computed from
+        return _no_model(table.n_customers, ("model_unfit",))
+    return model
 
 
 def _thin_data_notes(measured: MeasuredInputs) -> tuple[str, ...]:
@@ -284,6 +290,11 @@ def _holdout(table: OrderTable) -> HoldoutCheck | None:
         return holdout_check(table, unit_days=UNIT_DAYS)
     except InvalidInput:
         return None
+
+
+def _holdout_notes(holdout: HoldoutCheck | None) -> tuple[str, ...]:
+    off = holdout is not None and abs(holdout.total_error) > HOLDOUT_TOLERANCE
+    return ("holdout_off",) if off else ()
 
 
 def _behaviour_notes(measured: MeasuredInputs, segments: tuple[Segment, ...]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from ltv_engine.orders import bgnbd
 from ltv_engine.orders.analysis import ADVICE_CODES, NOTE_CODES, Analysis, analyze, clv_summary
 from ltv_engine.orders.clv import customer_lifetime_value
 from ltv_engine.orders.gamma_gamma import GammaGammaParams, expected_average_spend
@@ -155,3 +156,40 @@ def test_clv_summary_of_the_top_decile() -> None:
     assert summary.top_average == 19.5  # the top 2 of 20: 20 and 19
     assert summary.top_share == pytest.approx(39 / 210)
     assert clv_summary(np.array([np.nan])) is None
+
+
+def _set_order_counts(seed: int) -> list[tuple[str, str, float]]:
+    """600 customers who each buy a set number of times (1 to 8), 5 to 90 days apart, and
+    stop: not the steady buying BG/NBD assumes, so it over-predicts the later orders."""
+    rng = np.random.default_rng(seed)
+    start, end = date(2023, 1, 2), date(2024, 6, 24)
+    rows = []
+    for customer in range(600):
+        day = start + timedelta(days=int(rng.integers(0, 401)))
+        for _ in range(int(rng.choice([1, 1, 1, 2, 3, 5, 8]))):
+            if day > end:
+                break
+            rows.append((f"c{customer}", day.isoformat(), float(rng.integers(300, 9000))))
+            day += timedelta(days=int(rng.integers(5, 91)))
+    return rows
+
+
+def test_a_model_that_misses_the_later_orders_says_so() -> None:
+    a = analyze(table_from_rows(_set_order_counts(seed=0)))
+    assert a.holdout is not None
+    assert abs(a.holdout.total_error) > 0.25
+    assert "holdout_off" in a.notes
+
+
+def test_a_model_whose_predictions_cannot_be_computed_is_unfit(
+    cdnow: OrderTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # scipy's hyp2f1 gives NaN at the edge of the parameter space, as for a 19 MB export of
+    # steady buyers fitted at r = 1.7e7, alpha = 4.9e8, a = 3e-8, b = 6e6
+    monkeypatch.setattr(bgnbd, "hyp2f1", lambda *args: np.full(np.broadcast(*args).shape, np.nan))
+    a = analyze(cdnow)
+    assert "model_unfit" in a.notes
+    assert "gg_ok" not in a.notes
+    assert a.bg is None
+    assert a.holdout is None
+    assert np.isnan(a.customers.clv).all()
