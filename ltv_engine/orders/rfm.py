@@ -3,8 +3,11 @@
 Each customer gets quintile scores 1..5 for Recency (days since the last purchase; more recent
 scores higher), Frequency (distinct purchase days) and Monetary value (total revenue). Ties
 share the quintile of their middle rank, so a column where everybody is equal scores 3 and
-carries no signal either way. With ``FM`` the rounded mean of F and M, the first rule that
-matches names the segment:
+carries no signal either way. Recency also heeds the calendar, as ranks alone do not: in a shop
+where most customers left long ago, the most recent fifth may not have bought for a year. A
+customer who has lapsed (no purchase within the lapse window before the last order day, see
+``measured``) scores at most 2, one who has not at least 3. With ``FM`` the rounded mean of F
+and M, the first rule that matches names the segment:
 
 | segment     | rule                              |
 |-------------|-----------------------------------|
@@ -29,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import rankdata
 
-from ltv_engine.orders.measured import customer_facts
+from ltv_engine.orders.measured import customer_facts, lapse_window_days, lapsed_mask
 from ltv_engine.orders.table import OrderTable
 
 QUINTILES = 5
@@ -89,17 +92,25 @@ def rfm_segments(table: OrderTable) -> tuple[npt.NDArray[np.str_], tuple[Segment
     """Per-customer segment codes (indexed by customer code) and the non-empty segments in
     ``SegmentCode`` order.
 
-    Recency is scored by rank, so the day it is counted to does not change any score: the
-    function takes no "today".
+    Recency is counted to the last order day of the export: the function takes no "today".
     """
     facts = customer_facts(table)
+    lapsed = lapsed_mask(facts, lapse_window_days(table), int(table.day.max()))
     scores = RfmScores(
-        recency=quintile_scores(facts.last_day.astype(np.float64)),
+        recency=_recency_scores(facts.last_day, lapsed),
         frequency=quintile_scores(facts.purchase_days.astype(np.float64)),
         monetary=quintile_scores(facts.revenue),
     )
     codes = _name_segments(scores, one_purchase_day=facts.purchase_days == 1)
     return codes, _segment_summary(codes, facts.revenue)
+
+
+def _recency_scores(
+    last_day: npt.NDArray[np.int64], lapsed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Quintiles of the last purchase day, at most 2 for the lapsed and at least 3 for the rest."""
+    by_rank = quintile_scores(last_day.astype(np.float64))
+    return np.where(lapsed, np.minimum(by_rank, 2), np.maximum(by_rank, 3))
 
 
 def _name_segments(

@@ -87,7 +87,7 @@ async def test_a_file_is_read_checked_and_analysed(
     assert "Predicted for the next 12 months" in text
     assert "Top 10% of customers" in text
     assert "Check on the last 180 days: predicted 960 repeat purchases, actual 930" in text
-    assert "Champions: 168" in text and "What to do" in text
+    assert "Champions: 116" in text and "What to do" in text
     assert "Offer a subscription" in text
     assert len(uploaded(session, SendPhoto)) == 3
     assert all(png.startswith(b"\x89PNG") for png in uploaded(session, SendPhoto))

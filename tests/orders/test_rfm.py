@@ -69,3 +69,25 @@ def test_a_single_one_time_customer_is_new() -> None:
 def test_risk_bands_follow_p_alive() -> None:
     p = np.array([0.95, 0.7, 0.69, 0.3, 0.29, 0.0, np.nan])
     assert risk_band(p).tolist() == ["low", "low", "medium", "medium", "high", "high", "unknown"]
+
+
+def test_recency_heeds_the_calendar_not_only_ranks() -> None:
+    """Everyone bought once in 2022 except a few regulars still buying at the end of 2023: the
+    most recent fifth of the one-time buyers left over a year ago, so none of them is new."""
+    rows = [(f"once{i}", f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}", 50.0) for i in range(40)]
+    for i in range(4):
+        rows += [(f"regular{i}", f"2023-{m:02d}-15", 80.0) for m in range(1, 13)]
+    table = table_from_rows(rows)
+    codes, _ = rfm_segments(table)
+    by_id = dict(zip(table.customer_ids, codes.tolist(), strict=True))
+    assert {by_id[f"regular{i}"] for i in range(4)} == {SegmentCode.CHAMPIONS}
+    once = {by_id[f"once{i}"] for i in range(40)}
+    active = {SegmentCode.NEW, SegmentCode.CHAMPIONS, SegmentCode.LOYAL, SegmentCode.POTENTIAL}
+    assert once and not once & active
+
+
+def test_a_recent_customer_is_never_lost_however_the_ranks_fall() -> None:
+    """All bought within the last month: the lowest-ranked of them are still active."""
+    rows = [(f"c{i}", f"2024-03-{1 + i:02d}", 30.0) for i in range(20)]
+    codes, _ = rfm_segments(table_from_rows(rows))
+    assert set(codes.tolist()) == {SegmentCode.NEW}
