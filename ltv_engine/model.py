@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+DEFAULT_CURRENCY = "RUB"  # the currency of inputs that name none
+
 
 class LifetimeSource(StrEnum):
     MONTHS = "months"  # the owner knows the lifetime
@@ -59,7 +61,7 @@ class LtvInputs:
     margin: float | None = None  # gross margin as a share, 0 < margin <= 1
     cac: float | None = None
     annual_discount_rate: float | None = None  # share, e.g. 0.12
-    currency: str = "RUB"
+    currency: str = DEFAULT_CURRENCY
     business: Business | None = None
 
 

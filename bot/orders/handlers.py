@@ -28,7 +28,6 @@ from bot.orders.work import (
     Understood,
     analyse,
     draw,
-    measured_ltv_inputs,
     understand,
     with_profile_extras,
 )
@@ -36,6 +35,7 @@ from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen
 from bot.wizard.handlers import DEFAULT_CURRENCY
+from ltv_engine.orders.analysis import measured_ltv_inputs
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import DEFAULT_LIMITS

@@ -7,13 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from ltv_engine.calc import validate
-from ltv_engine.errors import InvalidInput
 from ltv_engine.model import LtvInputs
 from ltv_engine.orders import charts
 from ltv_engine.orders.analysis import UNIT_DAYS, Analysis, analyze
 from ltv_engine.orders.ingest import ColumnGuess, read_orders, sniff
-from ltv_engine.orders.measured import to_ltv_inputs
 from ltv_engine.orders.table import IngestReport, OrderTable
 
 EPOCH = date(1970, 1, 1)
@@ -81,18 +78,6 @@ def draw(
         )
         drawn += [Chart("clv", clv), Chart("cumulative", cumulative)]
     return drawn
-
-
-def measured_ltv_inputs(analysis: Analysis, currency: str) -> LtvInputs | None:
-    """The calculator's inputs as the orders measure them (margin only where it is usable);
-    None when the data cannot state them (no customer has lapsed yet: no churn)."""
-    try:
-        inputs = to_ltv_inputs(analysis.measured, currency)
-        inputs = replace(inputs, margin=analysis.margin_applied)
-        validate(inputs)
-    except InvalidInput:
-        return None
-    return inputs
 
 
 def with_profile_extras(measured: LtvInputs, previous: LtvInputs | None) -> LtvInputs:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from ltv_engine.calc import validate
 from ltv_engine.errors import InvalidInput
+from ltv_engine.model import LtvInputs
 from ltv_engine.orders.bgnbd import (
     BgNbdParams,
     conditional_expected_purchases,
@@ -36,6 +38,7 @@ from ltv_engine.orders.measured import (
     lapsed_mask,
     measure,
     purchase_gaps,
+    to_ltv_inputs,
 )
 from ltv_engine.orders.rfm import Segment, SegmentCode, rfm_segments, risk_band
 from ltv_engine.orders.summary import CustomerSummary, summarize
@@ -338,3 +341,15 @@ def _advice(
     if _customer_share(segments, SegmentCode.NEW) >= MANY_NEW_SHARE:
         advice.append("welcome_series")
     return tuple(advice)
+
+
+def measured_ltv_inputs(analysis: Analysis, currency: str) -> LtvInputs | None:
+    """The calculator's inputs as the orders measure them (margin only where it is usable);
+    None when the data cannot state them (no customer has lapsed yet: no churn)."""
+    try:
+        inputs = to_ltv_inputs(analysis.measured, currency)
+        inputs = replace(inputs, margin=analysis.margin_applied)
+        validate(inputs)
+    except InvalidInput:
+        return None
+    return inputs

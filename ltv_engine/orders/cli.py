@@ -1,8 +1,9 @@
 """``ltv analyze FILE``: the order-export analysis from the command line.
 
 Prints a readable summary (codes as they are, in English) or, with ``--json``, one JSON
-document; ``--csv OUT`` also writes the per-customer predictions. A file the reader refuses
-prints ``error: file: <reason>`` and exits with code 2.
+document; ``--csv OUT`` also writes the per-customer predictions. The bot's charts are not
+drawn. A file the reader refuses, or one that cannot be read or written at all, prints
+``error: file: <reason>`` and exits with code 2.
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ltv_engine.orders.analysis import Analysis, analyze
+from ltv_engine.calc import calculate
+from ltv_engine.model import DEFAULT_CURRENCY
+from ltv_engine.orders.analysis import (
+    TOP_SHARE,
+    Analysis,
+    analyze,
+    clv_summary,
+    measured_ltv_inputs,
+)
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import read_orders_file
@@ -50,25 +57,40 @@ def run_analyze(args: argparse.Namespace) -> int:
     try:
         table, report = read_orders_file(args.file)
     except InvalidOrdersFile as error:
-        details = "".join(f" {key}={value}" for key, value in error.details.items())
-        print(f"error: file: {error.reason.value}{details}", file=sys.stderr)
-        return FILE_ERROR
+        details = "".join(
+            f" {key}={value}" for key, value in error.details.items() if value is not None
+        )
+        return _file_error(f"{error.reason.value}{details}")
+    except OSError as error:
+        return _file_error(f"{args.file}: {error.strerror or error}")
     analysis = analyze(
         table,
         horizon_months=args.horizon_months,
         monthly_discount_rate=args.discount_rate / 100,
     )
     if args.csv is not None:
-        args.csv.write_bytes(predictions_csv(analysis))
-    print(as_json(analysis, report) if args.json else as_text(analysis, report))
+        try:
+            args.csv.write_bytes(predictions_csv(analysis))
+        except OSError as error:
+            return _file_error(f"{args.csv}: {error.strerror or error}")
+    currency = table.currency or DEFAULT_CURRENCY
+    text = as_json if args.json else as_text
+    print(text(analysis, report, currency))
     return 0
 
 
-def as_json(analysis: Analysis, report: IngestReport) -> str:
-    """Everything but the per-customer arrays (those go to ``--csv``), plus CLV statistics."""
+def _file_error(reason: str) -> int:
+    print(f"error: file: {reason}", file=sys.stderr)
+    return FILE_ERROR
+
+
+def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
+    """Everything but the per-customer arrays (those go to ``--csv``), plus CLV statistics and
+    the calculator's LTV from the measured inputs (null when no customer has lapsed yet)."""
     document = {
         "file": dataclasses.asdict(report),
         "measured": dataclasses.asdict(analysis.measured),
+        "calculator_ltv": calculator_ltv(analysis, currency),
         "cohorts": {
             "months": list(analysis.cohorts.months),
             "sizes": analysis.cohorts.sizes.tolist(),
@@ -81,7 +103,7 @@ def as_json(analysis: Analysis, report: IngestReport) -> str:
         "bg_nbd": _fields(analysis.bg),
         "gamma_gamma": _fields(analysis.gg),
         "holdout": _fields(analysis.holdout),
-        "clv": clv_statistics(analysis),
+        "clv": _fields(clv_summary(analysis.customers.clv)),
         "notes": list(analysis.notes),
         "advice": list(analysis.advice),
         "horizon_months": analysis.horizon_months,
@@ -107,18 +129,13 @@ def _without_nan(value: Any) -> Any:
     return value
 
 
-def clv_statistics(analysis: Analysis) -> dict[str, float] | None:
-    clv = analysis.customers.clv
-    if not np.isfinite(clv).any():
-        return None
-    return {
-        "mean": float(np.nanmean(clv)),
-        "median": float(np.nanmedian(clv)),
-        "total": float(np.nansum(clv)),
-    }
+def calculator_ltv(analysis: Analysis, currency: str) -> float | None:
+    """LTV by the calculator's formula from the measured inputs, as the bot shows it."""
+    inputs = measured_ltv_inputs(analysis, currency)
+    return None if inputs is None else calculate(inputs, with_sensitivity=False).ltv
 
 
-def as_text(analysis: Analysis, report: IngestReport) -> str:
+def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
     m = analysis.measured
     sections = [
         _section(
@@ -130,7 +147,7 @@ def as_text(analysis: Analysis, report: IngestReport) -> str:
                 ("Revenue", _money(m.revenue)),
             ],
         ),
-        _section("Measured", _measured_rows(analysis)),
+        _section("Measured", _measured_rows(analysis, currency)),
         _section("Model", _model_rows(analysis)),
         _section("Segments (count, revenue share, action)", _segment_rows(analysis)),
         _section("Notes", [(code, "") for code in analysis.notes]),
@@ -155,7 +172,7 @@ def _money(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def _measured_rows(analysis: Analysis) -> list[Row]:
+def _measured_rows(analysis: Analysis, currency: str) -> list[Row]:
     m = analysis.measured
     rows = [
         ("Average order value", _money(m.aov)),
@@ -166,6 +183,8 @@ def _measured_rows(analysis: Analysis) -> list[Row]:
     ]
     if m.margin is not None:
         rows.append(("Gross margin", f"{m.margin:.1%}"))
+    ltv = calculator_ltv(analysis, currency)
+    rows.append(("Calculator LTV", "- (nobody lapsed yet)" if ltv is None else _money(ltv)))
     return rows
 
 
@@ -187,13 +206,15 @@ def _model_rows(analysis: Analysis) -> list[Row]:
             f" ({h.total_error:+.1%}) over {h.holdout_days} days"
         )
         rows.append(("Holdout repeat purchases", comparison))
-    stats = clv_statistics(analysis)
-    if stats is not None:
+    clv = clv_summary(analysis.customers.clv)
+    if clv is not None:
         discount = f"{analysis.monthly_discount_rate:.1%} a month"
         rows.append(("CLV horizon, discount", f"{analysis.horizon_months} months, {discount}"))
-        rows.append(("CLV mean", _money(stats["mean"])))
-        rows.append(("CLV median", _money(stats["median"])))
-        rows.append(("CLV total", _money(stats["total"])))
+        rows.append(("CLV mean", _money(clv.average)))
+        rows.append(("CLV median", _money(clv.median)))
+        rows.append(("CLV total", _money(clv.total)))
+        top = f"{_money(clv.top_average)} each, {clv.top_share:.1%} of the total"
+        rows.append((f"CLV top {TOP_SHARE:.0%} of customers", top))
     return rows
 
 

@@ -36,6 +36,8 @@ def test_text_summary(export: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "BG/NBD (weeks)" in out
     assert "Customers                     2,349" in out  # 8 zero-value orders set aside
     assert "gg_ok" in out
+    assert "Calculator LTV" in out
+    assert "CLV top 10% of customers" in out
 
 
 def test_json_and_csv(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +60,11 @@ def test_json_and_csv(export: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert document["monthly_discount_rate"] == pytest.approx(0.02)
     assert document["measured"]["n_customers"] == 2349
     assert document["bg_nbd"]["r"] > 0
-    assert document["clv"]["total"] > 0
+    clv = document["clv"]
+    assert clv["total"] > 0
+    assert clv["average"] * 2349 == pytest.approx(clv["total"])
+    assert 0 < clv["top_share"] < 1
+    assert document["calculator_ltv"] > 0
     assert document["cohorts"]["months"] == ["1997-01", "1997-02", "1997-03"]
     assert None in document["cohorts"]["retention"][-1]  # NaN became null
     rows = out_csv.read_text(encoding="utf-8-sig").splitlines()
@@ -70,3 +76,32 @@ def test_a_file_the_reader_refuses(tmp_path: Path, capsys: pytest.CaptureFixture
     empty.write_bytes(b"")
     assert _run(str(empty)) == cli.FILE_ERROR
     assert capsys.readouterr().err.startswith("error: file: empty_file")
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [("missing.csv", "No such file or directory"), (".", "Is a directory")],
+)
+def test_a_file_that_cannot_be_read(
+    where: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(str(tmp_path / where)) == cli.FILE_ERROR
+    err = capsys.readouterr().err
+    assert err.startswith("error: file: ") and said in err
+    assert "Traceback" not in err
+
+
+def test_predictions_that_cannot_be_written(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(str(export), "--csv", str(tmp_path / "no" / "such" / "out.csv")) == cli.FILE_ERROR
+    assert "No such file or directory" in capsys.readouterr().err
+
+
+def test_an_unknown_detail_is_left_out_of_a_refusal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refunds = tmp_path / "refunds.csv"
+    refunds.write_text("date,customer,total\n2024-01-02,a,-10\n2024-01-03,b,-20\n")
+    assert _run(str(refunds)) == cli.FILE_ERROR
+    assert "None" not in capsys.readouterr().err
