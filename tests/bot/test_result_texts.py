@@ -7,11 +7,14 @@ from dataclasses import replace
 
 import pytest
 
+from bot.orders.views import result_screen
 from bot.render import Renderer
 from bot.views import whatif_screen
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate, improve
 from ltv_engine.model import Lever, Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.orders.analysis import Analysis, analyze
+from tests.orders.cdnow import sample_orders
 
 
 def page(locale: str, inputs: LtvInputs) -> str:
@@ -108,3 +111,30 @@ def test_a_saved_file_profile_agrees_with_its_frequency(locale: str, said: str) 
 @pytest.mark.parametrize(("locale", "said"), [("en", "margin +3 pts"), ("ru", "маржа +3 п. п.")])
 def test_the_ranking_names_the_margin_step_it_took(locale: str, said: str) -> None:
     assert said in page(locale, replace(shop(1.0, 18.0), margin=0.97))
+
+
+@pytest.fixture(scope="module")
+def cdnow_analysis() -> Analysis:
+    return analyze(sample_orders())
+
+
+@pytest.mark.parametrize(
+    ("locale", "days", "said"),
+    [
+        ("ru", 102, "не покупал 102 дня"),
+        ("ru", 101, "не покупал 101 день"),
+        ("ru", 90, "не покупал 90 дней"),
+        ("en", 1, "no purchase for 1 day"),
+    ],
+)
+def test_the_lapse_window_of_a_file_agrees_with_its_days(
+    cdnow_analysis: Analysis, locale: str, days: int, said: str
+) -> None:
+    a = replace(cdnow_analysis, measured=replace(cdnow_analysis.measured, lapse_days=days))
+    text = result_screen(a, None, "USD", Renderer()(locale), private=True).text
+    assert said in text
+
+
+def test_the_holdout_period_reads_in_russian(cdnow_analysis: Analysis) -> None:
+    text = result_screen(cdnow_analysis, None, "USD", Renderer()("ru"), private=True).text
+    assert "Проверка на заказах за последние 182 дня:" in text
