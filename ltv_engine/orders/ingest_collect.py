@@ -240,10 +240,10 @@ def build_table(
     if len(bad_date):
         got.reject(got.row_number[bad_date[0]], "bad_date", count=len(bad_date))
     keep &= dated
-    refunded = int(np.count_nonzero(keep & (amount < 0)))
+    refunded = got.excluded[Status.REFUNDED.value] + int(np.count_nonzero(keep & (amount < 0)))
     zero = int(np.count_nonzero(keep & (amount == 0)))
     keep &= amount > 0
-    _check_usable(got, int(np.count_nonzero(keep)))
+    _check_usable(got, int(np.count_nonzero(keep)), refunded=refunded, zero_amount=zero)
     customer, customer_ids = _dense_sorted(
         np.frombuffer(got.customer, dtype=np.int32)[keep], got.customer_codes
     )
@@ -265,7 +265,7 @@ def build_table(
         rows_read=got.rows_read,
         orders_used=table.n_orders,
         cancelled=got.excluded[Status.CANCELLED.value],
-        refunded=got.excluded[Status.REFUNDED.value] + refunded,
+        refunded=refunded,
         zero_amount=zero,
         malformed=got.malformed.total(),
         first_malformed=got.first_malformed,
@@ -311,7 +311,9 @@ def _or_no_day(day: int | None) -> int:
     return _NO_DAY if day is None else day
 
 
-def _check_usable(got: Collected, kept: int) -> None:
+def _check_usable(got: Collected, kept: int, *, refunded: int, zero_amount: int) -> None:
+    """Refuse a file with no orders left, or with more than half its rows malformed; the
+    refusal counts every kind of row set aside."""
     malformed = got.malformed.total()
     if kept and malformed * 2 <= got.rows_read:
         return
@@ -321,6 +323,8 @@ def _check_usable(got: Collected, kept: int) -> None:
         rows=got.rows_read,
         malformed=malformed,
         cancelled=got.excluded[Status.CANCELLED.value],
+        refunded=refunded,
+        zero_amount=zero_amount,
         row=row,
         why=why,
     )

@@ -125,6 +125,9 @@ def bad_dates() -> bytes:
     return b"customer,date,amount\nann,someday,10\nbob,never,12\n"
 
 
+REFUNDS = b"customer,date,amount\nann,2024-01-02,-10\nbob,2024-01-03,-12\ncid,2024-01-04,0\n"
+
+
 def formula_amounts() -> bytes:
     """Amounts as formulas saved without their values, as openpyxl (and other programs) do."""
     workbook = Workbook()
@@ -151,6 +154,13 @@ def formula_amounts() -> bytes:
         ("orders.xlsx", b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
         ("orders.csv", b"2024-01-01,ann,10\n2024-01-02,bob,12\n", "holds data, not column"),
         ("orders.xlsx", formula_amounts(), "If the amounts are formulas"),
+        (
+            "orders.csv",
+            REFUNDS,
+            "among its 3 rows: 2 refunds or negative amounts, 1 with a zero amount.",
+        ),
+        ("orders.csv", REFUNDS, "Send an export of completed sales"),
+        ("orders.csv", bad_dates(), "among its 2 rows: 2 unreadable."),
     ],
 )
 async def test_a_broken_file_is_explained(
@@ -163,6 +173,15 @@ async def test_a_broken_file_is_explained(
     assert expected in text
     assert "Traceback" not in text and "Error" not in text
     assert client.last_message().reply_markup is None
+
+
+async def test_a_file_of_refunds_is_explained_in_russian(ru_client: TelegramClient) -> None:
+    await ru_client.send_document("возвраты.csv", REFUNDS)
+
+    text = ru_client.last_text()
+    said = "Из 3 строк не осталось ни одного пригодного заказа: "
+    assert said + "возвратов и отрицательных сумм: 2; с нулевой суммой: 1." in text
+    assert "Пришлите выгрузку выполненных продаж" in text
 
 
 async def test_a_file_over_the_download_limit_is_refused_before_downloading(
