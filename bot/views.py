@@ -54,7 +54,7 @@ def invalid_text(
         field=error.field or step,
         step=step,
         details=error.details,
-        currency=draft.get("currency", "RUB"),
+        draft=draft,
         group=group,
     )
 

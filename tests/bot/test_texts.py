@@ -101,7 +101,7 @@ def test_two_currencies_in_an_answer_are_named(locale: str, said: str) -> None:
         field="aov",
         step="aov",
         details={"currencies": ["RUB", "USD"], "text": "$65 ₽"},
-        currency="USD",
+        draft={"currency": "USD"},
     )
     assert said in text and "RUB" in text and "USD" in text
 
@@ -199,9 +199,7 @@ def test_markup_in_a_string_literal_is_marked_safe_where_written(path: Path) -> 
 def test_examples_in_a_question_are_formatted_not_shown_as_tags(locale: str) -> None:
     t = Renderer()(locale)
     question = t("ask_aov", draft={"currency": "RUB"}, editing=False)
-    error = t(
-        "invalid", reason="not_a_number", field="aov", step="aov", details={}, currency="RUB"
-    )
+    error = t("invalid", reason="not_a_number", field="aov", step="aov", details={}, draft={})
 
     for text in (question, error):
         assert "<code>" in text and "&lt;" not in text
@@ -229,3 +227,26 @@ def test_the_current_lifetime_agrees_and_ends_with_one_full_stop(locale: str, no
     draft = {"lifetime_unit": "months", "lifetime_months": 1.04}
     question = Renderer()(locale)("ask_lifetime", draft=draft, editing=True)
     assert now in question and ".." not in question
+
+
+@pytest.mark.parametrize(
+    ("locale", "reason", "said"),
+    [
+        ("ru", "churn_100_or_more", "не осталось ни одного из 1\u00a0000 клиентов"),
+        ("ru", "zero", "«Знаю срок жизни клиента».\nПример того, что подойдёт: 850 — меньше"),
+        ("en", "zero", '"I know the customer lifetime".\nAn example that works: 850 (fewer'),
+    ],
+)
+def test_end_counts_without_churn_or_customers_left_are_explained(
+    locale: str, reason: str, said: str
+) -> None:
+    hint = {"hint": "no_churn_observed"} if reason == "zero" else {}
+    text = Renderer()(locale)(
+        "invalid",
+        reason=reason,
+        field="monthly_churn",
+        step="customers_end",
+        details={"start": 1000.0, "end": 1000.0 if hint else 0.0, **hint},
+        draft={"currency": "RUB", "customers_start": 1000.0},
+    )
+    assert said in re.sub(r"</?code>", "", text)

@@ -549,3 +549,54 @@ async def test_a_forged_button_is_answered_as_outdated_and_changes_nothing(
     assert client.last_text() == before
     chat = await repo.get_chat(client.chat.id)
     assert chat is not None and chat.language is None
+
+
+async def test_the_end_count_example_is_below_the_start_count(client: TelegramClient) -> None:
+    await reach_lifetime_choice(client, "1000", "1")
+    await client.click("customers at start and end")
+    await client.send("1 000")
+    assert "For example: 850 (fewer than 1,000)." in client.last_text()
+
+    await client.send("1 050")
+    assert "An example that works: 850 (fewer than 1,000)" in client.last_text()
+
+    await client.send("1 000")  # the same count: no churn to see
+    refusal = client.last_text()
+    assert 'pick "I know the customer lifetime".\nAn example that works: 850' in refusal
+
+    await client.send("850")
+    assert "Customer acquisition cost" in client.last_text()
+
+
+async def test_nobody_left_at_the_end_of_the_period_is_said_so(client: TelegramClient) -> None:
+    await reach_lifetime_choice(client, "1000", "1")
+    await client.click("customers at start and end")
+    await client.click("a year")
+    await client.send("1 000")
+
+    await client.send("0")
+
+    refusal = client.last_text()
+    assert "None of the 1,000 customers at the start was left at the end" in refusal
+    assert "within a month" not in refusal
+
+
+async def test_examples_and_the_current_value_follow_the_unit_toggles(
+    client: TelegramClient,
+) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("100")
+    await client.click("per year")
+    assert "For example: 18 (a year)" in client.last_text()
+    await client.send("18")
+    await client.click("Back")
+    assert "Now: 18 a year." in client.last_text()
+    await client.send("18")
+    await client.click("Skip")
+    await client.click("lifetime")
+    await client.click("years")
+    assert "For example: 1.5 (years)" in client.last_text()
+    await client.send("1.5")
+    await client.click("Back")
+    assert "Now: 18 months." in client.last_text()

@@ -207,7 +207,7 @@ async def test_a_time_that_could_be_misread_is_refused(
 
 @pytest.mark.parametrize("typed", ["etc/gmt+3", "EST", "CET", "W-SU", "Zulu", "US/Eastern"])
 def test_an_alias_that_is_no_place_is_refused(typed: str) -> None:
-    """"Etc/GMT+3" is UTC-3: a Moscow user typing it would get digests six hours late."""
+    """ "Etc/GMT+3" is UTC-3: a Moscow user typing it would get digests six hours late."""
     with pytest.raises(InvalidSchedule):
         zone_name(typed)
 
