@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.storage import URL_EXAMPLES, sqlite_path
+
 TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 DEFAULT_API_URL = "https://api.telegram.org"
 
@@ -42,6 +44,12 @@ class Settings(BaseSettings):
             raise ValueError("malformed")
         return url
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, url: str) -> str:
+        sqlite_path(url)  # raises ValueError for a URL no backend opens
+        return url.strip()
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, level: object) -> object:
@@ -57,6 +65,7 @@ _HINTS = {
         "TELEGRAM_API_URL is {problem}: give the base URL of a Bot API server, e.g. "
         "https://api.telegram.org or http://127.0.0.1:8081, or leave it unset"
     ),
+    "database_url": "DATABASE_URL is {problem}: use " + URL_EXAMPLES,
     "log_level": "LOG_LEVEL is {problem}: use DEBUG, INFO, WARNING or ERROR",
     "polling_timeout": "POLLING_TIMEOUT is {problem}: use whole seconds from 0 to 60",
     "digest_rate": "DIGEST_RATE is {problem}: use messages a second above 0, at most 1000",

@@ -17,18 +17,18 @@ async def open_repository(database_url: str) -> Repository:
 def sqlite_path(database_url: str) -> str:
     """The file path (or ``":memory:"``) of a SQLite URL or bare path."""
     scheme, separator, rest = database_url.strip().partition("://")
+    if not separator and scheme.lower().startswith(SQLITE_SCHEME + ":"):
+        raise ValueError(f"malformed SQLite URL; use {URL_EXAMPLES}")  # "sqlite:x.db"
     if not separator:
         path = scheme
     elif scheme.lower() != SQLITE_SCHEME:
-        raise ValueError(
-            f"unsupported database scheme {scheme!r} in {database_url!r}; use {URL_EXAMPLES}"
-        )
+        raise ValueError(f"unsupported database scheme {scheme!r}; use {URL_EXAMPLES}")
     elif rest == MEMORY:
         path = MEMORY
     elif rest.startswith("/"):
         path = rest[1:]
     else:
-        raise ValueError(f"malformed SQLite URL {database_url!r}; use {URL_EXAMPLES}")
+        raise ValueError(f"malformed SQLite URL; use {URL_EXAMPLES}")
     if not path:
-        raise ValueError(f"no database path in {database_url!r}; use {URL_EXAMPLES}")
+        raise ValueError(f"no database path; use {URL_EXAMPLES}")
     return path

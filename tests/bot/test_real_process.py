@@ -11,10 +11,11 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tests.fakes.bot_api_server import BotApiStandIn
 from tests.fakes.session import TOKEN
@@ -295,3 +296,83 @@ async def test_unreachable_api_is_one_line(
     stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=TOKEN)
 
     assert f"cannot reach the Bot API at {api_url}" in stderr
+
+
+@pytest.fixture
+async def not_a_bot_api() -> AsyncIterator[Callable[[int, str, str], Awaitable[str]]]:
+    """Serves every request one scripted answer, as a proxy or a web app at the wrong URL
+    does; returns the base URL."""
+    runners: list[web.AppRunner] = []
+
+    async def serve(status: int, content_type: str, body: str) -> str:
+        async def answer(request: web.Request) -> web.Response:
+            text = body.replace("{path}", request.path)  # as Express says "Cannot POST /path"
+            return web.Response(status=status, text=text, content_type=content_type)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}"
+
+    yield serve
+    for runner in runners:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body"),
+    [
+        (404, "text/html", "<pre>Cannot POST {path}</pre>"),
+        (502, "application/json", '{"ok": false, "error_code": 502, "description": "{path}"}'),
+    ],
+)
+async def test_a_server_that_is_no_bot_api_is_one_line_without_the_token(
+    not_a_bot_api: Callable[[int, str, str], Awaitable[str]],
+    launch: Callable[..., BotProcess],
+    tmp_path: Path,
+    status: int,
+    content_type: str,
+    body: str,
+) -> None:
+    api_url = await not_a_bot_api(status, content_type, body)
+    bot = launch(
+        environment(
+            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATABASE_URL=f"sqlite:///{tmp_path}/x.db"
+        )
+    )
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=TOKEN)
+
+    assert f"the server at {api_url} did not answer as a Bot API does" in stderr
+
+
+@pytest.mark.parametrize(
+    ("database_url", "said"),
+    [
+        ("postgresql://shop:s3cret@db.example/ltv", "DATABASE_URL is malformed"),
+        ("sqlite:///", "DATABASE_URL is malformed"),
+        ("sqlite:relative.db", "DATABASE_URL is malformed"),
+        ("sqlite:///no/such/folder/ltv.db", "cannot open the database at no/such/folder/ltv.db"),
+    ],
+)
+async def test_a_database_url_that_cannot_be_used_is_one_line(
+    launch: Callable[..., BotProcess], database_url: str, said: str
+) -> None:
+    bot = launch(
+        environment(
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=f"http://127.0.0.1:{closed_port()}",
+            DATABASE_URL=database_url,
+        )
+    )
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret="s3cret")
+
+    assert said in stderr
