@@ -19,6 +19,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
+from aiohttp import ClientError
 
 from bot.filters import Magic
 from bot.groups.admin import is_admin, may_manage
@@ -265,10 +266,11 @@ async def _chat_currency(repo: Repository, chat_id: int, t: Texts) -> str:
 
 
 async def _download(bot: Bot, file_id: str) -> bytes | None:
-    """The file's bytes; None when Telegram will not hand it over (too big, gone)."""
+    """The file's bytes; None when Telegram will not hand it over (too big, gone, or the
+    download broke off)."""
     try:
         buffer = await bot.download(file_id)
-    except TelegramBadRequest:
+    except (TelegramBadRequest, ClientError, TimeoutError):
         return None
     return None if buffer is None else buffer.read()
 

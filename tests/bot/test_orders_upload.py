@@ -18,7 +18,7 @@ from aiogram.methods import (
     SendPhoto,
     SetMyCommands,
 )
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, File
 from openpyxl import Workbook
 
 from bot.app import create_dispatcher, register_commands
@@ -182,6 +182,18 @@ async def test_a_file_of_refunds_is_explained_in_russian(ru_client: TelegramClie
     said = "Из 3 строк не осталось ни одного пригодного заказа: "
     assert said + "возвратов и отрицательных сумм: 2; с нулевой суммой: 1." in text
     assert "Пришлите выгрузку выполненных продаж" in text
+
+
+async def test_a_file_gone_before_its_download_is_asked_for_again(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    gone = File(file_id="gone", file_unique_id="gone", file_size=10, file_path="documents/gone")
+    session.answer_next(GetFile, gone)  # Telegram then answers the download with 404
+
+    await client.send_document("orders.csv", FULL, "text/csv")
+
+    assert "Telegram did not hand me the file" in client.last_text()
+    assert "Something went wrong" not in " ".join(session.sent_texts())
 
 
 async def test_a_file_over_the_download_limit_is_refused_before_downloading(

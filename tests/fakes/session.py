@@ -18,6 +18,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiohttp import ClientResponseError, RequestInfo
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from bot.session import PinnedResponseTypes
 from tests.fakes.telegram import ApiError, FakeTelegram, StoredFile, jsonable
@@ -128,8 +131,13 @@ class RecordingSession(PinnedResponseTypes):
         # url is "<base>/file/bot<token>/<file_path>"
         file_path = url.split("/file/bot", 1)[-1].partition("/")[2]
         stored = self.telegram.file_at(file_path)
-        if stored is None:
-            raise LookupError(f"no file at {file_path!r}: register it with add_file")
+        if stored is None:  # as aiohttp's raise_for_status on Telegram's 404
+            raise ClientResponseError(
+                RequestInfo(URL(url), "GET", CIMultiDictProxy(CIMultiDict()), URL(url)),
+                (),
+                status=404,
+                message="Not Found",
+            )
         for start in range(0, len(stored.data), chunk_size):
             yield stored.data[start : start + chunk_size]
 
