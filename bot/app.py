@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from contextlib import suppress
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -85,22 +87,67 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+class StartupStop:
+    """Ctrl+C (SIGINT) or SIGTERM before polling starts; aiogram's own handlers take over when
+    it does.
+
+    Unlike asyncio's default, which cancels the run wherever it is, a stop requested while the
+    database opens waits for it to open, and a stop during the Bot API calls cancels only
+    those, so everything opened is closed in order and nothing is left running.
+    """
+
+    def __init__(self, task: asyncio.Task[None] | None) -> None:
+        self._task = task
+        self._cancellable = False
+        self.requested = False
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError):  # no loop signal handlers on Windows
+                loop.add_signal_handler(stop_signal, self._request)
+
+    def _request(self) -> None:
+        self.requested = True
+        if self._cancellable and self._task is not None:
+            self._task.cancel()
+
+    @contextmanager
+    def cancellable(self) -> Iterator[None]:
+        self._cancellable = True
+        try:
+            yield
+        except asyncio.CancelledError:
+            if not self.requested or self._task is None:
+                raise
+            self._task.uncancel()
+        finally:
+            self._cancellable = False
+
+
 async def run(settings: Settings) -> None:
     """Check the token against the API, register the menu, poll until stopped."""
+    stop = StartupStop(asyncio.current_task())
+    stop.install()
     renderer = Renderer()
     repo = await open_repository(settings.database_url)
     bot = create_bot(settings)
     scheduler = digest_scheduler(bot, repo, renderer, settings)
     try:
-        me = await bot.get_me()
-        await register_commands(bot, renderer)
+        with stop.cancellable():
+            if not stop.requested:
+                me = await bot.get_me()
+                await register_commands(bot, renderer)
+        if stop.requested:
+            return
         log.info("Started as @%s", me.username)
         dp = create_dispatcher(repo, renderer)
         scheduler.start()
         purging = asyncio.create_task(purge_periodically(repo))
         freeze_startup_objects()
         try:
-            await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
+            if not stop.requested:  # no await since the check: aiogram's handlers come next
+                await dp.start_polling(bot, polling_timeout=settings.polling_timeout)
         finally:
             purging.cancel()
             with suppress(asyncio.CancelledError):

@@ -37,11 +37,17 @@ def fsm_key(key: StorageKey) -> str:
 class RepositoryStorage(BaseStorage):
     """FSM state and data in the repository; data round-trips through JSON.
 
-    ``close`` closes the repository: the dispatcher calls it on shutdown.
+    The storage does not own the repository, so ``close`` (which the dispatcher calls when
+    polling stops) leaves it open: whoever opened it closes it, after the digest scheduler and
+    the other tasks that use it have stopped.
     """
 
     def __init__(self, repository: Repository) -> None:
         self._repository = repository
+
+    @property
+    def repository(self) -> Repository:
+        return self._repository
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name = state.state if isinstance(state, State) else state
@@ -62,4 +68,4 @@ class RepositoryStorage(BaseStorage):
         return data
 
     async def close(self) -> None:
-        await self._repository.close()
+        """Nothing to release: the repository outlives the dispatcher (see the class)."""

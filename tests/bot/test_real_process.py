@@ -376,3 +376,37 @@ async def test_a_database_url_that_cannot_be_used_is_one_line(
     stderr = assert_one_line_failure(bot, await bot.exit_code(), secret="s3cret")
 
     assert said in stderr
+
+
+async def test_ctrl_c_while_the_api_is_slow_to_answer_stops_cleanly(
+    launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    asked = asyncio.Event()
+
+    async def never_answer(request: web.Request) -> web.Response:
+        asked.set()
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", never_answer)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        port = runner.addresses[0][1]
+        bot = launch(
+            environment(
+                BOT_TOKEN=TOKEN,
+                TELEGRAM_API_URL=f"http://127.0.0.1:{port}",
+                DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+            )
+        )
+        await bot.start()
+        async with asyncio.timeout(DEADLINE):
+            await asked.wait()  # the bot waits for getMe
+
+        assert await bot.interrupt() == 0
+        assert "Traceback" not in bot.stderr()
+    finally:
+        await runner.cleanup()

@@ -32,7 +32,7 @@ class Wizard(StatesGroup):
 async def storage() -> AsyncIterator[RepositoryStorage]:
     storage = RepositoryStorage(await SqliteRepository.open(":memory:"))
     yield storage
-    await storage.close()
+    await storage.repository.close()
 
 
 async def open_storage(path: Path) -> RepositoryStorage:
@@ -44,14 +44,14 @@ async def test_wizard_survives_a_restart(tmp_path: Path) -> None:
     before = FSMContext(await open_storage(path), KEY)
     await before.set_state(Wizard.margin)
     await before.update_data(aov=2500.0, business="coffee")
-    await before.storage.close()
+    await before.storage.repository.close()
 
     after = FSMContext(await open_storage(path), KEY)
     try:
         assert await after.get_state() == Wizard.margin.state
         assert await after.get_data() == {"aov": 2500.0, "business": "coffee"}
     finally:
-        await after.storage.close()
+        await after.storage.repository.close()
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ async def test_finished_wizard_leaves_no_row(tmp_path: Path) -> None:
 
     await storage.set_state(KEY, None)
     await storage.set_data(KEY, {})
-    await storage.close()
+    await storage.repository.close()
 
     with closing(sqlite3.connect(path)) as raw:
         assert raw.execute("SELECT count(*) FROM fsm").fetchone()[0] == 0
@@ -211,7 +211,7 @@ async def test_a_step_is_committed_in_the_background(tmp_path: Path) -> None:
         await until(lambda: fsm_key(KEY) in stored_fsm_rows(path))
         assert stored_fsm_rows(path)[fsm_key(KEY)] == ("Wizard:aov", "{}")
     finally:
-        await storage.close()
+        await storage.repository.close()
 
 
 async def test_a_staged_step_travels_with_the_next_write(tmp_path: Path) -> None:
@@ -237,7 +237,7 @@ async def test_steps_staged_together_are_committed_and_cleared_together(tmp_path
     await storage.set_state(KEY, None)
     for number, key in enumerate(others):
         await storage.set_data(key, {"aov": number})
-    await storage.close()
+    await storage.repository.close()
 
     rows = stored_fsm_rows(path)
     assert fsm_key(KEY) not in rows
@@ -271,6 +271,17 @@ async def test_a_failed_save_keeps_the_step_and_the_next_one_saves_it(
     with closing(sqlite3.connect(path)) as raw:
         raw.execute("DROP TRIGGER full")
     await storage.set_data(KEY, {"aov": 1500})
-    await storage.close()
+    await storage.repository.close()
 
     assert stored_fsm_rows(path) == {fsm_key(KEY): ("Wizard:aov", '{"aov": 1500}')}
+
+
+async def test_the_dispatcher_shutting_down_leaves_the_repository_open() -> None:
+    """The digest scheduler and the purge still use it until the app closes it itself."""
+    repo = await SqliteRepository.open(":memory:")
+    try:
+        await RepositoryStorage(repo).close()
+        await repo.upsert_chat(1, kind="private")
+        assert await repo.get_chat(1) is not None
+    finally:
+        await repo.close()
