@@ -65,8 +65,7 @@ def summary_screen(draft: Draft, t: Texts) -> Screen:
 
 
 def result_screen(calc_id: int, result: LtvResult, t: Texts) -> Screen:
-    levers = [effect.lever for effect in result.sensitivity]
-    keyboard = result_keyboard(calc_id, levers, t, by_churn=_by_churn(result))
+    keyboard = result_keyboard(calc_id, result.sensitivity, t, by_churn=_by_churn(result))
     return Screen(result_text(result, t), keyboard)
 
 
@@ -85,8 +84,8 @@ def whatif_screen(
         improved=improved,
         currency=base.inputs.currency,
     )
-    levers = [effect.lever for effect in base.sensitivity if effect.lever is not lever]
-    keyboard = result_keyboard(calc_id, levers, t, by_churn=_by_churn(base), back_to_result=True)
+    others = [effect for effect in base.sensitivity if effect.lever is not lever]
+    keyboard = result_keyboard(calc_id, others, t, by_churn=_by_churn(base), back_to_result=True)
     return Screen(text, keyboard)
 
 

@@ -16,7 +16,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import ResultCb, WizardCb
 from bot.render import Texts
 from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft
-from ltv_engine.model import Lever
+from ltv_engine.model import LeverEffect
 
 KEYBOARD_CACHE_SIZE = 512  # locales x steps x toggle values x back or not, with room to spare
 
@@ -88,18 +88,20 @@ def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
 
 def result_keyboard(
     calc_id: int,
-    levers: list[Lever],
+    effects: Sequence[LeverEffect],
     t: Texts,
     *,
     by_churn: bool = False,
     back_to_result: bool = False,
 ) -> InlineKeyboardMarkup:
+    """A what-if button per lever, named with the step it takes (the margin's may be short of
+    5 points near 100 %)."""
     whatifs = [
         _button(
-            t.button("btn_whatif", lever=lever.value, by_churn=by_churn),
-            ResultCb(action="whatif", calc_id=calc_id, lever=lever.value),
+            t.button("btn_whatif", lever=e.lever.value, by_churn=by_churn, step=e.step),
+            ResultCb(action="whatif", calc_id=calc_id, lever=e.lever.value),
         )
-        for lever in levers
+        for e in effects
     ]
     rows = _in_pairs(whatifs)
     if back_to_result:

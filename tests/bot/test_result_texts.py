@@ -9,6 +9,7 @@ import pytest
 
 from bot.orders.views import result_screen
 from bot.render import Renderer
+from bot.views import result_screen as result_screen_of_calculation
 from bot.views import whatif_screen
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate, improve
@@ -138,3 +139,23 @@ def test_the_lapse_window_of_a_file_agrees_with_its_days(
 def test_the_holdout_period_reads_in_russian(cdnow_analysis: Analysis) -> None:
     text = result_screen(cdnow_analysis, None, "USD", Renderer()("ru"), private=True).text
     assert "Проверка на заказах за последние 182 дня:" in text
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "+3 pts margin"), ("ru", "+3 п. п. маржи")])
+def test_the_margin_button_names_the_step_it_takes(locale: str, said: str) -> None:
+    result = calculate(replace(shop(1.0, 18.0), margin=0.97))
+    keyboard = result_screen_of_calculation(1, result, Renderer()(locale)).markup
+    assert keyboard is not None
+    labels = [button.text for row in keyboard.inline_keyboard for button in row]
+    assert any(said in label for label in labels)
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "churn −10%"), ("ru", "отток −10%")])
+def test_the_group_result_names_the_churn_lever_of_a_churn_profile(locale: str, said: str) -> None:
+    by_churn = replace(
+        shop(1.0, 18.0), lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.05), margin=0.9
+    )
+    result = calculate(by_churn)
+    assert result.sensitivity[0].lever is Lever.LIFETIME  # the churn lever leads
+    text = Renderer()(locale).page("group_ltv.j2", r=result, currency="USD")
+    assert said in text
