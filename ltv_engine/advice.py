@@ -35,6 +35,7 @@ Signal = Literal[
     "short_lifetime",
     "regulars_exist",  # win-back needs customers who used to come back
     "few_repeat_orders",
+    "margin_known",  # gross-profit LTV: acquisition can be judged on it
     "low_margin",
     "big_ticket",
     "not_big_ticket",
@@ -125,8 +126,10 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("rare_purchases")
     if margin is None or margin * 100 / 3 >= MIN_REWARD_PCT:
         signals.add("rewards_fit")
-    if margin is not None and margin < LOW_MARGIN:
-        signals.add("low_margin")
+    if margin is not None:
+        signals.add("margin_known")
+        if margin < LOW_MARGIN:
+            signals.add("low_margin")
     if inputs.lifetime.source is not LifetimeSource.MONTHS:
         signals.add("churn_stated")
     if r.monthly_churn > HIGH_CHURN:
@@ -359,7 +362,7 @@ RULES: tuple[Rule, ...] = (
         "cac_room_to_scale",
         Family.ACQUISITION,
         None,
-        (("ltv_cac_3_or_more", _needs("healthy")),),
+        (("ltv_cac_3_or_more", _needs("healthy", "margin_known")),),  # never on revenue
         _cac_facts,
         worth=_profit_per_customer,
     ),

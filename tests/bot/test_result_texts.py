@@ -159,3 +159,25 @@ def test_the_group_result_names_the_churn_lever_of_a_churn_profile(locale: str, 
     assert result.sensitivity[0].lever is Lever.LIFETIME  # the churn lever leads
     text = Renderer()(locale).page("group_ltv.j2", r=result, currency="USD")
     assert said in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("en", "LTV:CAC = 29.2:1</b> by revenue"),
+        ("en", "Highest CAC at 3:1 by revenue"),
+        ("en", "before the cost of goods: the real ratio, payback and highest CAC are worse"),
+        ("ru", "LTV:CAC = 29,2:1</b> по выручке"),
+        ("ru", "без себестоимости: на деле соотношение, окупаемость и допустимый CAC хуже"),
+    ],
+)
+def test_acquisition_judged_on_revenue_says_so(locale: str, said: str) -> None:
+    text = page(locale, replace(shop(1.0, 18.0), margin=None))
+    assert said in text
+    assert "Room to scale" not in text and "наращивать привлечение" not in text
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_acquisition_judged_on_gross_profit_has_no_revenue_caveat(locale: str) -> None:
+    text = page(locale, shop(1.0, 18.0))
+    assert "by revenue" not in text and "по выручке" not in text

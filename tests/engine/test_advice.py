@@ -101,6 +101,8 @@ NOT_FIRING: list[tuple[str, dict[str, Any]]] = [
     ("retention_before_scaling", {"cac": 2_000}),
     ("cac_room_to_scale", {"cac": 10_000}),
     ("cac_room_to_scale", {"cac": 0.0}),
+    ("cac_room_to_scale", {"cac": 2_000, "margin": None}),  # a revenue ratio cannot judge it
+    ("retention_before_scaling", {"cac": 10_000 * 0.3, "margin": None}),  # revenue ratio 4.5
 ]
 
 
