@@ -181,3 +181,9 @@ def test_acquisition_judged_on_revenue_says_so(locale: str, said: str) -> None:
 def test_acquisition_judged_on_gross_profit_has_no_revenue_caveat(locale: str) -> None:
     text = page(locale, shop(1.0, 18.0))
     assert "by revenue" not in text and "по выручке" not in text
+
+
+@pytest.mark.parametrize(("orders", "said"), [(1.0, "order once a month"), (2.0, "twice a month")])
+def test_english_advice_says_once_and_twice(orders: float, said: str) -> None:
+    text = page("en", shop(orders, 18.0))
+    assert said in text and "1 time" not in text and "2 times" not in text
