@@ -159,7 +159,7 @@ def _lifetime(args: argparse.Namespace) -> Lifetime:
         months = parsing.parse_duration_months(args.lifetime_years, default_unit="years")
         return Lifetime(LifetimeSource.MONTHS, months=months)
     if args.churn is not None:
-        churn = parsing.parse_share(args.churn, field="monthly_churn")
+        churn = parsing.parse_churn(args.churn)
         return Lifetime(LifetimeSource.CHURN, monthly_churn=churn)
     if args.customers_start is None and args.customers_end is None:
         raise InvalidInput(Reason.MISSING, "lifetime")

@@ -262,6 +262,25 @@ def parse_share(text: str, *, field: str) -> float:
         return check_range(reading.value(-2 if is_percent else 0), field)
 
 
+_CHURN_LABEL = re.compile(r"^\s*(?:monthly\s+)?(?:churn(?:\s+rate)?|отток)\s*[:=—–-]?\s*", re.I)
+
+
+def parse_churn(text: str) -> float:
+    """Monthly churn as a share: "5%", "0.05", "5% a month", "5%/mo", "отток 5% в месяц".
+    A rate for another period is made monthly as compounding does: "30% a year" is
+    1 - 0.7^(1/12), about 2.9 % a month."""
+    field = "monthly_churn"
+    with _quoting(text):
+        said = " ".join(_spelled_out(_CHURN_LABEL.sub("", text), SPELLED_FREQUENCY))
+        reading = _read(said, field, after=(Kind.PERCENT, Kind.PER, Kind.TIME))
+        is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
+        in_period = reading.value(-2 if is_percent else 0)
+        months = _months(reading, "month")
+        if in_period >= 1:
+            raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
+        return check_range(-math.expm1(math.log1p(-in_period) / months), field)
+
+
 def parse_duration_months(
     text: str, *, default_unit: Literal["months", "years"] = "months"
 ) -> float:

@@ -13,6 +13,7 @@ from ltv_engine.calc import resolve_lifetime
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
+    parse_churn,
     parse_count,
     parse_duration_months,
     parse_frequency,
@@ -79,7 +80,7 @@ def _customers_end(text: str, draft: Draft) -> Updates:
 
 
 def _churn(text: str, _draft: Draft) -> Updates:
-    churn = parse_share(text, field="monthly_churn")
+    churn = parse_churn(text)
     resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))  # over 100 years: now
     return {"monthly_churn": churn}
 

@@ -600,3 +600,18 @@ async def test_examples_and_the_current_value_follow_the_unit_toggles(
     await client.send("1.5")
     await client.click("Back")
     assert "Now: 18 months." in client.last_text()
+
+
+@pytest.mark.parametrize(("said", "shown"), [("5% a month", "5%"), ("30% a year", "2.9%")])
+async def test_churn_said_with_its_period_is_read(
+    client: TelegramClient, said: str, shown: str
+) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6")
+    await client.click("churn")
+    assert "30% a year" in client.last_text()  # the example says a yearly rate works
+
+    await client.send(said)
+
+    assert "Customer acquisition cost" in client.last_text()
+    await client.click("Back")
+    assert f"Now: {shown}." in client.last_text()

@@ -11,6 +11,7 @@ from ltv_engine.parsing import (
     MAX_LENGTH,
     UNIT_ALIASES,
     Money,
+    parse_churn,
     parse_count,
     parse_duration_months,
     parse_frequency,
@@ -532,3 +533,37 @@ def test_no_text_raises_anything_but_invalid_input(
     except InvalidInput as error:
         quoted = error.details["text"]
     assert len(quoted) <= EXCERPT_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("text", "monthly"),
+    [
+        ("5%", 0.05),
+        ("0.05", 0.05),
+        ("5", 0.05),
+        ("5% a month", 0.05),
+        ("5%/mo", 0.05),
+        ("15% monthly", 0.15),
+        ("churn 5%", 0.05),
+        ("Churn rate: 5%", 0.05),
+        ("отток 5% в месяц", 0.05),
+        ("30% a year", 1 - 0.7 ** (1 / 12)),  # compounded, not 30 / 12
+        ("10% в квартал", 1 - 0.9 ** (1 / 3)),
+        ("2% a week", 1 - 0.98 ** (365.25 / 12 / 7)),
+    ],
+)
+def test_churn_as_people_say_it(text: str, monthly: float) -> None:
+    assert parse_churn(text) == pytest.approx(monthly, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("100% a year", Reason.CHURN_100_OR_MORE),
+        ("120%", Reason.CHURN_100_OR_MORE),
+        ("5% a fortnight of love", Reason.UNKNOWN_UNIT),
+        ("", Reason.EMPTY),
+    ],
+)
+def test_churn_that_cannot_be_used(text: str, reason: Reason) -> None:
+    assert rejection(parse_churn, text).reason is reason
