@@ -14,6 +14,7 @@ from typing import TypeVar
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
+    SPELLED_FREQUENCY,
     UNIT_ALIASES,
     Kind,
     parse_duration_months,
@@ -80,23 +81,44 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
 
 
 def _words(arguments: str) -> list[str]:
-    """Split on spaces; a word with no digit and no name (a unit, a currency) belongs to the
-    word before, and so does a bare number after "в" / "per" / "every": ``18 months``,
-    ``2500 ₽`` and ``2 раза в 3 месяца`` stay one value, ``life= 18`` keeps its name."""
+    """Split on spaces into values: ``18 months``, ``2500 ₽``, ``2 раза в 3 месяца`` and
+    ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``)."""
     words: list[str] = []
     for word in arguments.split():
-        glued_to_name = bool(words) and words[-1].endswith(SEPARATOR)
-        in_a_period = (
-            bool(words)
-            and words[-1].split()[-1].lower() in UNIT_ALIASES[Kind.PER]
-            and PLAIN_NUMBER.fullmatch(word) is not None
-        )
-        is_unit = SEPARATOR not in word and not any(char.isdigit() for char in word)
-        if words and (glued_to_name or in_a_period or is_unit):
-            words[-1] += word if glued_to_name else " " + word
+        if words and _continues(words[-1], word):
+            words[-1] += word if words[-1].endswith(SEPARATOR) else " " + word
         else:
             words.append(word)
     return words
+
+
+def _continues(value: str, word: str) -> bool:
+    """Whether ``word`` goes on the value before it: after a name (``life= 18``); a number or a
+    word after "в" / "per" / "every"; a word after "times" / "раз"; a word with no digit (a
+    unit, a currency), unless it starts a value of its own ("twice", "weekly", "every",
+    "полтора") or is a lone dash."""
+    if value.endswith(SEPARATOR):
+        return True
+    if SEPARATOR in word:
+        return False
+    last = value.split()[-1].rpartition(SEPARATOR)[2].lower()
+    has_digit = any(char.isdigit() for char in word)
+    if last in UNIT_ALIASES[Kind.PER]:
+        return not has_digit or PLAIN_NUMBER.fullmatch(word) is not None
+    if last in UNIT_ALIASES[Kind.ORDERS]:  # "3 times every 2 years" is not over yet
+        return not has_digit
+    return not has_digit and word.lower() not in _STARTS_A_VALUE and word not in _DASHES
+
+
+# Words that begin a frequency or a lifetime said in words, never a unit of the value before.
+_STARTS_A_VALUE = frozenset(SPELLED_FREQUENCY) - {"other"} | {
+    "every",
+    "each",
+    "каждый",
+    "каждые",
+    "каждую",
+}
+_DASHES = frozenset({"-", "—", "–"})
 
 
 def _assign(words: list[str]) -> dict[str, str]:

@@ -46,6 +46,11 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
         ("2500 freq=twice a month 30% 18", 2),
         ("2500 12 per 30% 18", 12),  # "30%" after a dangling "per" is the margin
         ("2500 1.5 в 30% 18", 1.5),
+        ("2500 freq=every 3 weeks 30% 18", 30.4375 / 21),
+        ("2500 weekly 30% 18", 30.4375 / 7),
+        ("2500 twice a month 30% 18", 2),
+        ("2500 пару раз в месяц 30% 18", 2),
+        ("2500 every other week 30% 18", 30.4375 / 14),
     ],
 )
 def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
@@ -87,6 +92,7 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("2500 1.5 30% 18 1500 7", None, Reason.AMBIGUOUS),
         ("price=2500 freq=1.5 life=18", "price", Reason.AMBIGUOUS),
         ("2500 1.5 30% 18 check=2600", "aov", Reason.CONFLICT),
+        ("2500 1.5 - 18", "margin", Reason.NOT_A_NUMBER),  # the dash is blamed, not 1.5
     ],
 )
 def test_what_is_wrong_names_the_argument(
@@ -104,3 +110,8 @@ def test_an_unreadable_value_is_quoted_as_typed() -> None:
 
     assert caught.value.field == "frequency"
     assert caught.value.details["argument"] == "often"
+
+
+def test_a_lifetime_in_words_may_go_unnamed() -> None:
+    inputs = parse_quick("2500 1.5 30% полтора года", currency="RUB")
+    assert inputs.lifetime.months == 18
