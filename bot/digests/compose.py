@@ -58,6 +58,7 @@ class Digest:
     change: Change | None  # None for the first digest, or another currency
     advice: Advice | None
     stale: bool  # the numbers are older than STALE_AFTER
+    subscribed: bool  # False: a preview for a chat with no digest yet
 
 
 async def compose(
@@ -66,11 +67,12 @@ async def compose(
     """The chat's digest; dates in the subscription's time zone, else in ``default_zone`` (a
     preview before subscribing)."""
     profile = await repo.get_profile(chat_id)
+    subscription = await repo.get_digest_subscription(chat_id)
+    subscribed = subscription is not None
     if profile is None:
-        return Digest(None, None, None, None, stale=True)
+        return Digest(None, None, None, None, stale=True, subscribed=subscribed)
     result = calculate(profile.inputs)
     sends = await repo.recent_digest_sends(chat_id, limit=RECENT_ADVICE)
-    subscription = await repo.get_digest_subscription(chat_id)
     local = zone(subscription.schedule.timezone if subscription else default_zone)
     previous = next((send for send in sends if send.inputs is not None), None)
     change = None
@@ -84,6 +86,7 @@ async def compose(
         change,
         pick_advice(result, recent_rules),
         stale=now - profile.updated_at > STALE_AFTER,
+        subscribed=subscribed,
     )
 
 
@@ -152,4 +155,7 @@ def _value(inputs: LtvInputs, lever: Lever) -> float | None:
 def digest_screen(digest: Digest, t: Texts, *, group: bool, preview: bool = False) -> Screen:
     currency = digest.result.inputs.currency if digest.result else ""
     text = t.page("digest.j2", d=digest, currency=currency, group=group, preview=preview)
-    return Screen(text, digest_keyboard(stale=digest.stale, has_numbers=bool(digest.result), t=t))
+    keyboard = digest_keyboard(
+        stale=digest.stale, has_numbers=bool(digest.result), subscribed=digest.subscribed, t=t
+    )
+    return Screen(text, keyboard)

@@ -61,16 +61,18 @@ def _markup(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 
 
-def digest_keyboard(*, stale: bool, has_numbers: bool, t: Texts) -> InlineKeyboardMarkup:
-    """Under a digest: update the numbers when they are old, change or stop the digest."""
+def digest_keyboard(
+    *, stale: bool, has_numbers: bool, subscribed: bool, t: Texts
+) -> InlineKeyboardMarkup:
+    """Under a digest: update the numbers when they are old, change or stop the digest (set
+    one up, under a preview for a chat that has none)."""
     update = [_button(t.button("btn_digest_update", has_numbers=has_numbers), "update")]
-    return _markup(
-        update if stale else [],
-        [
-            _button(t.button("btn_digest_settings"), "menu"),
-            _button(t.button("btn_digest_stop"), "unsubscribe"),
-        ],
-    )
+    manage = [
+        _button(t.button("btn_digest_settings"), "menu"),
+        _button(t.button("btn_digest_stop"), "unsubscribe"),
+    ]
+    set_up = [_button(t.button("btn_digest_set_up"), "menu")]
+    return _markup(update if stale else [], manage if subscribed else set_up)
 
 
 def settings_keyboard(sub: DigestSubscription | None, t: Texts) -> InlineKeyboardMarkup:

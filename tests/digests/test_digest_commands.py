@@ -233,9 +233,13 @@ async def test_preview_and_the_buttons_under_a_digest(
     await client.send("/digest now")
     preview = client.last_text()
     assert "A preview" in preview and "Customer LTV" in preview and "One thing to do" in preview
+    assert buttons(client) == ["🔔 Set up a digest"]  # nothing to change or stop yet
+    await client.click("Set up a digest")
+    assert "📬 Weekly" in buttons(client)
     await client.send("/digest")
     await client.click("Weekly")
     await client.send("/digest now")
+    assert "🔕 Stop" in buttons(client)
     await client.click("Change the digest")
     assert "every Monday" in client.last_text()
     await client.send("/digest now")
