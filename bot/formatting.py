@@ -15,6 +15,7 @@ from babel.numbers import format_currency, get_currency_symbol
 from markupsafe import Markup, escape
 
 WHOLE_FROM = 1000.0  # from here on money is shown in whole units
+SIGNS_LOCALE = "ru"  # whose currency signs stand in where a locale has none (₽, ₴)
 _SAMPLE = 1234567.25
 
 
@@ -87,12 +88,22 @@ class LocaleNumbers:
         return f"{sign}{prefix}{text}{suffix}"
 
     def _currency_affixes(self, currency: str) -> tuple[str, str]:
-        """What Babel writes before and after the number, HTML-escaped: ("", "\xa0₽")."""
+        """What Babel writes before and after the number, HTML-escaped: ("", "\xa0₽").
+
+        Where the locale knows no sign for the currency (English has "RUB"), the sign of the
+        locale our shops write in stands in, as on the bot's buttons: "₽2,500"; with no sign
+        at all, the code goes after the number: "2,500 XYZ", as "XYZ2,500" reads badly.
+        """
         pattern = Locale.parse(self._locale).currency_formats["standard"].pattern
-        if get_currency_symbol(currency, self._locale) == currency:  # "RUB486,000" reads badly
+        sign = get_currency_symbol(currency, self._locale)
+        if sign == currency:
+            sign = get_currency_symbol(currency, SIGNS_LOCALE)
+        if sign == currency:
             pattern = "#,##0.00\xa0¤"
         sample = format_currency(_SAMPLE, currency, format=pattern, locale=self._locale)
         prefix, _, suffix = sample.partition(self._localized(_digits(_SAMPLE, 2), False))
+        if sign != currency:
+            prefix, suffix = prefix.replace(currency, sign), suffix.replace(currency, sign)
         return str(escape(prefix)), str(escape(suffix))
 
 

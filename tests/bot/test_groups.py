@@ -247,7 +247,7 @@ async def test_ltv_alone_shows_how_to_set_a_profile_then_the_profile(
     await set_team_profile(repo)
     await command(boris, "/ltv@ltv_test_bot")
 
-    assert "LTV: 20,250" in boris.last_text()  # in the profile's currency, roubles
+    assert "LTV: ₽20,250" in boris.last_text()  # in the profile's currency, roubles
 
 
 async def test_quick_numbers_use_the_team_currency(
@@ -257,8 +257,8 @@ async def test_quick_numbers_use_the_team_currency(
 
     await command(boris, "/ltv 100 1 50% 10")
 
-    assert "LTV: 500" in boris.last_text()
-    assert "RUB" in boris.last_text()
+    assert "LTV: ₽500" in boris.last_text()
+    assert "RUB" not in boris.last_text()  # the sign, as on the buttons
 
 
 # --- /team, /useprofile, /forget -------------------------------------------------------
@@ -273,7 +273,7 @@ async def test_team_shows_profile_ltv_top_advice_and_who_changed_it(
 
     team = boris.last_text()
     assert "team's shop profile" in team
-    assert "LTV: 20,250" in team
+    assert "LTV: ₽20,250" in team
     assert "At stake" in team  # the top advice
     assert "Changed by Anna Admin, 2025-03-01 12:00" in team
 
@@ -303,7 +303,7 @@ async def test_admin_copies_their_private_profile(
     await repo.save_profile(ANNA, SHOP, user_id=ANNA, user_name="Anna")
     await command(anna, "/useprofile")
 
-    assert "LTV: 20,250" in anna.last_text()
+    assert "LTV: ₽20,250" in anna.last_text()
     profile = await repo.get_profile(GROUP)
     assert profile is not None
     assert (profile.inputs, profile.updated_by_id) == (SHOP, ANNA)

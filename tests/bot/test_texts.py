@@ -46,7 +46,9 @@ def test_a_message_name_is_defined_once_per_locale() -> None:
         (407.16, "USD", "ru", f"407,16{NBSP}$"),
         (1999.6, "EUR", "en", "€2,000"),
         (65, "USD", "en", "$65"),
-        (2500, "RUB", "en", f"2,500{NBSP}RUB"),
+        (2500, "RUB", "en", "₽2,500"),  # the sign on the bot's buttons, not "RUB"
+        (1200, "UAH", "en", "₴1,200"),
+        (2500, "XYZ", "en", f"2,500{NBSP}XYZ"),  # no sign anywhere: the code, after
     ],
 )
 def test_money_is_rounded_and_formatted_for_the_locale(
