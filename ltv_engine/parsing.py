@@ -66,6 +66,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
         {
             _MONTHS_PER_DAY: "d day days дн день дня дней сутки суток",
             7 * _MONTHS_PER_DAY: "w wk wks week weeks нед неделя недели недель неделю",
+            14 * _MONTHS_PER_DAY: "fortnight fortnights",
             1: "m mo mon mos month months мес месяц месяца месяцев",
             3: "q quarter quarters кв квартал квартала кварталов",
             12: "y yr yrs year years г год года годы лет",
@@ -137,6 +138,19 @@ ONE_UNIT_WORDS = frozenset(
 )
 _ARTICLES = frozenset({"a", "an"})
 _RAZ = frozenset({"раз", "раза"})
+
+# What a person may name the value with, before or after it: "margin 30%", "30% маржа",
+# "средний чек 2500", "churn: 5%". The name of another field stays an unknown unit.
+_FIELD_LABELS: dict[str, str] = {
+    "aov": r"aov|average\s+(?:order|check)(?:\s+value)?|(?:средний\s+)?чек",
+    "margin": r"(?:gross\s+)?margin|маржа|маржинальность|наценка",
+    "monthly_churn": r"(?:monthly\s+)?churn(?:\s+rate)?|отток",
+    "cac": r"cac|стоимость\s+привлечения",
+}
+_LABELLED = {
+    field: re.compile(rf"^\s*(?:{label})\s*[:=—–-]?\s*|\s+(?:{label})\s*$", re.IGNORECASE)
+    for field, label in _FIELD_LABELS.items()
+}
 
 # "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
 _HEDGE = re.compile(
@@ -262,16 +276,13 @@ def parse_share(text: str, *, field: str) -> float:
         return check_range(reading.value(-2 if is_percent else 0), field)
 
 
-_CHURN_LABEL = re.compile(r"^\s*(?:monthly\s+)?(?:churn(?:\s+rate)?|отток)\s*[:=—–-]?\s*", re.I)
-
-
 def parse_churn(text: str) -> float:
     """Monthly churn as a share: "5%", "0.05", "5% a month", "5%/mo", "отток 5% в месяц".
     A rate for another period is made monthly as compounding does: "30% a year" is
     1 - 0.7^(1/12), about 2.9 % a month."""
     field = "monthly_churn"
     with _quoting(text):
-        said = " ".join(_spelled_out(_CHURN_LABEL.sub("", text), SPELLED_FREQUENCY))
+        said = " ".join(_spelled_out(_LABELLED[field].sub("", text), SPELLED_FREQUENCY))
         reading = _read(said, field, after=(Kind.PERCENT, Kind.PER, Kind.TIME))
         is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
         in_period = reading.value(-2 if is_percent else 0)
@@ -419,10 +430,14 @@ def _read(
     after: tuple[Kind, ...] = (),
     dot_groups: bool = False,
 ) -> _Reading:
-    """Find the one number in ``text`` and the units allowed before and after it.
+    """Find the one number in ``text`` and the units allowed before and after it, past a
+    hedge ("about", "~") and the field's name ("margin 30%").
 
     ``dot_groups``: a lone dot before three digits groups thousands, as a lone comma does.
     """
+    text = _HEDGE.sub("", text)
+    if field in _LABELLED:
+        text = _HEDGE.sub("", _LABELLED[field].sub("", text))  # "margin about 30%"
     cleaned = " ".join(text.split()).lower().translate(_MINUS_SIGNS)  # NBSP, U+202F: " "
     if not cleaned:
         raise InvalidInput(Reason.EMPTY, field)

@@ -567,3 +567,35 @@ def test_churn_as_people_say_it(text: str, monthly: float) -> None:
 )
 def test_churn_that_cannot_be_used(text: str, reason: Reason) -> None:
     assert rejection(parse_churn, text).reason is reason
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "value"),
+    [
+        (money, "about $65", Money(65, "USD")),
+        (money, "~65", Money(65, None)),
+        (money, "примерно 2500", Money(2500, None)),
+        (money, "средний чек 2 500 ₽", Money(2500, "RUB")),
+        (money, "AOV: $65", Money(65, "USD")),
+        (margin, "about 40%", 0.4),
+        (margin, "30% margin", 0.3),
+        (margin, "маржа 30%", 0.3),
+        (margin, "margin about 30%", 0.3),
+        (parse_churn, "Churn rate: 5% a month", 0.05),
+        (customers, "около 1 200", 1200),
+    ],
+)
+def test_a_hedge_and_the_fields_own_name_are_read_past(
+    parse: Callable[[str], object], text: str, value: object
+) -> None:
+    expected = pytest.approx(value) if isinstance(value, float) else value
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(("parse", "text"), [(margin, "30% churn"), (money, "2500 margin")])
+def test_another_fields_name_is_no_label(parse: Callable[[str], object], text: str) -> None:
+    assert rejection(parse, text).reason is Reason.UNKNOWN_UNIT
+
+
+def test_once_a_fortnight() -> None:
+    assert parse_frequency("once a fortnight") == pytest.approx(30.4375 / 14)

@@ -87,7 +87,7 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("2500 -1 30% 18", "frequency", Reason.NEGATIVE),
         ("2500 1.5 130% 18", "margin", Reason.MARGIN_ABOVE_100),
         ("2500 1.5 30% 0", "lifetime", Reason.ZERO),
-        ("2500 1.5 30% 18 fortnights", "lifetime", Reason.UNKNOWN_UNIT),
+        ("2500 1.5 30% 18 parsecs", "lifetime", Reason.UNKNOWN_UNIT),
         ("2500 1.5 30% 18 $40", "cac", Reason.CONFLICT),
         ("2500 1.5 30% 18 1500 7", None, Reason.AMBIGUOUS),
         ("price=2500 freq=1.5 life=18", "price", Reason.AMBIGUOUS),
