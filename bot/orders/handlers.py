@@ -222,7 +222,9 @@ class OrderFiles:
             await _edit(message, views.progress_screen("charts", t))
             label = views.currency_label(currency, t.locale)
             charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
-            csv = await asyncio.to_thread(predictions_csv, analysis, headers=views.csv_headers(t))
+            csv = await asyncio.to_thread(
+                predictions_csv, analysis, headers=views.csv_headers(t), words=views.csv_words(t)
+            )
         inputs = measured_ltv_inputs(analysis, currency)
         if inputs is not None:
             await state.set_state(OrdersFlow.analysed)

@@ -19,6 +19,7 @@ from ltv_engine.orders.analysis import Analysis, clv_summary
 from ltv_engine.orders.charts import CLV_KEYS, CUMULATIVE_KEYS, RETENTION_KEYS
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import COLUMNS as CSV_COLUMNS
+from ltv_engine.orders.rfm import RISK_BANDS, SegmentCode
 
 STAGES = ("reading", "understanding", "fitting", "charts")
 CORRECTABLE_ROLES = ("customer", "date", "amount")
@@ -129,6 +130,15 @@ def chart_caption(kind: str, t: Texts) -> str:
 
 def csv_headers(t: Texts) -> dict[str, str]:
     return {column: t.button("orders_csv_header", column=column) for column in CSV_COLUMNS}
+
+
+def csv_words(t: Texts) -> dict[str, str]:
+    """The segment and risk codes of the predictions file, in the chat's language."""
+    segments = {
+        code.value: t.button("orders_segment_name", code=code.value) for code in SegmentCode
+    }
+    risks = {band: t.button("orders_risk_name", band=band) for band in RISK_BANDS}
+    return segments | risks
 
 
 def currency_label(currency: str, locale: str) -> str:

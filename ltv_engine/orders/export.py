@@ -33,14 +33,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
-def predictions_csv(analysis: Analysis, *, headers: Mapping[str, str] | None = None) -> bytes:
+def predictions_csv(
+    analysis: Analysis,
+    *,
+    headers: Mapping[str, str] | None = None,
+    words: Mapping[str, str] | None = None,
+) -> bytes:
     """One row per customer; ``headers`` maps column codes (``COLUMNS``) to the header the
-    owner reads, the codes themselves by default."""
+    owner reads, ``words`` the segment and risk codes to the words for them; both default to
+    the codes themselves."""
     names = headers or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(neutralised(names.get(column, column)) for column in COLUMNS)
-    writer.writerows((neutralised(cell) for cell in row) for row in _rows(analysis))
+    writer.writerows((neutralised(cell) for cell in row) for row in _rows(analysis, words or {}))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -49,7 +55,7 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _rows(analysis: Analysis) -> Iterator[tuple[str, ...]]:
+def _rows(analysis: Analysis, words: Mapping[str, str]) -> Iterator[tuple[str, ...]]:
     c = analysis.customers
     columns = zip(
         c.ids,
@@ -70,8 +76,8 @@ def _rows(analysis: Analysis) -> Iterator[tuple[str, ...]]:
             _number(alive, 4),
             _number(purchases, 3),
             _number(clv, 2),
-            segment,
-            risk,
+            words.get(segment, segment),
+            words.get(risk, risk),
         )
 
 

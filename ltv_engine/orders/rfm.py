@@ -38,6 +38,7 @@ from ltv_engine.orders.table import OrderTable
 QUINTILES = 5
 LOW_RISK_P_ALIVE = 0.7
 HIGH_RISK_P_ALIVE = 0.3
+RISK_BANDS = ("low", "medium", "high", "unknown")
 
 
 class SegmentCode(StrEnum):
@@ -150,9 +151,10 @@ def risk_band(p_alive: npt.NDArray[np.float64]) -> npt.NDArray[np.str_]:
     """ "low" for P(alive) >= 0.7, "medium" from 0.3, "high" below; "unknown" where NaN
     (no model was fitted)."""
     p = np.asarray(p_alive, dtype=np.float64)
+    *known, unknown = RISK_BANDS
     bands = np.select(
         [p >= LOW_RISK_P_ALIVE, p >= HIGH_RISK_P_ALIVE, p < HIGH_RISK_P_ALIVE],
-        ["low", "medium", "high"],
-        default="unknown",
+        known,
+        default=unknown,
     )
     return bands.astype(np.str_)

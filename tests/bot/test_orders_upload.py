@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+import re
 import threading
 from typing import Any
 
@@ -114,7 +115,11 @@ async def test_a_thin_file_gets_measured_figures_only(
     assert "Клиентов меньше 500" in text
     assert "Прогноз на" not in text and "Средний чек" in text
     assert len(session.of_type(SendPhoto)) == 1  # the cohort heatmap; no model, no CLV charts
-    assert len(session.of_type(SendDocument)) == 1
+    (table,) = uploaded(session, SendDocument)
+    rows = list(csv.reader(io.StringIO(table.decode("utf-8-sig"))))
+    segments, risks = {row[-2] for row in rows[1:]}, {row[-1] for row in rows[1:]}
+    assert segments and all(re.fullmatch(r"[А-Яа-яЁё ]+", segment) for segment in segments)
+    assert risks == {"неизвестен"}  # no model was fitted
 
 
 def missing_amount() -> bytes:

@@ -56,6 +56,13 @@ def test_headers_can_be_localised_and_are_neutralised_too() -> None:
     assert header[:3] == ["Клиент", "orders", "'-Выручка"]
 
 
+def test_segment_and_risk_codes_can_be_put_in_words() -> None:
+    analysis = analyze(table_from_rows([("A", "2024-01-01", 10.0)]))
+    words = {"new": "Новые", "unknown": "неизвестен"}
+    row = _read(predictions_csv(analysis, words=words))[1]
+    assert row[-2:] == ["Новые", "неизвестен"]
+
+
 def test_cdnow_rows_carry_the_predictions() -> None:
     analysis = analyze(sample_orders())
     data = predictions_csv(analysis)
