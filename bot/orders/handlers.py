@@ -40,6 +40,7 @@ from ltv_engine.orders.analysis import measured_ltv_inputs
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import DEFAULT_LIMITS
+from ltv_engine.orders.ingest_columns import Column
 from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
 
 MAX_PARALLEL_JOBS = 2
@@ -114,7 +115,7 @@ class OrderFiles:
         self,
         progress: Message,
         file: dict[str, str],
-        overrides: dict[str, str],
+        overrides: dict[str, Column],
         t: Texts,
         bot: Bot,
     ) -> Understood | Screen:
@@ -157,7 +158,7 @@ class OrderFiles:
         await query.answer()
         if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
             role = callback_data.role
-            screen = views.columns_screen(data["headers"], role, data["columns"].get(role), t)
+            screen = views.columns_screen(data["headers"], role, _position(data, role), t)
             await _edit(message, screen)
         elif callback_data.action == "pick":
             await self._pick(message, callback_data, data, state, t, bot)
@@ -183,7 +184,7 @@ class OrderFiles:
         if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
             await _edit(message, _review_again(data, t))
             return
-        overrides = data["overrides"] | {choice.role: headers[choice.column]}
+        overrides = data["overrides"] | {choice.role: choice.column}
         understood = await self._understand(message, data, overrides, t, bot)
         if isinstance(understood, Screen):
             await _edit(message, _review_again(data, t, problem=understood.text))
@@ -254,6 +255,16 @@ async def _save(
     private = message.chat.type == ChatType.PRIVATE
     screen = views.saved_screen(inputs, private=private, t=t)
     await message.answer(screen.text, reply_markup=screen.markup)
+
+
+def _position(data: dict[str, Any], role: str) -> int | None:
+    """The position of the column the role is read from: as picked, else the first column with
+    the header the reader chose."""
+    picked = data["overrides"].get(role)
+    if isinstance(picked, int):
+        return picked
+    header = data["columns"].get(role)
+    return data["headers"].index(header) if header in data["headers"] else None
 
 
 def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:

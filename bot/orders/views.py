@@ -19,6 +19,7 @@ from ltv_engine.orders.analysis import Analysis, clv_summary
 from ltv_engine.orders.charts import CLV_KEYS, CUMULATIVE_KEYS, RETENTION_KEYS
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import COLUMNS as CSV_COLUMNS
+from ltv_engine.orders.ingest_columns import Column
 from ltv_engine.orders.rfm import RISK_BANDS, SegmentCode
 
 STAGES = ("reading", "understanding", "fitting", "charts")
@@ -49,7 +50,7 @@ def _quotable(details: Mapping[str, Any]) -> dict[str, Any]:
     return quoted
 
 
-def review_screen(understood: Understood, overrides: Mapping[str, str], t: Texts) -> Screen:
+def review_screen(understood: Understood, overrides: Mapping[str, Column], t: Texts) -> Screen:
     text = t("orders_understood", u=understood, overridden=sorted(overrides))
     return Screen(text, review_keyboard(understood.report.columns, t))
 
@@ -64,11 +65,12 @@ def review_keyboard(columns: Mapping[str, str], t: Texts) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def columns_screen(headers: Sequence[str], role: str, current: str | None, t: Texts) -> Screen:
-    """The file's headers as buttons, by index: names can be longer than callback data."""
+def columns_screen(headers: Sequence[str], role: str, current: int | None, t: Texts) -> Screen:
+    """The file's headers as buttons, by index: names can be longer than callback data, and
+    two columns may share a name. ``current``: the position of the column read now."""
     buttons = [
         _button(
-            t.button("btn_orders_header", header=header, chosen=header == current),
+            t.button("btn_orders_header", header=header, chosen=index == current),
             "pick",
             role,
             column=index,

@@ -11,6 +11,7 @@ from ltv_engine.model import LtvInputs
 from ltv_engine.orders import charts
 from ltv_engine.orders.analysis import UNIT_DAYS, Analysis, analyze
 from ltv_engine.orders.ingest import ColumnGuess, read_orders, sniff
+from ltv_engine.orders.ingest_columns import Column
 from ltv_engine.orders.table import IngestReport, OrderTable
 
 EPOCH = date(1970, 1, 1)
@@ -42,7 +43,7 @@ def as_date(day: int) -> date:
     return EPOCH + timedelta(days=day)
 
 
-def understand(data: bytes, file_name: str, overrides: Mapping[str, str]) -> Understood:
+def understand(data: bytes, file_name: str, overrides: Mapping[str, Column]) -> Understood:
     """Raises InvalidOrdersFile."""
     table, report = read_orders(data, file_name, overrides=overrides)
     guess: ColumnGuess = sniff(data, file_name)
@@ -59,7 +60,7 @@ def understand(data: bytes, file_name: str, overrides: Mapping[str, str]) -> Und
 
 
 def analyse(
-    data: bytes, file_name: str, overrides: Mapping[str, str]
+    data: bytes, file_name: str, overrides: Mapping[str, Column]
 ) -> tuple[OrderTable, Analysis]:
     """Raises InvalidOrdersFile."""
     table, _ = read_orders(data, file_name, overrides=overrides)

@@ -23,7 +23,7 @@ from itertools import chain, islice
 
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from ltv_engine.orders.ingest_collect import Finish, build_table, collect
-from ltv_engine.orders.ingest_columns import ColumnGuess, Layout, find_layout
+from ltv_engine.orders.ingest_columns import Column, ColumnGuess, Layout, find_layout
 from ltv_engine.orders.ingest_fast import collect_plain_csv
 from ltv_engine.orders.ingest_source import IngestLimits, Source, open_source
 from ltv_engine.orders.table import IngestReport, OrderTable
@@ -53,13 +53,14 @@ def read_orders(
     data: bytes,
     filename: str,
     *,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Column] | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
 ) -> tuple[OrderTable, IngestReport]:
     """The usable orders and a report of what was understood and set aside.
 
     ``overrides`` maps a role (customer, date, amount, cost, margin, order_id, status) to the
-    header to use for it, when the guess was wrong. Raises InvalidOrdersFile.
+    column to use for it, when the guess was wrong: its header, or its position (0 is the
+    first) where headers repeat. Raises InvalidOrdersFile.
     """
     with open_source(data, filename, limits) as source:
         head, layout = _head_and_layout(source, overrides, limits)
@@ -78,7 +79,7 @@ def read_orders(
 def read_orders_file(
     path: str | os.PathLike[str],
     *,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Column] | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
 ) -> tuple[OrderTable, IngestReport]:
     """``read_orders`` on a file, refusing a too large one before reading it."""
@@ -91,7 +92,7 @@ def read_orders_file(
 
 
 def _head_and_layout(
-    source: Source, overrides: Mapping[str, str] | None, limits: IngestLimits
+    source: Source, overrides: Mapping[str, Column] | None, limits: IngestLimits
 ) -> tuple[list[list[str]], Layout]:
     head = list(islice(source.rows, _HEAD_ROWS))
     return head, find_layout(head, overrides, limits.max_columns)

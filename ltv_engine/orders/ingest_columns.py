@@ -16,6 +16,8 @@ from ltv_engine.orders.ingest_values import (
     status_of,
 )
 
+Column = str | int  # a column chosen by its header name, or by its position
+
 ROLES = ("customer", "date", "amount", "cost", "margin", "order_id", "status")
 REQUIRED = {
     "customer": FileReason.MISSING_CUSTOMER,
@@ -106,7 +108,7 @@ def _role_rank(header: str) -> tuple[str, int] | None:
 
 
 def find_layout(
-    head: Sequence[list[str]], overrides: Mapping[str, str] | None, max_columns: int
+    head: Sequence[list[str]], overrides: Mapping[str, Column] | None, max_columns: int
 ) -> Layout:
     """Header row and roles from the first rows of the file (``head``, blank rows included)."""
     header_index = _header_index(head)
@@ -171,18 +173,23 @@ def _looks_like_data(cell: str) -> bool:
     return AmountReader(comma_decimal=True)(cell) is not None or is_text_date(cell)
 
 
-def _overridden(headers: tuple[str, ...], overrides: Mapping[str, str]) -> dict[str, int]:
+def _overridden(headers: tuple[str, ...], overrides: Mapping[str, Column]) -> dict[str, int]:
+    """Roles -> column positions as chosen: by header name (the first column of that name) or
+    by position, which tells apart columns that share a name."""
     positions: dict[str, int] = {}
     for index, header in enumerate(headers):
         positions.setdefault(normalize_header(header), index)
     columns: dict[str, int] = {}
-    for role, header in overrides.items():
+    for role, chosen in overrides.items():
         if role not in ROLES:
             raise InvalidOrdersFile(FileReason.UNKNOWN_ROLE, role=role, roles=list(ROLES))
-        position = positions.get(normalize_header(header))
+        if isinstance(chosen, int):
+            position = chosen if 0 <= chosen < len(headers) else None
+        else:
+            position = positions.get(normalize_header(chosen))
         if position is None:
             raise InvalidOrdersFile(
-                FileReason.UNKNOWN_COLUMN, role=role, header=header, headers=list(headers)
+                FileReason.UNKNOWN_COLUMN, role=role, header=chosen, headers=list(headers)
             )
         columns[role] = position
     return columns

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from bot.app import create_dispatcher, register_commands
 from bot.orders import handlers
+from bot.orders.callbacks import OrdersCb
 from bot.render import Renderer
 from bot.storage.sqlite import SqliteRepository
 from ltv_engine.model import LifetimeSource
@@ -232,6 +233,26 @@ async def test_a_wrong_column_guess_is_corrected_with_buttons(
     text = last_edit(session)
     assert "Average order: <b>$105</b>" in text  # (10 + 20 + ... + 200) / 20
     assert all(len(data.encode()) <= 64 for data in all_callback_data(session, client.chat.id))
+
+
+async def test_of_two_columns_with_one_name_the_one_picked_is_read(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    lines = ["date,client,total,total"]  # the second total: with delivery, twice the first
+    lines += [f"2024-01-{i:02d},c{i % 4},{i * 10},{i * 20}" for i in range(1, 21)]
+    await client.send_document("export.csv", "\n".join(lines).encode())
+
+    await client.click("Amount: total")
+    labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
+    assert labels.count("✓ total") == 1 and labels.count("total") == 1
+    await client.click(data=OrdersCb(action="pick", role="amount", column=3).pack())
+    await client.click("Amount: total")
+    labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
+    assert labels[2:4] == ["total", "✓ total"]  # the second one now
+    await client.click("Back")
+
+    await client.click("Analyse")
+    assert "Average order: <b>$210</b>" in last_edit(session)  # 2 x (10 + ... + 200) / 20
 
 
 async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kept(
