@@ -14,8 +14,8 @@ from bot.orders.handlers import orders_flow
 from bot.render import LOCALES, Renderer, Texts
 from bot.screens import replace, send
 from bot.storage.base import Repository
-from bot.views import Screen, history_screen, language_screen, start_screen
-from bot.wizard.handlers import step_of
+from bot.views import Screen, history_screen, language_screen, start_screen, step_screen
+from bot.wizard.handlers import show, step_of
 
 HISTORY_SIZE = 10
 
@@ -79,13 +79,22 @@ async def on_language(message: Message, t: Texts) -> None:
 
 
 async def on_language_chosen(
-    query: CallbackQuery, callback_data: LanguageCb, repo: Repository, renderer: Renderer
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    state: FSMContext,
+    repo: Repository,
+    renderer: Renderer,
 ) -> None:
+    """Saves the language; a calculation in progress goes on in it, its question asked again."""
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await repo.set_language(chat_id, callback_data.code)
     t = renderer(callback_data.code)
+    step = step_of(await state.get_state())
     await query.answer()
-    await replace(query, Screen(t("language_set")))
+    await replace(query, Screen(t("language_set", resuming=step is not None)))
+    if step is not None and isinstance(query.message, Message):
+        draft = await state.get_data()
+        await show(query.message, state, step, draft, step_screen(step, draft, t))
 
 
 async def on_anything_else(message: Message, t: Texts) -> None:

@@ -404,6 +404,23 @@ async def test_language_follows_telegram_then_switches(ru_client: TelegramClient
     assert "How I calculate LTV" in ru_client.last_text()
 
 
+async def test_a_language_switch_mid_calculation_asks_the_question_again_in_it(
+    ru_client: TelegramClient, session: RecordingSession
+) -> None:
+    await ru_client.send("/calc")
+    await ru_client.click("Пропустить")
+    await ru_client.send("2500")
+    assert "Частота покупок" in ru_client.last_text()
+
+    await ru_client.send("/language")
+    await ru_client.click("English")
+
+    assert "Here is where we stopped:" in session.sent_texts()[-2]
+    assert "Purchase frequency" in ru_client.last_text()
+    await ru_client.send("1.5")  # the calculation went on where it was
+    assert "Gross margin" in ru_client.last_text()
+
+
 async def test_user_text_is_escaped(dp: Dispatcher, bot: Bot) -> None:
     client = TelegramClient(dp, bot, user_id=3003, language_code="en", first_name="<b>Eve</b>")
     await client.send("/start")
