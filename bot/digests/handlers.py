@@ -95,6 +95,10 @@ async def on_digest_command(
         sub, note = None, "unsubscribed"
     elif word in ("tz", "time"):
         sub, note = await _set_from_text(repo, chat_id, locale, sub, word, rest.strip(), now)
+    elif word in ("pause", "resume", *STOP_WORDS):
+        note = "no_digest"  # nothing to pause, resume or stop
+    elif word:
+        note = "unknown_option"
     await send(message, settings_screen(sub, t, note=note))
 
 

@@ -294,3 +294,19 @@ async def test_callback_data_fits_telegram(client: TelegramClient) -> None:
             for button in row:
                 assert button.callback_data and len(button.callback_data.encode()) <= 64
         await client.click("« Back")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("/digest foo", "I do not know that option"),
+        ("/digest pause", "There is no digest in this chat yet"),
+        ("/digest stop", "There is no digest in this chat yet"),
+    ],
+)
+async def test_a_digest_option_that_does_nothing_says_why(
+    client: TelegramClient, typed: str, said: str
+) -> None:
+    await client.send(typed)
+    assert said in client.last_text()
+    assert "How often?" in client.last_text()  # the settings are still there to use
