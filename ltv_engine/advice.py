@@ -332,7 +332,10 @@ RULES: tuple[Rule, ...] = (
         Lever.FREQUENCY,
         (
             ("subscription_business", _needs("consumables", "rewards_fit")),
-            ("regular_purchases", _needs("subscription_fits", "rewards_fit", "goods")),
+            (  # "regularly, almost on a schedule" needs customers who come back
+                "regular_purchases",
+                _needs("subscription_fits", "rewards_fit", "goods", "regulars_exist"),
+            ),
         ),
         _subscription_facts,
     ),

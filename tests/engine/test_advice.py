@@ -94,6 +94,7 @@ NOT_FIRING: list[tuple[str, dict[str, Any]]] = [
     ("subscription_consumables", {"business": Business.ELECTRONICS}),
     ("subscription_consumables", {"business": Business.COFFEE, "margin": 0.05}),
     ("subscription_consumables", {"business": Business.SERVICES, "orders_per_month": 3}),
+    ("subscription_consumables", {"business": None, "months": 1}),  # 1.5 orders in a lifetime
     ("margin_mix", {"margin": 0.3}),
     ("margin_mix", {"margin": None}),
     ("cac_too_high", {"cac": 10_000}),
