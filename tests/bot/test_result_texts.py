@@ -187,3 +187,10 @@ def test_acquisition_judged_on_gross_profit_has_no_revenue_caveat(locale: str) -
 def test_english_advice_says_once_and_twice(orders: float, said: str) -> None:
     text = page("en", shop(orders, 18.0))
     assert said in text and "1 time" not in text and "2 times" not in text
+
+
+@pytest.mark.parametrize("cac", [30.0, 300.0])
+def test_the_ratio_reads_the_same_in_the_advice_as_above_it(cac: float) -> None:
+    text = page("en", replace(shop(0.6, 18.0), cac=cac))
+    ratios = re.findall(r"LTV:CAC = ([\d.,]+):1", text)
+    assert len(ratios) == 2 and ratios[0] == ratios[1]
