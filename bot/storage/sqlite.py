@@ -101,7 +101,14 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
-        """Connect to ``path`` (or ``":memory:"``) and migrate it to the current schema."""
+        """Connect to ``path`` (or ``":memory:"``) and migrate it to the current schema.
+
+        A file that cannot be opened raises ``sqlite3.Error`` here, from a plain connection
+        tried first: when aiosqlite's own connect fails, its worker thread reports back after
+        the caller may have closed the event loop, and prints a traceback of its own.
+        """
+        if path != MEMORY:
+            sqlite3.connect(path).close()
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             connection.row_factory = sqlite3.Row

@@ -1,5 +1,6 @@
 import math
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
@@ -480,3 +481,12 @@ async def test_absolute_url_creates_the_file_there(tmp_path: Path) -> None:
 
     assert target.is_absolute()
     assert file_version(target) == LATEST
+
+
+async def test_a_file_that_cannot_be_opened_fails_before_any_worker_thread(
+    tmp_path: Path,
+) -> None:
+    threads = threading.active_count()
+    with pytest.raises(sqlite3.OperationalError):
+        await SqliteRepository.open(str(tmp_path / "no" / "such" / "folder" / "ltv.db"))
+    assert threading.active_count() == threads  # nothing left to report after the loop ends
