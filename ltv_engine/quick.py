@@ -26,7 +26,7 @@ from ltv_engine.parsing import (
 POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")
 REQUIRED = ("aov", "frequency", "lifetime")  # margin and CAC may be left out when named
 NAMES: Mapping[str, str] = {
-    **dict.fromkeys(("check", "aov", "avg"), "aov"),
+    **dict.fromkeys(("order", "check", "aov", "avg"), "aov"),
     **dict.fromkeys(("freq", "frequency", "orders"), "frequency"),
     **dict.fromkeys(("margin",), "margin"),
     **dict.fromkeys(("life", "lifetime"), "lifetime"),

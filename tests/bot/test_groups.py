@@ -138,7 +138,7 @@ async def test_ltv_with_numbers_answers_in_one_reply(
 async def test_one_month_reads_in_the_singular(boris: TelegramClient) -> None:
     await command(boris, "/ltv 1000 1 30% 1")
 
-    assert "× 1 a month × 1 month × 30% margin" in boris.last_text()
+    assert "× 1 order a month × 1 month × 30% margin" in boris.last_text()
 
 
 async def test_cac_gives_the_ratio(boris: TelegramClient) -> None:
@@ -180,9 +180,13 @@ async def test_plain_talk_in_the_group_is_ignored(
     [
         ("/ltv 2500", "purchase frequency is missing", "freq=1.5"),
         ("/ltv 2500 1.5 30%", "customer lifetime is missing", "life=18"),
-        ("/ltv abc 1.5 30% 18", "average check abc is not a number", "check=2500"),
+        ("/ltv abc 1.5 30% 18", "average order value abc is not a number", "order=2500"),
         ("/ltv 2500 1.5 130% 18", "margin 130% cannot exceed 100%", "margin=30%"),
-        ("/ltv 2500₽ 1.5 30% 18 $40", "CAC must be in the check's currency (RUB)", "cac=1500"),
+        (
+            "/ltv 2500₽ 1.5 30% 18 $40",
+            "CAC must be in the order value's currency (RUB)",
+            "cac=1500",
+        ),
         ("/ltv price=2500 freq=1.5 life=18", "do not know the argument price=", "Usage"),
         ("/ltv 2500 1.5 30% 18 1500 9", "9 is extra", "Usage"),
         (

@@ -27,7 +27,7 @@ SHOP = LtvInputs(
         "CHECK=2500 Freq=1.5 margin=30% life=1.5y cac=1500",
         "чек=2500 частота=1,5 маржа=30% срок=18 мес привлечение=1500",
         "чек=2500 частота=18 в год маржа=30% срок=18 cac=1500",
-        "cac=1500 life=18 margin=30% freq=1.5 check=2500",
+        "cac=1500 life=18 margin=30% freq=1.5 order=2500",
         "2500 1.5 margin=30% life= 18 cac=1500",
         "2500 freq=1.5 30% 18 1500",  # a positional value skips what was named before it
     ],
