@@ -346,6 +346,7 @@ async def test_a_new_currency_for_the_order_asks_the_cac_again(client: TelegramC
     await client.send("€65")
     assert "Customer acquisition cost" in client.last_text()
     assert "in €" in client.last_text() and "Now: $40" in client.last_text()
+    assert "The average order is now in €, so give the CAC in € too." in client.last_text()
     await client.send("35")
 
     summary = client.last_text()
