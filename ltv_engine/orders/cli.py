@@ -29,6 +29,7 @@ from ltv_engine.orders.analysis import (
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import read_orders_file
+from ltv_engine.orders.measured import MeasuredInputs
 from ltv_engine.orders.table import IngestReport
 
 FILE_ERROR = 2
@@ -176,9 +177,12 @@ def _measured_rows(analysis: Analysis, currency: str) -> list[Row]:
     m = analysis.measured
     rows = [
         ("Average order value", _money(m.aov)),
-        ("Orders per customer-month", f"{m.orders_per_month:.3f}"),
+        ("Orders per customer-month", _unless_too_short(m, f"{m.orders_per_month:.3f}")),
         ("Repeat rate", f"{m.repeat_rate:.1%}"),
-        ("Monthly churn", f"{m.monthly_churn:.1%} (lapse after {m.lapse_days} days)"),
+        (
+            "Monthly churn",
+            _unless_too_short(m, f"{m.monthly_churn:.1%} (lapse after {m.lapse_days} days)"),
+        ),
         ("Observed lifetime, months", f"{m.avg_observed_lifetime_months:.1f}"),
     ]
     if m.margin is not None:
@@ -186,6 +190,13 @@ def _measured_rows(analysis: Analysis, currency: str) -> list[Row]:
     ltv = calculator_ltv(analysis, currency)
     rows.append(("Calculator LTV", "- (nobody lapsed yet)" if ltv is None else _money(ltv)))
     return rows
+
+
+def _unless_too_short(m: MeasuredInputs, shown: str) -> str:
+    if m.too_short:
+        days = f"{m.history_days} day{'' if m.history_days == 1 else 's'}"
+        return f"- ({days} of orders, not longer than the {m.lapse_days}-day lapse)"
+    return shown
 
 
 def _model_rows(analysis: Analysis) -> list[Row]:

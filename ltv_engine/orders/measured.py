@@ -62,6 +62,17 @@ class MeasuredInputs:
     lapse_days: int  # the lapse window used for churn
     lapsed_customers: int
 
+    @property
+    def history_days(self) -> int:
+        return self.last_day - self.first_day + 1
+
+    @property
+    def too_short(self) -> bool:
+        """The export is no longer than the lapse window: nobody can have lapsed yet, and each
+        customer's first order counts against a few days at risk, so neither the frequency nor
+        the churn can be measured (a one-day export would show 30 orders a month)."""
+        return self.history_days <= self.lapse_days
+
 
 def customer_facts(table: OrderTable) -> CustomerFacts:
     """Aggregate the (customer, day)-sorted table per customer, vectorised."""

@@ -16,6 +16,7 @@ from ltv_engine.calc import calculate, improve
 from ltv_engine.model import Lever, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.orders.analysis import Analysis, analyze
 from tests.orders.cdnow import sample_orders
+from tests.orders.order_rows import table_from_rows
 
 
 def page(locale: str, inputs: LtvInputs) -> str:
@@ -194,3 +195,18 @@ def test_the_ratio_reads_the_same_in_the_advice_as_above_it(cac: float) -> None:
     text = page("en", replace(shop(0.6, 18.0), cac=cac))
     ratios = re.findall(r"LTV:CAC = ([\d.,]+):1", text)
     assert len(ratios) == 2 and ratios[0] == ratios[1]
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("en", "Orders per customer a month and churn: not measurable from 1 day of orders"),
+        ("ru", "Частоту покупок и отток не измерить по 1 дню заказов"),
+    ],
+)
+def test_an_export_of_one_day_measures_no_frequency(locale: str, said: str) -> None:
+    one_day = table_from_rows([(f"c{i}", "2024-03-01", 100.0 + i) for i in range(50)])
+    text = result_screen(analyze(one_day), None, "USD", Renderer()(locale), private=True).text
+    assert said in text
+    assert "30.4" not in text and "30,4" not in text  # no orders-a-month from one day
+    assert "Monthly churn" not in text and "Отток в месяц" not in text

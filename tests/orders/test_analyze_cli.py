@@ -105,3 +105,15 @@ def test_an_unknown_detail_is_left_out_of_a_refusal(
     refunds.write_text("date,customer,total\n2024-01-02,a,-10\n2024-01-03,b,-20\n")
     assert _run(str(refunds)) == cli.FILE_ERROR
     assert "None" not in capsys.readouterr().err
+
+
+def test_an_export_shorter_than_the_lapse_window_measures_no_frequency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one_day = tmp_path / "one_day.csv"
+    one_day.write_text(
+        "date,customer,total\n" + "".join(f"2024-03-01,c{i},10\n" for i in range(9))
+    )
+    assert _run(str(one_day)) == 0
+    out = capsys.readouterr().out
+    assert "Orders per customer-month     - (1 day of orders" in out
