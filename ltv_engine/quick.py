@@ -85,21 +85,22 @@ def _words(arguments: str) -> list[str]:
     ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``)."""
     words: list[str] = []
     for word in arguments.split():
-        if words and _continues(words[-1], word):
+        if words and _continues(words[-1], word, first=len(words) == 1):
             words[-1] += word if words[-1].endswith(SEPARATOR) else " " + word
         else:
             words.append(word)
     return words
 
 
-def _continues(value: str, word: str) -> bool:
+def _continues(value: str, word: str, *, first: bool) -> bool:
     """Whether ``word`` goes on the value before it: after a name (``life= 18``); a number or a
     word after "в" / "per" / "every"; a word after "times" / "раз"; a word with no digit (a
-    unit, a currency), unless it starts a value of its own ("twice", "weekly", "every",
-    "полтора") or is a lone dash."""
+    unit, a currency). A word that can begin a frequency ("weekly", "every", "twice",
+    "полтора") goes on only a count of orders (``2 monthly``, ``1 every 2 weeks``), and a lone
+    dash never."""
     if value.endswith(SEPARATOR):
         return True
-    if SEPARATOR in word:
+    if SEPARATOR in word or word in _DASHES:
         return False
     last = value.split()[-1].rpartition(SEPARATOR)[2].lower()
     has_digit = any(char.isdigit() for char in word)
@@ -107,7 +108,20 @@ def _continues(value: str, word: str) -> bool:
         return not has_digit or PLAIN_NUMBER.fullmatch(word) is not None
     if last in UNIT_ALIASES[Kind.ORDERS]:  # "3 times every 2 years" is not over yet
         return not has_digit
-    return not has_digit and word.lower() not in _STARTS_A_VALUE and word not in _DASHES
+    if word.lower() in _STARTS_A_VALUE:
+        return _a_count_of_orders(value, first=first)
+    return not has_digit
+
+
+def _a_count_of_orders(value: str, *, first: bool) -> bool:
+    """A bare number in the frequency's place: named so, or unnamed and not the first value
+    (the first is the order value: ``/ltv 2500 weekly`` is 2500 a week)."""
+    name, separator, number = value.rpartition(SEPARATOR)
+    if PLAIN_NUMBER.fullmatch(number.strip()) is None:
+        return False
+    if separator:
+        return NAMES.get(name.strip().lower()) == "frequency"
+    return not first
 
 
 # Words that begin a frequency or a lifetime said in words, never a unit of the value before.

@@ -51,6 +51,13 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
         ("2500 twice a month 30% 18", 2),
         ("2500 пару раз в месяц 30% 18", 2),
         ("2500 every other week 30% 18", 30.4375 / 14),
+        ("2500 2 monthly 30% 18", 2),  # after a count of orders, the word goes on it
+        ("2500 12 yearly 30% 18", 1),
+        ("2500 2 ежемесячно 30% 18", 2),
+        ("2500 1 every 2 weeks 30% 18", 30.4375 / 14),
+        ("2500 1 каждую неделю 30% 18", 30.4375 / 7),
+        ("order=2500 weekly 30% 18", 30.4375 / 7),
+        ("freq=2 monthly check=2500 30% 18", 2),
     ],
 )
 def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
