@@ -143,7 +143,7 @@ _RAZ = frozenset({"раз", "раза"})
 # "средний чек 2500", "churn: 5%". The name of another field stays an unknown unit.
 _FIELD_LABELS: dict[str, str] = {
     "aov": r"aov|average\s+(?:order|check)(?:\s+value)?|(?:средний\s+)?чек",
-    "margin": r"(?:gross\s+)?margin|маржа|маржинальность|наценка",
+    "margin": r"(?:gross\s+)?margin|маржа|маржинальность",  # never "наценка": a markup
     "monthly_churn": r"(?:monthly\s+)?churn(?:\s+rate)?|отток",
     "cac": r"cac|стоимость\s+привлечения",
 }

@@ -210,3 +210,18 @@ def test_an_export_of_one_day_measures_no_frequency(locale: str, said: str) -> N
     assert said in text
     assert "30.4" not in text and "30,4" not in text  # no orders-a-month from one day
     assert "Monthly churn" not in text and "Отток в месяц" not in text
+
+
+def test_without_cac_the_revenue_caveat_speaks_only_of_the_highest_cac() -> None:
+    text = page("en", replace(shop(1.0, 18.0, cac=None), margin=None))
+    assert "the real highest CAC is lower. Add your margin to see it." in text
+    assert "payback" not in text
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "by revenue"), ("ru", "по выручке")])
+def test_a_what_if_on_revenue_marks_its_ratio(locale: str, said: str) -> None:
+    base = calculate(replace(shop(1.0, 18.0), margin=None))
+    improved = calculate(improve(base.inputs, Lever.AOV))
+    text = whatif_screen(1, base, improved, Lever.AOV, Renderer()(locale)).text
+    assert f"LTV:CAC: {base.ltv_cac:.1f}".replace(".", "," if locale == "ru" else ".") in text
+    assert said in text

@@ -595,7 +595,7 @@ async def test_nobody_left_at_the_end_of_the_period_is_said_so(client: TelegramC
     await client.send("0")
 
     refusal = client.last_text()
-    assert "None of the 1,000 customers at the start was left at the end" in refusal
+    assert "Not one of the 1,000 customers at the start was left at the end" in refusal
     assert "within a month" not in refusal
 
 
@@ -633,3 +633,18 @@ async def test_churn_said_with_its_period_is_read(
     assert "Customer acquisition cost" in client.last_text()
     await client.click("Back")
     assert f"Now: {shown}." in client.last_text()
+
+
+async def test_one_customer_at_the_start_gets_no_example_it_would_refuse(
+    client: TelegramClient,
+) -> None:
+    await reach_lifetime_choice(client, "1000", "1")
+    await client.click("customers at start and end")
+    await client.send("1")
+    assert "For example" not in client.last_text()
+
+    await client.send("0")
+
+    refusal = client.last_text()
+    assert "Not one of the 1 customer at the start" in refusal
+    assert "An example that works" not in refusal

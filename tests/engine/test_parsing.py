@@ -592,7 +592,10 @@ def test_a_hedge_and_the_fields_own_name_are_read_past(
     assert parse(text) == expected
 
 
-@pytest.mark.parametrize(("parse", "text"), [(margin, "30% churn"), (money, "2500 margin")])
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [(margin, "30% churn"), (money, "2500 margin"), (margin, "наценка 50%")],  # a markup of 50 %
+)
 def test_another_fields_name_is_no_label(parse: Callable[[str], object], text: str) -> None:
     assert rejection(parse, text).reason is Reason.UNKNOWN_UNIT
 
