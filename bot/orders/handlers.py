@@ -92,6 +92,7 @@ class OrderFiles:
                 "message_id": progress.message_id,
                 "headers": list(understood.headers),
                 "columns": understood.report.columns,
+                "positions": understood.report.positions,
                 "overrides": {},
                 "review_text": review.text,
             }
@@ -190,8 +191,12 @@ class OrderFiles:
             await _edit(message, _review_again(data, t, problem=understood.text))
             return
         review = views.review_screen(understood, overrides, t)
-        columns = understood.report.columns
-        await state.update_data(overrides=overrides, columns=columns, review_text=review.text)
+        await state.update_data(
+            overrides=overrides,
+            columns=understood.report.columns,
+            positions=understood.report.positions,
+            review_text=review.text,
+        )
         await _edit(message, review)
 
     async def _analyse(
@@ -258,11 +263,11 @@ async def _save(
 
 
 def _position(data: dict[str, Any], role: str) -> int | None:
-    """The position of the column the role is read from: as picked, else the first column with
-    the header the reader chose."""
-    picked = data["overrides"].get(role)
-    if isinstance(picked, int):
-        return picked
+    """The position of the column the role is read from (reviews saved before positions were
+    kept: the first column of its header)."""
+    if "positions" in data:
+        position: int | None = data["positions"].get(role)
+        return position
     header = data["columns"].get(role)
     return data["headers"].index(header) if header in data["headers"] else None
 

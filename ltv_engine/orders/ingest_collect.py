@@ -271,6 +271,7 @@ def build_table(
         first_malformed=got.first_malformed,
         notes=tuple(notes),
         merged_lines=merged_lines,
+        positions=dict(layout.columns),
     )
     return table, report
 

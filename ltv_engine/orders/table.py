@@ -49,3 +49,4 @@ class IngestReport:
     first_malformed: tuple[int, str] | None = None  # (1-based row number, reason code)
     notes: tuple[str, ...] = field(default_factory=tuple)  # machine-readable codes
     merged_lines: int = 0  # further lines of multi-line orders, added into their order
+    positions: dict[str, int] = field(default_factory=dict)  # role -> column, 0 the first

@@ -255,6 +255,19 @@ async def test_of_two_columns_with_one_name_the_one_picked_is_read(
     assert "Average order: <b>$210</b>" in last_edit(session)  # 2 x (10 + ... + 200) / 20
 
 
+async def test_of_two_columns_with_one_name_the_guessed_one_is_ticked(
+    client: TelegramClient,
+) -> None:
+    lines = ["client,info,info"]  # dates, then amounts, both headed "info"
+    lines += [f"c{i % 4},2024-01-{i:02d},{i * 10}" for i in range(1, 21)]
+    await client.send_document("export.csv", "\n".join(lines).encode())
+
+    await client.click("Amount: info")
+
+    labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
+    assert labels[1:3] == ["info", "✓ info"]  # the amounts, not the dates
+
+
 async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kept(
     client: TelegramClient, session: RecordingSession
 ) -> None:
