@@ -90,7 +90,7 @@ def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
     the calculator's LTV from the measured inputs (null when no customer has lapsed yet)."""
     document = {
         "file": dataclasses.asdict(report),
-        "measured": dataclasses.asdict(analysis.measured),
+        "measured": _measured_fields(analysis.measured),
         "calculator_ltv": calculator_ltv(analysis, currency),
         "cohorts": {
             "months": list(analysis.cohorts.months),
@@ -113,6 +113,14 @@ def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
         "average_repeat_spend": analysis.average_repeat_spend,
     }
     return json.dumps(_without_nan(document), indent=2, ensure_ascii=False)
+
+
+def _measured_fields(m: MeasuredInputs) -> dict[str, Any]:
+    """The measured inputs, with null for the frequency and churn of a too short export."""
+    fields = dataclasses.asdict(m) | {"history_days": m.history_days, "too_short": m.too_short}
+    if m.too_short:
+        fields |= {"orders_per_month": None, "monthly_churn": None}
+    return fields
 
 
 def _fields(item: Any) -> dict[str, Any] | None:

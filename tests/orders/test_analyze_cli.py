@@ -117,3 +117,8 @@ def test_an_export_shorter_than_the_lapse_window_measures_no_frequency(
     assert _run(str(one_day)) == 0
     out = capsys.readouterr().out
     assert "Orders per customer-month     - (1 day of orders" in out
+
+    assert _run(str(one_day), "--json") == 0
+    measured = json.loads(capsys.readouterr().out)["measured"]
+    assert measured["too_short"] is True and measured["history_days"] == 1
+    assert measured["orders_per_month"] is None and measured["monthly_churn"] is None
