@@ -95,9 +95,7 @@ class LocaleNumbers:
         at all, the code goes after the number: "2,500 XYZ", as "XYZ2,500" reads badly.
         """
         pattern = Locale.parse(self._locale).currency_formats["standard"].pattern
-        sign = get_currency_symbol(currency, self._locale)
-        if sign == currency:
-            sign = get_currency_symbol(currency, SIGNS_LOCALE)
+        sign = currency_sign(currency, self._locale)
         if sign == currency:
             pattern = "#,##0.00\xa0¤"
         sample = format_currency(_SAMPLE, currency, format=pattern, locale=self._locale)
@@ -105,6 +103,13 @@ class LocaleNumbers:
         if sign != currency:
             prefix, suffix = prefix.replace(currency, sign), suffix.replace(currency, sign)
         return str(escape(prefix)), str(escape(suffix))
+
+
+def currency_sign(currency: str, locale: str) -> str:
+    """The locale's sign for the currency, else the one of SIGNS_LOCALE ("₽" in English), else
+    the code itself."""
+    sign = str(get_currency_symbol(currency, locale))
+    return sign if sign != currency else str(get_currency_symbol(currency, SIGNS_LOCALE))
 
 
 @cache

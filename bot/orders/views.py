@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from babel.numbers import get_currency_symbol
 
 from bot.callbacks import StartCb
+from bot.formatting import currency_sign
 from bot.orders.callbacks import OrdersCb
 from bot.orders.work import Labels, Understood, as_date
 from bot.render import Texts
@@ -144,4 +144,4 @@ def csv_words(t: Texts) -> dict[str, str]:
 
 
 def currency_label(currency: str, locale: str) -> str:
-    return str(get_currency_symbol(currency, locale))
+    return currency_sign(currency, locale)

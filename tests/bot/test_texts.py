@@ -9,6 +9,7 @@ from markupsafe import escape
 
 from bot.app import PRIVATE_COMMANDS
 from bot.formatting import money, num, percent, plural
+from bot.orders.views import currency_label
 from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate
@@ -252,3 +253,14 @@ def test_end_counts_without_churn_or_customers_left_are_explained(
         draft={"currency": "RUB", "customers_start": 1000.0},
     )
     assert said in re.sub(r"</?code>", "", text)
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "sign"),
+    [("RUB", "en", "₽"), ("RUB", "ru", "₽"), ("USD", "en", "$"), ("XYZ", "en", "XYZ")],
+)
+def test_a_chart_axis_names_the_currency_as_the_money_does(
+    currency: str, locale: str, sign: str
+) -> None:
+    assert currency_label(currency, locale) == sign
+    assert sign in money(2500, currency, locale)
