@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ltv_engine.model import LtvInputs
 from ltv_engine.orders import charts
@@ -45,7 +45,7 @@ def as_date(day: int) -> date:
 
 def understand(data: bytes, file_name: str, overrides: Mapping[str, Column]) -> Understood:
     """Raises InvalidOrdersFile."""
-    table, report = read_orders(data, file_name, overrides=overrides)
+    table, report = read_orders(data, file_name, overrides=overrides, latest_day=_tomorrow())
     guess: ColumnGuess = sniff(data, file_name)
     return Understood(
         report=report,
@@ -63,8 +63,13 @@ def analyse(
     data: bytes, file_name: str, overrides: Mapping[str, Column]
 ) -> tuple[OrderTable, Analysis]:
     """Raises InvalidOrdersFile."""
-    table, _ = read_orders(data, file_name, overrides=overrides)
+    table, _ = read_orders(data, file_name, overrides=overrides, latest_day=_tomorrow())
     return table, analyze(table)
+
+
+def _tomorrow() -> int:
+    """The last day an order may be dated: tomorrow in UTC, as a shop east of UTC is ahead."""
+    return (datetime.now(UTC).date() - EPOCH).days + 1
 
 
 def draw(

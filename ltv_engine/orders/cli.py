@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
 
 def run_analyze(args: argparse.Namespace) -> int:
     try:
-        table, report = read_orders_file(args.file)
+        table, report = read_orders_file(args.file, latest_day=(date.today() - EPOCH).days + 1)
     except InvalidOrdersFile as error:
         details = "".join(
             f" {key}={value}" for key, value in error.details.items() if value is not None

@@ -12,7 +12,7 @@ Codes in ``IngestReport.notes``: ``date_order_ambiguous`` (every dd/mm date coul
 read day-first), ``date_month_first``, ``date_order_conflict`` (both orders proven: read
 day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``.
 Reasons in ``first_malformed``: ``short_row``, ``missing_customer``, ``customer_too_long``,
-``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``.
+``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``, ``future_date``.
 """
 
 from __future__ import annotations
@@ -55,12 +55,15 @@ def read_orders(
     *,
     overrides: Mapping[str, Column] | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
+    latest_day: int | None = None,
 ) -> tuple[OrderTable, IngestReport]:
     """The usable orders and a report of what was understood and set aside.
 
     ``overrides`` maps a role (customer, date, amount, cost, margin, order_id, status) to the
     column to use for it, when the guess was wrong: its header, or its position (0 is the
-    first) where headers repeat. Raises InvalidOrdersFile.
+    first) where headers repeat. Orders dated after ``latest_day`` (days since 1970-01-01;
+    say, tomorrow) are set aside as malformed, ``future_date``: a typo in a year would
+    otherwise stretch every history to it. Raises InvalidOrdersFile.
     """
     with open_source(data, filename, limits) as source:
         head, layout = _head_and_layout(source, overrides, limits)
@@ -73,7 +76,7 @@ def read_orders(
             max_cell_chars=limits.max_cell_chars,
         )
     finish = Finish(layout, source.encoding, source.delimiter)
-    return build_table(collected, readers, finish)
+    return build_table(collected, readers, finish, latest_day=latest_day)
 
 
 def read_orders_file(
@@ -81,6 +84,7 @@ def read_orders_file(
     *,
     overrides: Mapping[str, Column] | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
+    latest_day: int | None = None,
 ) -> tuple[OrderTable, IngestReport]:
     """``read_orders`` on a file, refusing a too large one before reading it."""
     size = os.path.getsize(path)
@@ -88,7 +92,9 @@ def read_orders_file(
         raise InvalidOrdersFile(FileReason.TOO_LARGE, size=size, limit=limits.max_bytes)
     with open(path, "rb") as file:
         data = file.read()
-    return read_orders(data, os.path.basename(path), overrides=overrides, limits=limits)
+    return read_orders(
+        data, os.path.basename(path), overrides=overrides, limits=limits, latest_day=latest_day
+    )
 
 
 def _head_and_layout(

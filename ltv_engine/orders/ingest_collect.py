@@ -226,9 +226,10 @@ class Finish:
 
 
 def build_table(
-    got: Collected, readers: Readers, finish: Finish
+    got: Collected, readers: Readers, finish: Finish, *, latest_day: int | None = None
 ) -> tuple[OrderTable, IngestReport]:
-    """Merge multi-line orders, settle the date order, drop refunds and zero orders, sort."""
+    """Merge multi-line orders, settle the date order, set aside orders dated after
+    ``latest_day`` (see ``read_orders``), drop refunds and zero orders, sort."""
     layout, notes = finish.layout, []
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
@@ -240,6 +241,11 @@ def build_table(
     if len(bad_date):
         got.reject(got.row_number[bad_date[0]], "bad_date", count=len(bad_date))
     keep &= dated
+    if latest_day is not None:
+        future = np.flatnonzero(keep & (day > latest_day))
+        if len(future):
+            got.reject(got.row_number[future[0]], "future_date", count=len(future))
+        keep &= day <= latest_day
     refunded = got.excluded[Status.REFUNDED.value] + int(np.count_nonzero(keep & (amount < 0)))
     zero = int(np.count_nonzero(keep & (amount == 0)))
     keep &= amount > 0

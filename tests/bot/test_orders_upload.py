@@ -102,6 +102,22 @@ async def test_a_file_is_read_checked_and_analysed(
     assert isinstance(document, BufferedInputFile) and document.filename == "clv_predictions.csv"
 
 
+async def test_an_order_dated_in_the_future_is_set_aside_and_the_year_questioned(
+    client: TelegramClient, ru_client: TelegramClient
+) -> None:
+    typo = FULL + "99999;03.02.2099;client0001@shop.example;1500,00;выполнен\n".encode()
+    await client.send_document("orders.csv", typo)
+    review = client.last_text()
+    assert "2023-01-02 .. 2024-06-24" in review
+    assert (
+        "1 unreadable row (first: row 3900, the date is in the future (a typo in the year?))"
+        in (review)
+    )
+
+    await ru_client.send_document("orders.csv", typo)
+    assert "дата в будущем (опечатка в годе?)" in ru_client.last_text()
+
+
 async def test_a_thin_file_gets_measured_figures_only(
     ru_client: TelegramClient, session: RecordingSession
 ) -> None:

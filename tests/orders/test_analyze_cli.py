@@ -122,3 +122,13 @@ def test_an_export_shorter_than_the_lapse_window_measures_no_frequency(
     measured = json.loads(capsys.readouterr().out)["measured"]
     assert measured["too_short"] is True and measured["history_days"] == 1
     assert measured["orders_per_month"] is None and measured["monthly_churn"] is None
+
+
+def test_an_order_dated_in_the_future_is_set_aside(
+    export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with export.open("a") as file:
+        file.write("99999,2098-03-01,25.00\n")
+    assert _run(str(export), "--json") == 0
+    read = json.loads(capsys.readouterr().out)["file"]
+    assert read["malformed"] == 1 and read["first_malformed"][1] == "future_date"

@@ -317,6 +317,18 @@ def test_malformed_rows_are_skipped_and_the_first_is_reported() -> None:
     assert report.orders_used == 4
 
 
+def test_orders_dated_after_the_latest_day_are_set_aside_as_future() -> None:
+    lines = [*BASIC, "ann|2099-01-04|30", "bob|2098-01-04|40"]
+    table, report = read(text(lines), latest_day=day("2024-01-06"))
+    assert (report.malformed, report.first_malformed) == (2, (5, "future_date"))
+    assert report.orders_used == 3 and int(table.day.max()) == day("2024-01-05")
+
+
+def test_orders_up_to_the_latest_day_are_kept() -> None:
+    _, report = read(text(BASIC), latest_day=day("2024-01-05"))
+    assert (report.malformed, report.orders_used) == (0, 3)
+
+
 def test_short_rows_and_blank_lines() -> None:
     _, report = read("customer,date,amount\n\na,2024-01-05,1\n,,\nb,2024-01-05,1\nc\n")
     assert report.rows_read == 3
