@@ -1,15 +1,43 @@
-"""Putting a Screen in front of the user: a new message, or an edit of the one a button was on."""
+"""Putting a Screen in front of the user: a new message, or an edit of the one a button was on.
+
+Telegram answers a sent or edited message with the whole message, which aiogram would parse
+into a Message (chat, sender, every button: about a tenth of a wizard update's time). Screens
+need only its id, so they are sent as ``SendScreen`` and ``EditScreen``: the same Bot API
+methods, with the answer read as a ``MessageId`` (the rest of the message is kept unparsed).
+"""
 
 from __future__ import annotations
 
+from typing import cast
+
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message, MessageId
 
 from bot.views import Screen
 
 
-async def send(message: Message, screen: Screen) -> Message:
-    return await message.answer(screen.text, reply_markup=screen.markup)
+class SendScreen(SendMessage):
+    """sendMessage, its answer read for the message id only."""
+
+    __returning__ = MessageId  # type: ignore[assignment]  # the point: not a whole Message
+
+
+class EditScreen(EditMessageText):
+    """editMessageText, its answer read for the message id only (or True)."""
+
+    __returning__ = MessageId | bool
+
+
+async def send(message: Message, screen: Screen) -> int:
+    """The id of the message sent."""
+    return await _sent(message.answer(screen.text, reply_markup=screen.markup))
+
+
+async def _sent(method: SendMessage) -> int:
+    """Send ``method`` (built by one of aiogram's shortcuts) as a ``SendScreen``."""
+    sent = cast(MessageId, await SendScreen(**dict(method)).as_(method.bot))
+    return sent.message_id
 
 
 async def replace(query: CallbackQuery, screen: Screen) -> int | None:
@@ -19,15 +47,16 @@ async def replace(query: CallbackQuery, screen: Screen) -> int | None:
     if message is None or isinstance(message, InaccessibleMessage):
         if query.bot is None:
             return None
-        sent = await query.bot.send_message(
-            query.from_user.id, screen.text, reply_markup=screen.markup
+        alone = SendMessage(
+            chat_id=query.from_user.id, text=screen.text, reply_markup=screen.markup
         )
-        return sent.message_id
+        return await _sent(alone.as_(query.bot))
+    edit = EditScreen(**dict(message.edit_text(screen.text, reply_markup=screen.markup)))
     try:
-        await message.edit_text(screen.text, reply_markup=screen.markup)
+        await edit.as_(message.bot)
     except TelegramBadRequest as error:
         if "not modified" not in error.message:
-            return (await message.answer(screen.text, reply_markup=screen.markup)).message_id
+            return await send(message, screen)
     return message.message_id
 
 

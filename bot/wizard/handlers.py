@@ -78,7 +78,7 @@ async def show(
     if isinstance(target, CallbackQuery):
         shown = await replace(target, screen)
     else:
-        shown = (await send(target, screen)).message_id
+        shown = await send(target, screen)
     await go(state, step, draft if shown is None else draft | {"screen": shown})
 
 

@@ -258,7 +258,9 @@ class FakeTelegram:
 
     async def answer(self, method: TelegramMethod[Any], bot: Bot | None = None) -> Any:
         """The result Telegram gives for this method, or ApiError."""
-        answer = self._answers.get(type(method))
+        answer = next(
+            (self._answers[kind] for kind in type(method).__mro__ if kind in self._answers), None
+        )
         if answer is None:
             name = method.__api_method__
             raise ApiError(404, f"Not Found: the fake Bot API does not implement {name}")
