@@ -89,13 +89,24 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
 }
 
 # Numbers and durations said in words, read as the text they stand for: "twice a month" as
-# "2 times a month", "полтора года" as "1.5 года", "раз в полгода" as "раз в 6 месяцев".
-# "Несколько" ("a few") is no number and stays refused.
+# "2 times a month", "полтора года" as "1.5 года", "раз в полгода" as "раз в 6 месяцев",
+# "twenty-four" as "24". "Несколько" ("a few") is no number and stays refused.
+_TENS = {
+    "20": "twenty двадцать",
+    "30": "thirty тридцать",
+    "40": "forty сорок",
+    "50": "fifty пятьдесят",
+    "60": "sixty шестьдесят",
+    "70": "seventy семьдесят",
+    "80": "eighty восемьдесят",
+    "90": "ninety девяносто",
+}
+_UNITS = frozenset({str(unit) for unit in range(1, 10)})
 SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
     {
         "1": "one один одна одну",
         "0.5": "пол",  # "пол года"
-        "1.5": "полтора полторы",
+        "1.5": "полтора полторы полутора",
         "2": "two два две пару пара",
         "3": "three три",
         "4": "four четыре",
@@ -105,7 +116,16 @@ SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
         "8": "eight восемь",
         "9": "nine девять",
         "10": "ten десять",
+        "11": "eleven одиннадцать",
         "12": "twelve двенадцать",
+        "13": "thirteen тринадцать",
+        "14": "fourteen четырнадцать",
+        "15": "fifteen пятнадцать",
+        "16": "sixteen шестнадцать",
+        "17": "seventeen семнадцать",
+        "18": "eighteen восемнадцать",
+        "19": "nineteen девятнадцать",
+        **_TENS,
         "6 месяцев": "полгода полугода полугодие",
     }
 )
@@ -137,6 +157,20 @@ ONE_UNIT_WORDS = frozenset(
     | {"day", "week", "month", "quarter", "year"}
 )
 _ARTICLES = frozenset({"a", "an"})
+_TENS_DIGITS = frozenset(_TENS)
+_COMPOUND = re.compile(  # "twenty-four"; a range ("две-три") keeps its hyphen and stays refused
+    rf"\b({'|'.join(' '.join(_TENS.values()).split())})-(?=\w)", re.IGNORECASE
+)
+_HALVES = [
+    (re.compile(pattern, re.IGNORECASE), value)
+    for pattern, value in (
+        (r"\bhalf an? (\w+)", r"0.5 \1"),
+        (r"\ban? (\w+) and a half\b", r"1.5 \1"),
+        (r"\b(\d+) (\w+ )?and a half\b", r"\1.5 \2"),
+        (r"\b(\d+) (\w+ )?с половиной\b", r"\1.5 \2"),
+        (r"^(\w+) с половиной\b", r"1.5 \1"),
+    )
+]
 _RAZ = frozenset({"раз", "раза"})
 
 # What a person may name the value with, before or after it: "margin 30%", "30% маржа",
@@ -360,9 +394,28 @@ def _duration_in_digits(text: str) -> str:
 
 
 def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
-    """The words of ``text`` after any leading hedge, ``spelled`` words as digits."""
-    text = _HEDGE.sub("", text)
-    return " ".join(spelled.get(_bare(word), word) for word in text.split()).split()
+    """The words of ``text`` after any leading hedge, ``spelled`` words as digits: tens and
+    units joined ("twenty four", "двадцать четыре": 24) and halves added ("two and a half",
+    "два с половиной": 2.5; "half a year": 0.5 year; "a year and a half": 1.5 year)."""
+    numbers: list[str] = []
+    for word in _COMPOUND.sub(r"\1 ", _HEDGE.sub("", text)).split():
+        number = spelled.get(_bare(word), word)
+        if numbers and _bare(numbers[-1]) in _TENS_DIGITS and number in _UNITS:
+            numbers[-1] = str(int(numbers[-1]) + int(number))
+        else:
+            numbers.append(number)
+    said = " ".join(numbers)
+    for half, value in _HALVES:
+        said = half.sub(value, said)
+    return said.split()
+
+
+def continues_a_spelled_number(before: str, word: str) -> bool:
+    """``word`` is the unit of the tens ``before``: "twenty" "four", "двадцать" "четыре"."""
+    return (
+        SPELLED_NUMBERS.get(_bare(before)) in _TENS_DIGITS
+        and SPELLED_NUMBERS.get(_bare(word)) in _UNITS
+    )
 
 
 def _bare(word: str) -> str:

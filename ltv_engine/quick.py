@@ -17,6 +17,7 @@ from ltv_engine.parsing import (
     SPELLED_FREQUENCY,
     UNIT_ALIASES,
     Kind,
+    continues_a_spelled_number,
     parse_duration_months,
     parse_frequency,
     parse_money,
@@ -108,6 +109,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not has_digit or PLAIN_NUMBER.fullmatch(word) is not None
     if last in UNIT_ALIASES[Kind.ORDERS]:  # "3 times every 2 years" is not over yet
         return not has_digit
+    if continues_a_spelled_number(last, word):
+        return True
     if word.lower() in _STARTS_A_VALUE:
         return _a_count_of_orders(value, first=first)
     return not has_digit
@@ -126,6 +129,7 @@ def _a_count_of_orders(value: str, *, first: bool) -> bool:
 
 # Words that begin a frequency or a lifetime said in words, never a unit of the value before.
 _STARTS_A_VALUE = frozenset(SPELLED_FREQUENCY) - {"other"} | {
+    "half",  # "half a year"; "two and a half" goes on after "a"
     "every",
     "each",
     "каждый",

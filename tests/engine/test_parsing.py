@@ -208,6 +208,22 @@ def test_durations_in_months(text: str, months: float) -> None:
         ("около года", 12),
         ("около полугода", 6),
         ("пол года", 6),
+        ("eighteen months", 18),
+        ("восемнадцать месяцев", 18),
+        ("twenty-four months", 24),
+        ("twenty four months", 24),
+        ("двадцать четыре месяца", 24),
+        ("thirty six months", 36),
+        ("half a year", 6),
+        ("half a month", 0.5),
+        ("a year and a half", 18),
+        ("one and a half years", 18),
+        ("two and a half years", 30),
+        ("2 years and a half", 30),
+        ("два с половиной года", 30),
+        ("два года с половиной", 30),
+        ("год с половиной", 18),
+        ("около полутора лет", 18),
     ],
 )
 def test_durations_said_in_words(text: str, months: float) -> None:
@@ -215,7 +231,7 @@ def test_durations_said_in_words(text: str, months: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["несколько лет", "a year and a half", "долго", "лет", "d", "около"]
+    "text", ["несколько лет", "half", "долго", "лет", "d", "около", "twenty-"]
 )
 def test_durations_that_are_no_number_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -312,6 +328,10 @@ WEEK = 7 * MONTHS_PER_DAY
         ("в среднем 2 раза в месяц", 2),
         ("~2 раза в месяц", 2),
         ("about once a month", 1),
+        ("fifteen times a year", 15 / 12),
+        ("пятнадцать раз в год", 15 / 12),
+        ("twenty-four times a year", 2),
+        ("once every half a year", 1 / 6),
     ],
 )
 def test_frequency_said_in_words(text: str, per_month: float) -> None:

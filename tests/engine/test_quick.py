@@ -122,3 +122,19 @@ def test_an_unreadable_value_is_quoted_as_typed() -> None:
 def test_a_lifetime_in_words_may_go_unnamed() -> None:
     inputs = parse_quick("2500 1.5 30% полтора года", currency="RUB")
     assert inputs.lifetime.months == 18
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("2500 1.5 30% half a year", 6),
+        ("2500 1.5 30% twenty four months", 24),
+        ("2500 twice a month 30% two and a half years", 30),
+        ("2500 1.5 30% два с половиной года", 30),
+    ],
+)
+def test_a_lifetime_in_words_with_halves_and_tens_stays_one_argument(
+    text: str, months: float
+) -> None:
+    inputs = parse_quick(text, currency="RUB")
+    assert inputs.lifetime.months == months and inputs.margin == 0.3
