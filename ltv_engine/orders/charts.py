@@ -2,7 +2,8 @@
 
 Every word on a chart comes from the ``labels`` mapping the caller renders per locale; the
 keys each chart reads are listed in ``RETENTION_KEYS``, ``CLV_KEYS`` and ``CUMULATIVE_KEYS``.
-Numbers on the charts are digits and ISO months only.
+Numbers on the charts are digits and ISO months only. Each chart is a ``*_figure`` (for a
+caller that wants to look at it) and a function that draws that figure as a PNG.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ltv_engine.orders.summary import first_of_day
 from ltv_engine.orders.table import OrderTable
 
 RETENTION_KEYS = ("title", "x_label", "y_label", "colorbar")
-CLV_KEYS = ("title", "x_label", "y_label", "mean", "median")
+CLV_KEYS = ("title", "x_label", "y_label", "mean", "median", "clipped")  # clipped: {count} {limit}
 CUMULATIVE_KEYS = ("title", "x_label", "y_label", "actual", "expected")
 
 DPI = 100
@@ -35,19 +36,27 @@ WEEK_DAYS = 7
 
 
 def retention_heatmap(cohorts: CohortTable, labels: Mapping[str, str]) -> bytes:
-    """Cohorts down, months since the first purchase across, share still buying in colour."""
+    return _png(retention_figure(cohorts, labels))
+
+
+def retention_figure(cohorts: CohortTable, labels: Mapping[str, str]) -> Figure:
+    """Cohorts down (each month with its number of customers: "2023-01 · 120"), months since
+    the first purchase across, share still buying in colour."""
     share = np.ma.masked_invalid(cohorts.retention * 100.0)
     n_cohorts, width = share.shape
     figure = Figure(figsize=(min(4 + 0.45 * width, 14), min(2.5 + 0.35 * n_cohorts, 12)))
     axes = figure.add_subplot()
     image = axes.imshow(share, aspect="auto", cmap="Blues", vmin=0.0, vmax=100.0)
     figure.colorbar(image, ax=axes, label=labels["colorbar"])
-    axes.set_yticks(*_thinned_ticks(list(cohorts.months)))
+    sized = [
+        f"{month} · {size}" for month, size in zip(cohorts.months, cohorts.sizes, strict=True)
+    ]
+    axes.set_yticks(*_thinned_ticks(sized))
     axes.set_xticks(*_thinned_ticks([str(k) for k in range(width)]))
     if max(n_cohorts, width) <= MAX_ANNOTATED_CELLS:
         _annotate_cells(axes, share)
     _set_titles(axes, labels)
-    return _png(figure)
+    return figure
 
 
 def _thinned_ticks(names: list[str]) -> tuple[list[int], list[str]]:
@@ -74,12 +83,20 @@ def _annotate_cells(axes: Axes, share: np.ma.MaskedArray) -> None:
 def clv_histogram(
     clv: npt.NDArray[np.float64], currency_label: str, labels: Mapping[str, str]
 ) -> bytes:
+    return _png(clv_figure(clv, currency_label, labels))
+
+
+def clv_figure(
+    clv: npt.NDArray[np.float64], currency_label: str, labels: Mapping[str, str]
+) -> Figure:
     """Customers by predicted CLV; the x axis reads "<x_label> (<currency_label>)" and stops
-    at the 99th percentile; mean and median are marked."""
+    at the 99th percentile, saying under it how many customers are beyond (``clipped``, with
+    ``{count}`` and ``{limit}``); mean and median are marked."""
     values = np.asarray(clv, dtype=np.float64)
     values = values[np.isfinite(values)]
     figure = Figure(figsize=(7, 4))
     axes = figure.add_subplot()
+    x_label = f"{labels['x_label']} ({currency_label})"
     if values.size:
         upper = float(np.quantile(values, CLV_CLIP_QUANTILE))
         shown = values[values <= upper] if upper > values.min() else values
@@ -87,10 +104,12 @@ def clv_histogram(
         axes.axvline(float(values.mean()), color="#dd8452", label=labels["mean"])
         axes.axvline(float(np.median(values)), color="#55a868", ls="--", label=labels["median"])
         axes.legend()
-    axes.set_xlabel(f"{labels['x_label']} ({currency_label})")
+        if beyond := values.size - shown.size:
+            x_label += "\n" + labels["clipped"].format(count=beyond, limit=f"{upper:.0f}")
+    axes.set_xlabel(x_label)
     axes.set_ylabel(labels["y_label"])
     axes.set_title(labels["title"])
-    return _png(figure)
+    return figure
 
 
 def cumulative_purchases_chart(

@@ -8,9 +8,11 @@ from ltv_engine.orders.charts import (
     CLV_KEYS,
     CUMULATIVE_KEYS,
     RETENTION_KEYS,
+    clv_figure,
     clv_histogram,
     cumulative_purchases_chart,
     cumulative_repeat_purchases,
+    retention_figure,
     retention_heatmap,
 )
 from ltv_engine.orders.cohorts import CohortTable, cohorts
@@ -62,6 +64,13 @@ def test_retention_heatmap_of_many_cohorts_stays_small() -> None:
     _assert_png(retention_heatmap(many, _labels(RETENTION_KEYS)))
 
 
+def test_each_cohort_is_labelled_with_its_number_of_customers() -> None:
+    table = cohorts(table_from_rows([*ROWS, ("C", "2023-03-01", 1.0)]))
+    (axes, _) = retention_figure(table, _labels(RETENTION_KEYS)).axes  # the map, its colour bar
+    names = [label.get_text() for label in axes.get_yticklabels()]
+    assert names == ["2023-01 · 2", "2023-03 · 1"]
+
+
 def test_a_missing_label_is_an_error_not_an_english_fallback() -> None:
     one = cohorts(table_from_rows([("A", "2024-05-05", 10.0)]))
     with pytest.raises(KeyError):
@@ -100,3 +109,17 @@ def test_cumulative_purchases_chart() -> None:
             table_from_rows(ROWS), CDNOW_BG, _labels(CUMULATIVE_KEYS)
         )
     _assert_png(image)
+
+
+def test_the_clv_histogram_says_how_many_customers_are_off_the_chart() -> None:
+    clv = np.random.default_rng(1).lognormal(4, 1.5, 5000)
+    labels = _labels(CLV_KEYS) | {"clipped": "beyond {limit}: {count}"}
+    limit = np.quantile(clv, 0.99)
+    (axes,) = clv_figure(clv, "₽", labels).axes
+    first, beyond = axes.get_xlabel().split("\n")
+    assert first == "Подпись x_label (₽)"
+    assert beyond == f"beyond {limit:.0f}: {np.count_nonzero(clv > limit)}"
+    assert 0 < np.count_nonzero(clv > limit) < 100
+
+    (axes,) = clv_figure(np.array([5.0, 5.0, 5.0]), "₽", labels).axes
+    assert "\n" not in axes.get_xlabel()
