@@ -228,13 +228,14 @@ class Finish:
 def build_table(
     got: Collected, readers: Readers, finish: Finish, *, latest_day: int | None = None
 ) -> tuple[OrderTable, IngestReport]:
-    """Merge multi-line orders, settle the date order, set aside orders dated after
-    ``latest_day`` (see ``read_orders``), drop refunds and zero orders, sort."""
+    """Merge multi-line orders, settle the date order (month-first when only that keeps every
+    date up to ``latest_day``), set aside orders dated after ``latest_day`` (see
+    ``read_orders``), drop refunds and zero orders, sort."""
     layout, notes = finish.layout, []
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
     keep, merged_lines = _merge(got, layout, amount, extra)
-    day, note = _days(got, layout)
+    day, note = _days(got, layout, latest_day)
     notes += [note] if note else []
     dated = day != _NO_DAY
     bad_date = np.flatnonzero(keep & ~dated)
@@ -303,9 +304,11 @@ def _merge(
     return merged.keep, merged.merged_lines
 
 
-def _days(got: Collected, layout: Layout) -> tuple[npt.NDArray[np.int64], str | None]:
+def _days(
+    got: Collected, layout: Layout, latest_day: int | None
+) -> tuple[npt.NDArray[np.int64], str | None]:
     """Day numbers per line (``_NO_DAY`` where the column's date order makes no date)."""
-    order, note = decide_date_order(got.date_forms)
+    order, note = decide_date_order(got.date_forms, latest_day)
     serials = "date" not in layout.by_content
     by_code = np.array(
         [_or_no_day(resolve_day(form, order, serials=serials)) for form in got.date_forms],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import Enum
 from typing import NamedTuple
@@ -171,8 +171,13 @@ class DateOrder(Enum):
     MONTH_FIRST = "month_first"
 
 
-def decide_date_order(forms: Iterable[DateForm | None]) -> tuple[DateOrder, str | None]:
-    """Day-first unless the column proves otherwise; the note says when it was a guess."""
+def decide_date_order(
+    forms: Sequence[DateForm | None], latest_day: int | None = None
+) -> tuple[DateOrder, str | None]:
+    """Day-first unless the column proves otherwise; the note says when it was a guess. A
+    column that reads either way is month-first when only that puts no date after
+    ``latest_day``: 03/04 of this year is not the 3rd of April when today is the 10th of March.
+    """
     day_first = month_first = ambiguous = False
     for form in forms:
         if form is None or form.kind != "dm":
@@ -183,11 +188,23 @@ def decide_date_order(forms: Iterable[DateForm | None]) -> tuple[DateOrder, str 
         ambiguous |= first != second
     if day_first and month_first:
         return DateOrder.DAY_FIRST, "date_order_conflict"
-    if month_first:
+    if month_first or (ambiguous and not day_first and _future_day_first(forms, latest_day)):
         return DateOrder.MONTH_FIRST, "date_month_first"
     if ambiguous and not day_first:
         return DateOrder.DAY_FIRST, "date_order_ambiguous"
     return DateOrder.DAY_FIRST, None
+
+
+def _future_day_first(forms: Sequence[DateForm | None], latest_day: int | None) -> bool:
+    """Read day-first, a date falls after ``latest_day``; read month-first, none does."""
+    if latest_day is None:
+        return False
+
+    def last(order: DateOrder) -> int:
+        days = (resolve_day(form, order, serials=False) for form in forms if form is not None)
+        return max((day for day in days if day is not None), default=latest_day)
+
+    return last(DateOrder.DAY_FIRST) > latest_day >= last(DateOrder.MONTH_FIRST)
 
 
 def resolve_day(form: DateForm | None, order: DateOrder, *, serials: bool) -> int | None:

@@ -275,6 +275,20 @@ def test_ambiguous_dates_default_to_day_first_with_a_note() -> None:
     assert "date_order_ambiguous" in report.notes
 
 
+def test_ambiguous_dates_are_month_first_when_day_first_puts_some_in_the_future() -> None:
+    lines = ["customer|date|amount", "a|01/05/2025|1", "b|02/10/2025|2", "c|03/04/2025|3"]
+    table, report = read(text(lines), latest_day=day("2025-03-06"))
+    assert sorted(table.day.tolist()) == [day("2025-01-05"), day("2025-02-10"), day("2025-03-04")]
+    assert report.notes == ("date_month_first",) and report.malformed == 0
+
+
+def test_ambiguous_dates_stay_day_first_when_both_readings_reach_the_future() -> None:
+    lines = ["customer|date|amount", "a|01/02/2025|1", "b|05/04/2025|2", "c|02/01/2025|3"]
+    table, report = read(text(lines), latest_day=day("2025-03-06"))
+    assert "date_order_ambiguous" in report.notes
+    assert report.first_malformed == (3, "future_date") and table.n_orders == 2
+
+
 def test_conflicting_date_orders_keep_day_first_and_drop_the_rest() -> None:
     lines = ["customer|date|amount", "a|13/03/2024|1", "b|14/03/2024|1", "c|03/14/2024|1"]
     table, report = read(text(lines))
