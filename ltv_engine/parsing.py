@@ -126,7 +126,7 @@ SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
         "18": "eighteen восемнадцать",
         "19": "nineteen девятнадцать",
         **_TENS,
-        "6 месяцев": "полгода полугода полугодие",
+        "0.5 года": "полгода полугода полугодие",
     }
 )
 SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
@@ -165,9 +165,9 @@ _HALVES = [
     (re.compile(pattern, re.IGNORECASE), value)
     for pattern, value in (
         (r"\bhalf an? (\w+)", r"0.5 \1"),
-        (r"\ban? (\w+) and a half\b", r"1.5 \1"),
-        (r"\b(\d+) (\w+ )?and a half\b", r"\1.5 \2"),
-        (r"\b(\d+) (\w+ )?с половиной\b", r"\1.5 \2"),
+        (r"^(?:an? )?([^\W\d]+) and a half\b", r"1.5 \1"),  # not "once a year and a half"
+        (r"(?<![\d.,])(\d+) (\w+ )?and a half\b", r"\1.5 \2"),
+        (r"(?<![\d.,])(\d+) (\w+ )?с половиной\b", r"\1.5 \2"),
         (r"^(\w+) с половиной\b", r"1.5 \1"),
     )
 ]
@@ -398,12 +398,13 @@ def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
     units joined ("twenty four", "двадцать четыре": 24) and halves added ("two and a half",
     "два с половиной": 2.5; "half a year": 0.5 year; "a year and a half": 1.5 year)."""
     numbers: list[str] = []
+    before = ""
     for word in _COMPOUND.sub(r"\1 ", _HEDGE.sub("", text)).split():
-        number = spelled.get(_bare(word), word)
-        if numbers and _bare(numbers[-1]) in _TENS_DIGITS and number in _UNITS:
-            numbers[-1] = str(int(numbers[-1]) + int(number))
+        if continues_a_spelled_number(before, word):
+            numbers[-1] = str(int(numbers[-1]) + int(SPELLED_NUMBERS[_bare(word)]))
         else:
-            numbers.append(number)
+            numbers.append(spelled.get(_bare(word), word))
+        before = word
     said = " ".join(numbers)
     for half, value in _HALVES:
         said = half.sub(value, said)

@@ -111,7 +111,7 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not has_digit
     if continues_a_spelled_number(last, word):
         return True
-    if word.lower() in _STARTS_A_VALUE:
+    if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
         return _a_count_of_orders(value, first=first)
     return not has_digit
 

@@ -217,6 +217,8 @@ def test_durations_in_months(text: str, months: float) -> None:
         ("half a year", 6),
         ("half a month", 0.5),
         ("a year and a half", 18),
+        ("year and a half", 18),
+        ("6 месяцев с половиной", 6.5),
         ("one and a half years", 18),
         ("two and a half years", 30),
         ("2 years and a half", 30),
@@ -231,12 +233,28 @@ def test_durations_said_in_words(text: str, months: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["несколько лет", "half", "долго", "лет", "d", "около", "twenty-"]
+    "text",
+    [
+        "несколько лет",
+        "half",
+        "долго",
+        "лет",
+        "d",
+        "около",
+        "twenty-",
+        # Only spelled tens take a spelled unit; digits side by side stay two numbers.
+        "20, 5 месяцев",
+        "20 4 месяца",
+        "90 9 months",
+        "полгода с половиной",
+        "1,5 с половиной",
+        "once a year and a half",
+    ],
 )
 def test_durations_that_are_no_number_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_duration_months(text)
-    assert caught.value.reason in {Reason.NOT_A_NUMBER, Reason.AMBIGUOUS}
+    assert caught.value.reason in {Reason.NOT_A_NUMBER, Reason.AMBIGUOUS, Reason.UNKNOWN_UNIT}
 
 
 def test_a_bare_duration_uses_the_default_unit() -> None:

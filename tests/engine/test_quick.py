@@ -129,6 +129,7 @@ def test_a_lifetime_in_words_may_go_unnamed() -> None:
     [
         ("2500 1.5 30% half a year", 6),
         ("2500 1.5 30% twenty four months", 24),
+        ("2500 1.5 30% twenty-four months 1500", 24),
         ("2500 twice a month 30% two and a half years", 30),
         ("2500 1.5 30% два с половиной года", 30),
     ],
