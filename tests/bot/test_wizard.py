@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, SetMyCommands
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SetMyCommands
 
 from bot.app import create_dispatcher, register_commands
 from bot.render import Renderer
@@ -12,6 +12,7 @@ from bot.storage.sqlite import SqliteRepository
 from tests.bot.wizard_script import reach_lifetime_choice, reach_summary_golden
 from tests.fakes.client import TelegramClient
 from tests.fakes.session import RecordingSession
+from tests.fakes.telegram import ApiError
 
 NBSP = "\xa0"
 
@@ -50,6 +51,21 @@ async def test_golden_example_end_to_end(client: TelegramClient, repo: SqliteRep
     assert len(saved) == 1 and saved[0].ltv == pytest.approx(407.16)
     profile = await repo.get_profile(client.chat.id)
     assert profile is not None and profile.inputs.aov == 65 and profile.inputs.currency == "USD"
+
+
+async def test_a_screen_that_cannot_be_edited_in_place_is_sent_anew_and_goes_on(
+    client: TelegramClient, session: RecordingSession
+) -> None:
+    await reach_summary_golden(client)
+    summary_id = client.last_message().message_id
+    session.fail_next(EditMessageText, ApiError(400, "Bad Request: message can't be edited"))
+    await client.click("Calculate LTV")
+
+    result = client.last_message()
+    assert result.message_id != summary_id and "Customer LTV: $407.16" in (result.text or "")
+    assert session.last(SendMessage).text and "$407.16" in session.last(SendMessage).text
+    await client.click("History", message=result)  # the new message's buttons work
+    assert "Recent calculations" in client.last_text() and "$407.16" in client.last_text()
 
 
 async def test_russian_conversation_formats_money_for_the_locale(

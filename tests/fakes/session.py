@@ -45,7 +45,7 @@ class RecordingSession(PinnedResponseTypes):
         self.telegram = telegram or FakeTelegram()
         self.requests: list[TelegramMethod[Any]] = []
         self.closed = False
-        self._scripted: defaultdict[type[TelegramMethod[Any]], deque[_Scripted]]
+        self._scripted: defaultdict[str, deque[_Scripted]]  # by Bot API method name
         self._scripted = defaultdict(deque)
 
     @property
@@ -68,11 +68,11 @@ class RecordingSession(PinnedResponseTypes):
         """The next call of this method fails: an ApiError becomes aiogram's exception for it
         (ApiError(429, retry_after=3) -> TelegramRetryAfter, ApiError(403) ->
         TelegramForbiddenError); an exception is raised as is; a callable gets the method."""
-        self._scripted[method_type].append(_Scripted(error=error))
+        self._scripted[method_type.__api_method__].append(_Scripted(error=error))
 
     def answer_next(self, method_type: type[TelegramMethod[TelegramType]], result: Any) -> None:
         """The next call of this method returns `result` instead of the automatic answer."""
-        self._scripted[method_type].append(_Scripted(result=result))
+        self._scripted[method_type.__api_method__].append(_Scripted(result=result))
 
     def sent_texts(self) -> list[str]:
         """Texts of sendMessage and editMessageText calls in order, markup as sent."""
@@ -110,7 +110,7 @@ class RecordingSession(PinnedResponseTypes):
         return response.result  # type: ignore[return-value]
 
     async def _result(self, method: TelegramMethod[Any], bot: Bot) -> Any:
-        queue = self._scripted.get(type(method))
+        queue = self._scripted.get(method.__api_method__)
         if not queue:
             return await self.telegram.answer(method, bot)
         scripted = queue.popleft()

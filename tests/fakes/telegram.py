@@ -234,8 +234,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._answers: dict[type[TelegramMethod[Any]], Callable[[Any, Bot | None], Awaitable[Any]]]
-        self._answers = {
+        answers: dict[type[TelegramMethod[Any]], Callable[[Any, Bot | None], Awaitable[Any]]] = {
             GetMe: self._get_me,
             SendMessage: self._send_message,
             SendDocument: self._send_document,
@@ -252,15 +251,15 @@ class FakeTelegram:
             SetChatMenuButton: _true,
             DeleteWebhook: _true,
         }
+        self._answers = {kind.__api_method__: answer for kind, answer in answers.items()}
 
     def answers(self, method_type: type[TelegramMethod[Any]]) -> bool:
-        return method_type in self._answers
+        return method_type.__api_method__ in self._answers
 
     async def answer(self, method: TelegramMethod[Any], bot: Bot | None = None) -> Any:
-        """The result Telegram gives for this method, or ApiError."""
-        answer = next(
-            (self._answers[kind] for kind in type(method).__mro__ if kind in self._answers), None
-        )
+        """The result Telegram gives for this method (known by its Bot API name, as Telegram
+        knows it, whatever class sent it), or ApiError."""
+        answer = self._answers.get(method.__api_method__)
         if answer is None:
             name = method.__api_method__
             raise ApiError(404, f"Not Found: the fake Bot API does not implement {name}")
