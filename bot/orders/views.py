@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import StartCb
 from bot.formatting import currency_sign
 from bot.orders.callbacks import OrdersCb
-from bot.orders.work import Labels, Understood, as_date
+from bot.orders.work import Labels, Understood
 from bot.render import Texts
 from bot.views import Screen
 from ltv_engine.calc import calculate
@@ -21,6 +21,7 @@ from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import COLUMNS as CSV_COLUMNS
 from ltv_engine.orders.ingest_columns import Column
 from ltv_engine.orders.rfm import RISK_BANDS, SegmentCode
+from ltv_engine.orders.table import as_date
 
 STAGES = ("reading", "understanding", "fitting", "charts")
 CORRECTABLE_ROLES = ("customer", "date", "amount")

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from ltv_engine.model import LtvInputs
 from ltv_engine.orders import charts
 from ltv_engine.orders.analysis import UNIT_DAYS, Analysis, analyze
 from ltv_engine.orders.ingest import ColumnGuess, read_orders, sniff
 from ltv_engine.orders.ingest_columns import Column
-from ltv_engine.orders.table import IngestReport, OrderTable
-
-EPOCH = date(1970, 1, 1)
+from ltv_engine.orders.table import IngestReport, OrderTable, as_date, day_of
 
 Labels = Mapping[str, Mapping[str, str]]  # chart -> label key -> text
 
@@ -37,10 +35,6 @@ class Understood:
 class Chart:
     kind: str  # retention | clv | cumulative
     png: bytes
-
-
-def as_date(day: int) -> date:
-    return EPOCH + timedelta(days=day)
 
 
 def understand(data: bytes, file_name: str, overrides: Mapping[str, Column]) -> Understood:
@@ -69,7 +63,7 @@ def analyse(
 
 def _tomorrow() -> int:
     """The last day an order may be dated: tomorrow in UTC, as a shop east of UTC is ahead."""
-    return (datetime.now(UTC).date() - EPOCH).days + 1
+    return day_of(datetime.now(UTC).date()) + 1
 
 
 def draw(

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import math
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,10 @@ from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import read_orders_file
 from ltv_engine.orders.measured import MeasuredInputs
-from ltv_engine.orders.table import IngestReport
+from ltv_engine.orders.table import IngestReport, as_date, day_of
 
 FILE_ERROR = 2
 LABEL_WIDTH = 30
-EPOCH = date(1970, 1, 1)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentParser:
@@ -56,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
 
 def run_analyze(args: argparse.Namespace) -> int:
     try:
-        table, report = read_orders_file(args.file, latest_day=(date.today() - EPOCH).days + 1)
+        table, report = read_orders_file(args.file, latest_day=day_of(date.today()) + 1)
     except InvalidOrdersFile as error:
         details = "".join(
             f" {key}={value}" for key, value in error.details.items() if value is not None
@@ -174,7 +173,7 @@ def _section(title: str, rows: list[Row]) -> str:
 
 
 def _iso(day: int) -> str:
-    return (EPOCH + timedelta(days=day)).isoformat()
+    return as_date(day).isoformat()
 
 
 def _money(value: float) -> str:

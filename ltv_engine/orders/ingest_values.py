@@ -8,7 +8,8 @@ from datetime import date
 from enum import Enum
 from typing import NamedTuple
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+from ltv_engine.orders.table import day_of
+
 _EXCEL_EPOCH_SERIAL = 25569  # 1970-01-01 in Excel's 1900 date system
 _SERIAL_RANGE = (61, 73051)  # 1900-03-01 .. 2099-12-31: Excel's 1900 leap bug is before 61
 _YEAR_RANGE = (1900, 2100)
@@ -161,7 +162,7 @@ def day_number(year: int, month: int, day: int) -> int | None:
     if not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
         return None
     try:
-        return date(year, month, day).toordinal() - _EPOCH_ORDINAL
+        return day_of(date(year, month, day))
     except ValueError:
         return None
 

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
+
+EPOCH = date(1970, 1, 1)  # day 0 of ``OrderTable.day``
+
+
+def as_date(day: int) -> date:
+    return EPOCH + timedelta(days=day)
+
+
+def day_of(moment: date) -> int:
+    """``moment`` as days since ``EPOCH``, as ``OrderTable.day`` counts them."""
+    return (moment - EPOCH).days
 
 
 @dataclass(frozen=True, slots=True)
