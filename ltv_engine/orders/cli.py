@@ -150,6 +150,7 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
             "Orders",
             [
                 ("Orders used / rows read", f"{report.orders_used:,} / {report.rows_read:,}"),
+                *_returns_rows(report),
                 ("Customers", f"{m.n_customers:,}"),
                 ("Period", f"{_iso(m.first_day)} .. {_iso(m.last_day)}"),
                 ("Revenue", _money(m.revenue)),
@@ -165,6 +166,15 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
 
 
 Row = tuple[str, str]
+
+
+def _returns_rows(report: IngestReport) -> list[Row]:
+    if not report.returns_netted:
+        return []
+    netted = f"{report.returns_netted:,}"
+    if report.returned_orders:
+        netted += f" (whole orders: {report.returned_orders:,})"
+    return [("Returns taken off orders", netted)]
 
 
 def _section(title: str, rows: list[Row]) -> str:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from ltv_engine.orders.ingest_columns import Layout
 from ltv_engine.orders.ingest_orders import SideLines, merge_lines
+from ltv_engine.orders.ingest_returns import Netted, Returns, net_returns
 from ltv_engine.orders.ingest_values import (
     AMOUNT_BOUND,
     AmountReader,
@@ -230,7 +231,8 @@ def build_table(
 ) -> tuple[OrderTable, IngestReport]:
     """Merge multi-line orders, settle the date order (month-first when only that keeps every
     date up to ``latest_day``), set aside orders dated after ``latest_day`` (see
-    ``read_orders``), drop refunds and zero orders, sort."""
+    ``read_orders``) and zero orders, take returns off the orders they return (see
+    ``ingest_returns``), sort."""
     layout, notes = finish.layout, []
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
@@ -247,24 +249,26 @@ def build_table(
         if len(future):
             got.reject(got.row_number[future[0]], "future_date", count=len(future))
         keep &= day <= latest_day
-    refunded = got.excluded[Status.REFUNDED.value] + int(np.count_nonzero(keep & (amount < 0)))
     zero = int(np.count_nonzero(keep & (amount == 0)))
-    keep &= amount > 0
-    _check_usable(got, int(np.count_nonzero(keep)), refunded=refunded, zero_amount=zero)
+    sold = keep & (amount != 0)
     customer, customer_ids = _dense_sorted(
-        np.frombuffer(got.customer, dtype=np.int32)[keep], got.customer_codes
+        np.frombuffer(got.customer, dtype=np.int32)[sold], got.customer_codes
     )
-    day, amount = day[keep], amount[keep]
-    order = _by_customer_and_day(customer, day)
-    cost = _cost(layout, amount, None if extra is None else extra[keep], readers, notes)
-    table = OrderTable(
-        customer=customer[order],
-        day=day[order],
-        amount=amount[order],
-        customer_ids=customer_ids,
-        cost=None if cost is None else cost[order],
-        currency=_currency(readers.amount, layout, notes),
+    day, amount = day[sold], amount[sold]
+    cost = _cost(layout, amount, None if extra is None else extra[sold], readers, notes)
+    netted, order = _net_returns(customer, day, amount)
+    by_refund = got.excluded[Status.REFUNDED.value]
+    _check_usable(
+        got,
+        int(np.count_nonzero(netted.kept)),
+        refunded=by_refund + netted.netted + netted.unmatched,
+        zero_amount=zero,
     )
+    cost = None if cost is None else cost[order]
+    if cost is not None and netted.netted:
+        cost *= netted.amount / amount[order]  # returned goods cost nothing: shrink with amount
+    currency = _currency(readers.amount, layout, notes)
+    table = _table(customer[order], customer_ids, day[order], netted, cost, currency)
     report = IngestReport(
         columns=layout.guess.roles,
         delimiter=finish.delimiter,
@@ -272,7 +276,9 @@ def build_table(
         rows_read=got.rows_read,
         orders_used=table.n_orders,
         cancelled=got.excluded[Status.CANCELLED.value],
-        refunded=refunded,
+        refunded=by_refund + netted.unmatched,
+        returns_netted=netted.netted,
+        returned_orders=int(np.count_nonzero(~netted.kept)),
         zero_amount=zero,
         malformed=got.malformed.total(),
         first_malformed=got.first_malformed,
@@ -350,6 +356,45 @@ def _dense_sorted(
     rank = np.full(len(by_id), -1, dtype=np.int64)
     rank[[by_id[customer_id] for customer_id in kept_ids]] = np.arange(len(kept_ids))
     return rank[codes], tuple(kept_ids)
+
+
+def _net_returns(
+    customer: npt.NDArray[np.int64], day: npt.NDArray[np.int64], amount: npt.NDArray[np.float64]
+) -> tuple[Netted, npt.NDArray[np.intp]]:
+    """The purchases (positive amounts) in (customer, day) order, as indices into the rows,
+    with the returns (negative amounts) taken off them."""
+    bought = amount > 0
+    if bought.all():  # the usual file: no returns of its own
+        order = _by_customer_and_day(customer, day)
+    else:
+        order = np.flatnonzero(bought)[_by_customer_and_day(customer[bought], day[bought])]
+    returned = ~bought
+    returns = Returns(customer[returned], day[returned], -amount[returned])
+    return net_returns(customer[order], day[order], amount[order], returns), order
+
+
+def _table(
+    customer: npt.NDArray[np.int64],
+    customer_ids: tuple[str, ...],
+    day: npt.NDArray[np.int64],
+    netted: Netted,
+    cost: npt.NDArray[np.float64] | None,
+    currency: str | None,
+) -> OrderTable:
+    """The sorted purchases that returns left standing, and only the customers they keep."""
+    amount, kept = netted.amount, netted.kept
+    if not kept.all():
+        day, amount, cost = day[kept], amount[kept], None if cost is None else cost[kept]
+        still_buying, customer = np.unique(customer[kept], return_inverse=True)
+        customer_ids = tuple(customer_ids[code] for code in still_buying.tolist())
+    return OrderTable(
+        customer=customer.astype(np.int64, copy=False),
+        day=day,
+        amount=amount,
+        customer_ids=customer_ids,
+        cost=cost,
+        currency=currency,
+    )
 
 
 def _by_customer_and_day(

@@ -55,7 +55,9 @@ class IngestReport:
     rows_read: int
     orders_used: int
     cancelled: int = 0
-    refunded: int = 0
+    refunded: int = 0  # by their status, or returns with no earlier order to take them off
+    returns_netted: int = 0  # negative amounts taken off their customer's earlier orders
+    returned_orders: int = 0  # orders those returns took off in full
     zero_amount: int = 0
     malformed: int = 0
     first_malformed: tuple[int, str] | None = None  # (1-based row number, reason code)

@@ -118,6 +118,20 @@ async def test_an_order_dated_in_the_future_is_set_aside_and_the_year_questioned
     assert "дата в будущем (опечатка в годе?)" in ru_client.last_text()
 
 
+async def test_a_return_row_is_taken_off_the_customers_order_and_said_so(
+    client: TelegramClient, ru_client: TelegramClient
+) -> None:
+    returned = FULL + "R-1;01.03.2024;client0001@shop.example;-1,00;выполнен\n".encode()
+    await client.send_document("orders.csv", returned)
+    review = client.last_text()
+    said = "1 return (negative amounts) was taken off the same customers' earlier orders."
+    assert said in review and "refunded" not in review
+
+    await ru_client.send_document("orders.csv", returned)
+    said = "1 возврат (отрицательные суммы) вычтен из прежних заказов тех же клиентов."
+    assert said in ru_client.last_text()
+
+
 async def test_a_thin_file_gets_measured_figures_only(
     ru_client: TelegramClient, session: RecordingSession
 ) -> None:

@@ -239,3 +239,19 @@ def test_analyze_is_a_subcommand_of_ltv(
     out = capsys.readouterr().out
     assert "Orders used / rows read" in out
     assert "3 / 3" in out
+    assert "Returns taken off orders" not in out
+
+
+def test_analyze_says_how_many_returns_it_took_off_orders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "customer,date,amount\nanna,2024-01-05,100\nanna,2024-01-08,-100\n"
+        "boris,2024-01-07,500\nboris,2024-02-07,300\nboris,2024-02-09,-30\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "Orders used / rows read       2 / 5" in out
+    assert "Returns taken off orders      2 (whole orders: 1)" in out

@@ -307,10 +307,10 @@ def test_statuses_exclude_cancelled_and_refunded() -> None:
     assert (report.cancelled, report.refunded, report.orders_used) == (5, 3, 3)
 
 
-def test_negative_amounts_are_refunds_and_zero_amounts_are_counted() -> None:
-    lines = ["customer|date|amount", "a|2024-01-05|10", "a|2024-01-06|-10", "b|2024-01-05|0"]
+def test_zero_amounts_are_counted_and_set_aside() -> None:
+    lines = ["customer|date|amount", "a|2024-01-05|10", "b|2024-01-05|0"]
     table, report = read(text(lines))
-    assert (report.refunded, report.zero_amount, report.orders_used) == (1, 1, 1)
+    assert (report.zero_amount, report.orders_used, report.refunded) == (1, 1, 0)
     assert table.customer_ids == ("a",)
 
 
