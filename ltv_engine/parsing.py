@@ -411,6 +411,11 @@ def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
     return said.split()
 
 
+def only_a_hedge(text: str) -> bool:
+    """``text`` is hedges alone ("около", "в среднем", "about"): the value is still to come."""
+    return bool(text.strip()) and not _HEDGE.sub("", text + " ")
+
+
 def continues_a_spelled_number(before: str, word: str) -> bool:
     """``word`` is the unit of the tens ``before``: "twenty" "four", "двадцать" "четыре"."""
     return (

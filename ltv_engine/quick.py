@@ -18,6 +18,7 @@ from ltv_engine.parsing import (
     UNIT_ALIASES,
     Kind,
     continues_a_spelled_number,
+    only_a_hedge,
     parse_duration_months,
     parse_frequency,
     parse_money,
@@ -94,15 +95,17 @@ def _words(arguments: str) -> list[str]:
 
 
 def _continues(value: str, word: str, *, first: bool) -> bool:
-    """Whether ``word`` goes on the value before it: after a name (``life= 18``); a number or a
-    word after "в" / "per" / "every"; a word after "times" / "раз"; a word with no digit (a
-    unit, a currency). A word that can begin a frequency ("weekly", "every", "twice",
-    "полтора") goes on only a count of orders (``2 monthly``, ``1 every 2 weeks``), and a lone
-    dash never."""
+    """Whether ``word`` goes on the value before it: after a name (``life= 18``) or a hedge
+    ("около"); a number or a word after "в" / "per" / "every"; a word after "times" / "раз"; a
+    word with no digit (a unit, a currency), but not after a share ("30% a year"). A word that
+    can begin a frequency ("weekly", "every", "twice", "полтора") goes on only a count of
+    orders (``2 monthly``, ``1 every 2 weeks``), and a lone dash never."""
     if value.endswith(SEPARATOR):
         return True
     if SEPARATOR in word or word in _DASHES:
         return False
+    if only_a_hedge(value.rpartition(SEPARATOR)[2]):
+        return True
     last = value.split()[-1].rpartition(SEPARATOR)[2].lower()
     has_digit = any(char.isdigit() for char in word)
     if last in UNIT_ALIASES[Kind.PER]:
@@ -113,6 +116,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return True
     if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
         return _a_count_of_orders(value, first=first)
+    if value.endswith("%"):  # a share takes no unit: "30% a year and a half" is two values
+        return False
     return not has_digit
 
 

@@ -132,6 +132,13 @@ def test_a_lifetime_in_words_may_go_unnamed() -> None:
         ("2500 1.5 30% twenty-four months 1500", 24),
         ("2500 twice a month 30% two and a half years", 30),
         ("2500 1.5 30% два с половиной года", 30),
+        ("2500 1.5 30% a year and a half", 18),
+        ("2500 1.5 30 % a year and a half 1500", 18),
+        ("2500 1.5 30% год с половиной", 18),
+        ("2500 1.5 30% около полутора лет", 18),
+        ("2500 1.5 margin=30% a year", 12),
+        ("2500 1.5 30% в среднем полтора года", 18),
+        ("2500 1.5 30% about 2 years", 24),
     ],
 )
 def test_a_lifetime_in_words_with_halves_and_tens_stays_one_argument(
