@@ -90,6 +90,14 @@ class Readers:
             value = self.extra(text)
         return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
 
+    def quantity(self, text: str) -> float:
+        """A count of units (a weight too: 1,5 kg); NaN when the cell holds none."""
+        try:
+            value = float(text.translate(self.grouping))
+        except ValueError:
+            return math.nan
+        return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else math.nan
+
 
 def collect(
     rows: Iterable[list[str]],
@@ -105,6 +113,8 @@ def collect(
     ci, di, ai = columns["customer"], columns["date"], columns["amount"]
     si, oi = columns.get("status"), columns.get("order_id")
     xi = columns.get("cost", columns.get("margin"))
+    qi = columns.get("quantity")  # only when the amount is a unit price (see Layout)
+    cost_per_unit = qi is not None and "cost" in columns  # a line export's cost is per unit too
     width = max(columns.values()) + 1
     date_width = layout.date_width or sys.maxsize
     plain = not layout.comma_decimal  # float() reads the amounts as they are
@@ -128,13 +138,15 @@ def collect(
         if not order_key:
             got.reject(number, why)
             return
-        amount = readers.extra_value(row[ai])
+        units = 1.0 if qi is None else readers.quantity(row[qi])
+        amount = readers.extra_value(row[ai]) * units
         extra = math.nan if xi is None else readers.extra_value(row[xi])
-        got.side.pend(order_key, number, why, amount, extra)
+        got.side.pend(order_key, number, why, amount, extra * units if cost_per_unit else extra)
 
     last_row = first_row_number + max_rows - 1
     number = first_row_number - 1
     rows_read = 0
+    units = 1.0
     amount: float | None
     for row in rows:
         number += 1
@@ -171,6 +183,12 @@ def collect(
                 number, "bad_amount" if amount_text.strip() else "missing_amount", order_key, row
             )
             continue
+        if qi is not None:
+            units = readers.quantity(row[qi])
+            if units != units:  # NaN: no quantity
+                set_aside(number, "bad_quantity", order_key, row)
+                continue
+            amount *= units
         date_code = date_codes.get(day_text[:date_width])
         if date_code is None:
             date_code = _date_code(date_codes, forms, day_text)
@@ -189,7 +207,8 @@ def collect(
         if oi is not None:
             add_order(order_key)
         if xi is not None:
-            add_extra(readers.extra_value(row[xi]))
+            extra = readers.extra_value(row[xi])
+            add_extra(extra * units if cost_per_unit else extra)
     got.rows_read = rows_read
     return got, readers
 
@@ -233,7 +252,8 @@ def build_table(
     date up to ``latest_day``), set aside orders dated after ``latest_day`` (see
     ``read_orders``) and zero orders, take returns off the orders they return (see
     ``ingest_returns``), sort."""
-    layout, notes = finish.layout, []
+    layout = finish.layout
+    notes = ["amount_from_price_and_quantity"] if layout.price_times_quantity else []
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
     keep, merged_lines = _merge(got, layout, amount, extra)

@@ -18,7 +18,7 @@ from ltv_engine.orders.ingest_values import (
 
 Column = str | int  # a column chosen by its header name, or by its position
 
-ROLES = ("customer", "date", "amount", "cost", "margin", "order_id", "status")
+ROLES = ("customer", "date", "amount", "cost", "margin", "order_id", "status", "quantity")
 REQUIRED = {
     "customer": FileReason.MISSING_CUSTOMER,
     "date": FileReason.MISSING_DATE,
@@ -44,7 +44,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "order total", "amount", "total", "sum", "revenue", "order amount", "grand total",
         "total price", "price", "sales", "value", "subtotal", "сумма заказа", "сумма",
         "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
-        "к оплате", "цена",
+        "к оплате", "цена", "unit price", "price each", "item price", "lineitem price",
+        "цена за единицу", "цена за шт", "цена за штуку",
     ),
     "cost": (
         "cost", "cogs", "cost of goods", "cost price", "purchase price", "себестоимость",
@@ -56,11 +57,19 @@ _NAMES: dict[str, tuple[str, ...]] = {
     ),
     "order_id": (
         "order id", "order number", "order no", "order #", "order", "номер заказа", "id заказа",
-        "заказ №", "№ заказа", "заказ", "invoice", "invoice id", "transaction id", "id", "№",
+        "заказ №", "№ заказа", "заказ", "invoice", "invoice id", "invoice no", "invoice number",
+        "transaction id", "id", "№",
     ),
     "status": ("status", "order status", "financial status", "state", "статус", "статус заказа",
                "состояние"),
+    "quantity": ("quantity", "qty", "quantity ordered", "lineitem quantity", "количество",
+                 "кол во", "шт"),
 }  # fmt: skip
+# Amount headers that name the price of one unit: a line's money is then price x quantity.
+_UNIT_PRICES = frozenset(
+    {"price", "цена", "unit price", "price each", "item price", "lineitem price"}
+    | {"цена за единицу", "цена за шт", "цена за штуку"}
+)
 _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name in enumerate(names)}
 
 _HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
@@ -86,6 +95,9 @@ class Layout:
     by_content: frozenset[str]
     comma_decimal: bool  # the amount column writes 1,5 for one and a half
     date_width: int | None  # every date in the sample is its first date_width characters
+    # The amount is a unit price and there is a quantity column (kept only then): a line's
+    # money is their product.
+    price_times_quantity: bool = False
 
     @property
     def guess(self) -> ColumnGuess:
@@ -94,17 +106,29 @@ class Layout:
 
 
 def normalize_header(text: str) -> str:
-    lowered = text.lower().replace("ё", "е")
-    return " ".join(re.sub(r"[_\-.:]+", " ", lowered).split())
+    """``Customer_ID``, ``customer-id`` and ``CustomerID`` are all ``customer id``."""
+    words = _CAMEL_HUMP.sub(" ", text).lower().replace("ё", "е")
+    return " ".join(re.sub(r"[_\-.:]+", " ", words).split())
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
+
+
+def _forms(header: str) -> tuple[str, str, str]:
+    """``Сумма, руб.`` and ``Amount (USD)`` also as ``сумма`` and ``amount``."""
+    name = normalize_header(header)
+    return name, name.split("(")[0].strip(), name.split(",")[0].strip()
 
 
 def _role_rank(header: str) -> tuple[str, int] | None:
-    """``Сумма, руб.`` and ``Amount (USD)`` count as ``сумма`` and ``amount``."""
-    name = normalize_header(header)
-    for form in (name, name.split("(")[0].strip(), name.split(",")[0].strip()):
+    for form in _forms(header):
         if form in _RANKED:
             return _RANKED[form]
     return None
+
+
+def _is_unit_price(header: str) -> bool:
+    return any(form in _UNIT_PRICES for form in _forms(header))
 
 
 def find_layout(
@@ -126,6 +150,9 @@ def find_layout(
             raise InvalidOrdersFile(reason, headers=list(headers))
     amounts = _column(sample, columns["amount"])
     dates = _column(sample, columns["date"])
+    price_times_quantity = "quantity" in columns and _is_unit_price(headers[columns["amount"]])
+    if not price_times_quantity:
+        columns.pop("quantity", None)  # beside an order's total, a count of items changes nothing
     return Layout(
         header_index,
         headers,
@@ -133,6 +160,7 @@ def find_layout(
         by_content,
         comma_decimal=comma_is_decimal(amounts),
         date_width=_date_width(dates),
+        price_times_quantity=price_times_quantity,
     )
 
 

@@ -132,6 +132,23 @@ async def test_a_return_row_is_taken_off_the_customers_order_and_said_so(
     assert said in ru_client.last_text()
 
 
+async def test_a_line_item_export_multiplies_price_by_quantity_and_says_so(
+    client: TelegramClient, ru_client: TelegramClient
+) -> None:
+    lines = b"Invoice,Quantity,InvoiceDate,Price,Customer ID\n" + b"".join(
+        b"%d,%d,2024-01-%02d,2.50,c%d\n" % (n, n % 3 + 1, n % 28 + 1, n % 7) for n in range(40)
+    )
+    await client.send_document("online_retail.csv", lines)
+    review = client.last_text()
+    assert "• quantity: «Quantity»" in review and "• amount: «Price»" in review
+    assert "Each line's amount is its price times its quantity." in review
+
+    await ru_client.send_document("online_retail.csv", lines)
+    review = ru_client.last_text()
+    assert "• количество: «Quantity»" in review
+    assert "Сумма каждой строки — цена, умноженная на количество." in review
+
+
 async def test_a_thin_file_gets_measured_figures_only(
     ru_client: TelegramClient, session: RecordingSession
 ) -> None:

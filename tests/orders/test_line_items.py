@@ -1,0 +1,101 @@
+"""Line-item exports: a unit price and a quantity per line (as Online Retail and many shops
+export them) make the line's money; an order total beside a count of items stays the amount."""
+
+from __future__ import annotations
+
+import pytest
+
+from ltv_engine.orders.ingest import read_orders
+from ltv_engine.orders.ingest_columns import normalize_header
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+# The layout of the UCI "Online Retail II" workbook: returns are invoices starting with "C",
+# with a negative quantity.
+ONLINE_RETAIL_II = """\
+Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country
+489434,85048,15CM CHRISTMAS GLASS BALL 20 LIGHTS,12,2009-12-01 07:45:00,6.95,13085.0,United Kingdom
+489434,79323P,PINK CHERRY LIGHTS,12,2009-12-01 07:45:00,6.75,13085.0,United Kingdom
+489435,22350,CAT BOWL,12,2009-12-01 07:46:00,2.55,13085.0,United Kingdom
+489436,21523,DOORMAT FANCY FONT HOME SWEET HOME,10,2009-12-01 09:06:00,5.95,13078.0,United Kingdom
+C489449,22087,PAPER BUNTING WHITE LACE,-2,2009-12-01 10:33:00,6.95,13085.0,United Kingdom
+"""
+
+
+def read(text: str) -> tuple[OrderTable, IngestReport]:
+    return read_orders(text.encode(), "orders.csv")
+
+
+def test_online_retail_lines_are_price_times_quantity_with_returns_netted() -> None:
+    table, report = read(ONLINE_RETAIL_II)
+    assert report.columns["amount"] == "Price" and report.columns["quantity"] == "Quantity"
+    assert report.columns["customer"] == "Customer ID" and report.columns["order_id"] == "Invoice"
+    assert "amount_from_price_and_quantity" in report.notes
+    assert table.customer_ids == ("13078.0", "13085.0")
+    # 13085: 12 x 6.95 + 12 x 6.75 = 164.40, less 2 x 6.95 returned off the latest order.
+    assert table.amount.round(2).tolist() == [59.5, 164.4, 16.7]
+    assert (report.merged_lines, report.returns_netted, report.orders_used) == (1, 1, 3)
+
+
+def test_the_first_online_retail_layout_reads_too() -> None:
+    table, report = read(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+        "536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom\n"
+        "536366,22633,HAND WARMER UNION JACK,6,12/13/2010 8:28,1.85,17851,United Kingdom\n"
+    )
+    assert report.columns["amount"] == "UnitPrice" and report.columns["customer"] == "CustomerID"
+    assert report.columns["order_id"] == "InvoiceNo"
+    assert table.amount.round(2).tolist() == [35.64, 11.1]
+    assert report.orders_used == 2
+
+
+def test_russian_line_export_with_a_line_total_keeps_the_total() -> None:
+    table, report = read(
+        "Номер заказа;Дата;Клиент;Количество;Цена;Сумма\n"
+        "1;05.01.2024;Анна;3;100,00;300,00\n"
+        "2;06.01.2024;Борис;2;50,00;100,00\n"
+    )
+    assert report.columns["amount"] == "Сумма" and "quantity" not in report.columns
+    assert "amount_from_price_and_quantity" not in report.notes
+    assert table.amount.tolist() == [300.0, 100.0]
+
+
+def test_russian_price_and_quantity_with_decimal_commas_and_a_unit_cost() -> None:
+    table, report = read(
+        "Клиент;Дата;Цена за шт;Кол-во;Себестоимость\n"
+        "Анна;05.01.2024;100,50;1,5;60,00\n"
+        "Борис;06.01.2024;40,00;2;25,00\n"
+    )
+    assert report.columns["quantity"] == "Кол-во"
+    assert table.amount.tolist() == [150.75, 80.0]
+    assert table.cost is not None and table.cost.tolist() == [90.0, 50.0]
+
+
+def test_a_line_whose_quantity_is_unreadable_is_set_aside_with_its_reason() -> None:
+    table, report = read(
+        "customer,date,price,qty\nanna,2024-01-05,10,2\nboris,2024-01-06,10,a few\n"
+        "vera,2024-01-07,10,3\n"
+    )
+    assert table.amount.tolist() == [20.0, 30.0]
+    assert report.first_malformed == (3, "bad_quantity")
+
+
+def test_a_count_of_items_beside_an_order_total_is_not_a_role() -> None:
+    _, report = read("customer,date,total,quantity\nanna,2024-01-05,300,3\n")
+    assert "quantity" not in report.columns
+
+
+@pytest.mark.parametrize(
+    ("header", "normalized"),
+    [
+        ("CustomerID", "customer id"),
+        ("InvoiceDate", "invoice date"),
+        ("Customer_ID", "customer id"),
+        ("e-mail", "e mail"),
+        ("Кол-во", "кол во"),
+        ("ДатаЗаказа", "дата заказа"),
+        ("SKU", "sku"),
+    ],
+)
+def test_headers_are_normalized_across_cases_and_separators(header: str, normalized: str) -> None:
+    assert normalize_header(header) == normalized
