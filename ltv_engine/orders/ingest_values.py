@@ -237,12 +237,16 @@ class Status(Enum):
     REFUNDED = "refunded"
 
 
-_CANCELLED_STEMS = ("cancel", "отмен", "отказ", "аннулир")
+_CANCELLED_STEMS = ("cancel", "void", "declin", "fail", "отмен", "отказ", "аннулир", "отклон")
 _REFUNDED_STEMS = ("refund", "return", "возврат", "вернул", "возвращ")
+# A sale that was partly given back happened: without the refunded sum, it is kept whole.
+_PARTIAL_STEMS = ("partial", "частичн")
 
 
 def status_of(text: str) -> Status:
     lowered = text.lower().replace("ё", "е")
+    if any(stem in lowered for stem in _PARTIAL_STEMS):
+        return Status.KEPT
     if any(stem in lowered for stem in _CANCELLED_STEMS):
         return Status.CANCELLED
     if any(stem in lowered for stem in _REFUNDED_STEMS):

@@ -307,6 +307,26 @@ def test_statuses_exclude_cancelled_and_refunded() -> None:
     assert (report.cancelled, report.refunded, report.orders_used) == (5, 3, 3)
 
 
+@pytest.mark.parametrize(
+    ("status", "cancelled", "refunded"),
+    [
+        ("partially_refunded", 0, 0),
+        ("Частичный возврат", 0, 0),
+        ("voided", 1, 0),
+        ("Payment declined", 1, 0),
+        ("failed", 1, 0),
+        ("Отклонён", 1, 0),
+        ("refunded", 0, 1),
+        ("paid", 0, 0),
+    ],
+)
+def test_statuses_of_shop_platforms(status: str, cancelled: int, refunded: int) -> None:
+    lines = ["customer|date|amount|status", "a|2024-01-05|10|paid", f"b|2024-01-06|20|{status}"]
+    _, report = read(text(lines))
+    assert (report.cancelled, report.refunded) == (cancelled, refunded)
+    assert report.orders_used == 2 - cancelled - refunded
+
+
 def test_zero_amounts_are_counted_and_set_aside() -> None:
     lines = ["customer|date|amount", "a|2024-01-05|10", "b|2024-01-05|0"]
     table, report = read(text(lines))
