@@ -32,7 +32,7 @@ from bot.wizard import handlers as wizard
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("calc", "history", "digest", "language", "help", "cancel")
+PRIVATE_COMMANDS = ("calc", "ltv", "history", "digest", "language", "help", "cancel")
 MENU_DEFAULT_LOCALE = "en"  # users whose language is neither ru nor en read English
 
 

@@ -45,6 +45,19 @@ def step_screen(
     return Screen(explained + "\n\n" + screen.text, screen.markup)
 
 
+def quick_usage_screen(error: InvalidInput, t: Texts) -> Screen:
+    """What is wrong with an /ltv line, with the way to write it."""
+    return Screen(
+        t(
+            "quick_usage",
+            field=error.field,
+            reason=error.reason.value,
+            argument=error.details.get("argument"),
+            details=error.details,
+        )
+    )
+
+
 def invalid_text(
     error: InvalidInput, step: str, draft: Draft, t: Texts, *, group: bool = False
 ) -> str:

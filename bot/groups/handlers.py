@@ -11,11 +11,11 @@ from aiogram.types import Message
 from bot.filters import Magic
 from bot.groups import membership, wizard
 from bot.groups.admin import is_admin
-from bot.groups.views import quick_screen, team_screen, usage_screen
+from bot.groups.views import quick_screen, team_screen
 from bot.handlers.common import cancel_all
 from bot.render import Texts
 from bot.storage.base import Repository
-from bot.views import Screen
+from bot.views import Screen, quick_usage_screen
 from bot.wizard.handlers import DEFAULT_CURRENCY
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput
@@ -57,7 +57,7 @@ async def on_ltv(message: Message, command: CommandObject, t: Texts, repo: Repos
     try:
         result = calculate(parse_quick(command.args, currency=currency))
     except InvalidInput as error:
-        await _reply(message, usage_screen(error, t))
+        await _reply(message, quick_usage_screen(error, t))
         return
     user_id = message.from_user.id if message.from_user else None
     await repo.add_calculation(

@@ -7,7 +7,6 @@ from bot.storage.base import ShopProfile
 from bot.views import Screen
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate
-from ltv_engine.errors import InvalidInput
 from ltv_engine.model import LtvResult
 
 
@@ -24,17 +23,5 @@ def team_screen(profile: ShopProfile, t: Texts) -> Screen:
             r=result,
             advice=advise(result),
             currency=profile.inputs.currency,
-        )
-    )
-
-
-def usage_screen(error: InvalidInput, t: Texts) -> Screen:
-    return Screen(
-        t(
-            "group_usage",
-            field=error.field,
-            reason=error.reason.value,
-            argument=error.details.get("argument"),
-            details=error.details,
         )
     )

@@ -1,4 +1,4 @@
-"""/start, /help, /cancel, /history, /language and the catch-all of a private chat."""
+"""/start, /help, /cancel, /history, /language, /ltv and the catch-all of a private chat."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
 from bot.filters import Magic, PrivateCommand
+from bot.handlers.quick import on_quick_ltv
 from bot.orders.handlers import orders_flow
 from bot.render import LOCALES, Renderer, Texts
 from bot.screens import replace, send
@@ -28,6 +29,7 @@ def build_router() -> Router:
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_history, Command("history"))
     router.message.register(on_language, Command("language"))
+    router.message.register(on_quick_ltv, Command("ltv"))
     router.callback_query.register(on_language_chosen, LanguageCb.filter(F.code.in_(LOCALES)))
     return router
 

@@ -485,6 +485,7 @@ async def test_command_menu_registered_in_both_languages(
     russian = next(call for call in calls if call.language_code == "ru")
     assert [c.command for c in russian.commands] == [
         "calc",
+        "ltv",
         "history",
         "digest",
         "language",

@@ -1,0 +1,63 @@
+"""/ltv in a private chat: the result from one line, through the real dispatcher."""
+
+from bot.storage.sqlite import SqliteRepository
+from tests.fakes.client import TelegramClient
+
+GOLDEN = "/ltv $65 0.6 58% 18 40"  # the published example: CLV $407.16, LTV:CAC 10.18
+
+
+async def test_one_line_gives_the_whole_result_and_its_buttons(
+    client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await client.send(GOLDEN)
+    result = client.last_text()
+    assert "Customer LTV: $407.16" in result and "LTV:CAC = 10.2:1" in result
+    buttons = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
+    assert "Recalculate" in " ".join(buttons) and "History" in " ".join(buttons)
+
+    await client.click("+10% order value")
+    assert "$407.16 → $447.88" in client.last_text()
+    await client.send("/history")
+    assert client.last_text().count("$407.16") == 1
+    profile = await repo.get_profile(client.chat.id)
+    assert profile is not None and profile.inputs.aov == 65
+
+
+async def test_recalculate_from_a_one_line_result_opens_its_numbers(
+    client: TelegramClient,
+) -> None:
+    await client.send(GOLDEN)
+    await client.click("Recalculate")
+    summary = client.last_text()
+    assert "Check your numbers" in summary and "$65" in summary
+
+
+async def test_a_bad_value_is_named_with_an_example_in_russian(ru_client: TelegramClient) -> None:
+    await ru_client.send("/ltv 2500 1,5 130% 18")
+    said = ru_client.last_text()
+    assert "Маржа 130%: не бывает больше 100%." in said and "Например: маржа=30%." in said
+    assert ru_client.last_message().reply_markup is None
+
+
+async def test_alone_it_says_how_to_write_it(client: TelegramClient) -> None:
+    await client.send("/ltv")
+    said = client.last_text()
+    assert "LTV in one line" in said and "/ltv 2500 1.5 30% 18" in said
+
+
+async def test_mid_wizard_it_calculates_and_the_wizard_goes_on(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Cosmetics")
+    await client.send("/ltv 2500 1.5 30% a year and a half")
+    assert "Customer LTV: $20,250" in client.last_text()
+    await client.send("$65")
+    assert "purchase frequency" in client.last_text().lower()
+
+
+async def test_the_currency_follows_the_chats_profile(ru_client: TelegramClient) -> None:
+    await ru_client.send("/ltv 2500 1,5 30% 18")
+    assert "LTV клиента: 20\xa0250\xa0₽" in ru_client.last_text()
+    await ru_client.send("/ltv $65 0,6 58% 18")
+    assert "LTV клиента: 407,16\xa0$" in ru_client.last_text()
+    await ru_client.send("/ltv 100 1 30% 18")
+    assert "LTV клиента: 540\xa0$" in ru_client.last_text()  # the profile is in dollars now
