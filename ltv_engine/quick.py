@@ -18,6 +18,7 @@ from ltv_engine.parsing import (
     UNIT_ALIASES,
     Kind,
     continues_a_spelled_number,
+    names_the_field,
     only_a_hedge,
     parse_duration_months,
     parse_frequency,
@@ -116,8 +117,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return True
     if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
         return _a_count_of_orders(value, first=first)
-    if value.endswith("%"):  # a share takes no unit: "30% a year and a half" is two values
-        return False
+    if value.endswith("%"):  # a share takes its name, no unit: "30% a year" is two values
+        return names_the_field(word, "margin")
     return not has_digit
 
 

@@ -9,6 +9,7 @@ has been seen, so the days are only computed at the end, in NumPy.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from array import array
 from collections import Counter
@@ -90,13 +91,34 @@ class Readers:
             value = self.extra(text)
         return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
 
-    def quantity(self, text: str) -> float:
-        """A count of units (a weight too: 1,5 kg); NaN when the cell holds none."""
+    @staticmethod
+    def quantity(text: str) -> float:
+        """A count of units, or a weight: "3", "2 шт", "0,5", "1.5 kg", "1,000"; NaN when the
+        cell holds none. Its decimal comma is its own, whatever the money columns write."""
         try:
-            value = float(text.translate(self.grouping))
+            value = float(text)
         except ValueError:
-            return math.nan
+            value = _quantity_in(text)
         return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else math.nan
+
+
+_QUANTITY = re.compile(r"\s*([-+]?\d[\d\s\u00a0\u202f',.]*)(?:[^\W\d_]+\.?)?\s*")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+")
+
+
+def _quantity_in(text: str) -> float:
+    """The number of "2 шт", "1 234", "0,5 кг", "1,000" (a comma before three digits groups
+    them, as US exports write it); NaN for anything else."""
+    found = _QUANTITY.fullmatch(text)
+    if found is None:
+        return math.nan
+    number = re.sub(r"[\s\u00a0\u202f']", "", found.group(1))
+    if "," in number and "." not in number:
+        number = number.replace(",", "" if _THOUSANDS.fullmatch(number) else ".")
+    try:
+        return float(number.replace(",", ""))
+    except ValueError:
+        return math.nan
 
 
 def collect(
@@ -189,6 +211,9 @@ def collect(
                 set_aside(number, "bad_quantity", order_key, row)
                 continue
             amount *= units
+            if not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
+                set_aside(number, "bad_amount", order_key, row)
+                continue
         date_code = date_codes.get(day_text[:date_width])
         if date_code is None:
             date_code = _date_code(date_codes, forms, day_text)
@@ -401,11 +426,14 @@ def _table(
     cost: npt.NDArray[np.float64] | None,
     currency: str | None,
 ) -> OrderTable:
-    """The sorted purchases that returns left standing, and only the customers they keep."""
+    """The sorted purchases that returns left standing, and only the customers they keep (a
+    customer whose rows were all returns that found no order has none)."""
     amount, kept = netted.amount, netted.kept
     if not kept.all():
         day, amount, cost = day[kept], amount[kept], None if cost is None else cost[kept]
-        still_buying, customer = np.unique(customer[kept], return_inverse=True)
+        customer = customer[kept]
+    if not kept.all() or netted.unmatched:
+        still_buying, customer = np.unique(customer, return_inverse=True)
         customer_ids = tuple(customer_ids[code] for code in still_buying.tolist())
     return OrderTable(
         customer=customer.astype(np.int64, copy=False),

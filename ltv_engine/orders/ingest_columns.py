@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
@@ -66,8 +66,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
                  "кол во", "шт"),
 }  # fmt: skip
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
+# Not "item price": Amazon's is the line's total already.
 _UNIT_PRICES = frozenset(
-    {"price", "цена", "unit price", "price each", "item price", "lineitem price"}
+    {"price", "цена", "unit price", "price each", "lineitem price"}
     | {"цена за единицу", "цена за шт", "цена за штуку"}
 )
 _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name in enumerate(names)}
@@ -105,19 +106,22 @@ class Layout:
         return ColumnGuess(self.headers, roles, self.by_content)
 
 
-def normalize_header(text: str) -> str:
+def normalize_header(text: str, *, split_humps: bool = True) -> str:
     """``Customer_ID``, ``customer-id`` and ``CustomerID`` are all ``customer id``."""
-    words = _CAMEL_HUMP.sub(" ", text).lower().replace("ё", "е")
-    return " ".join(re.sub(r"[_\-.:]+", " ", words).split())
+    words = _CAMEL_HUMP.sub(" ", text) if split_humps else text
+    lowered = words.lower().replace("ё", "е")
+    return " ".join(re.sub(r"[_\-.:]+", " ", lowered).split())
 
 
 _CAMEL_HUMP = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 
 
-def _forms(header: str) -> tuple[str, str, str]:
-    """``Сумма, руб.`` and ``Amount (USD)`` also as ``сумма`` and ``amount``."""
-    name = normalize_header(header)
-    return name, name.split("(")[0].strip(), name.split(",")[0].strip()
+def _forms(header: str) -> Iterator[str]:
+    """``Сумма, руб.`` and ``Amount (USD)`` also as ``сумма`` and ``amount``; ``CustomerID`` as
+    ``customer id``, then (``DateTime``, ``SubTotal``) as one word."""
+    for split_humps in (True, False):
+        name = normalize_header(header, split_humps=split_humps)
+        yield from (name, name.split("(")[0].strip(), name.split(",")[0].strip())
 
 
 def _role_rank(header: str) -> tuple[str, int] | None:
@@ -150,7 +154,9 @@ def find_layout(
             raise InvalidOrdersFile(reason, headers=list(headers))
     amounts = _column(sample, columns["amount"])
     dates = _column(sample, columns["date"])
-    price_times_quantity = "quantity" in columns and _is_unit_price(headers[columns["amount"]])
+    price_times_quantity = "quantity" in columns and (
+        "quantity" in (overrides or {}) or _is_unit_price(headers[columns["amount"]])
+    )
     if not price_times_quantity:
         columns.pop("quantity", None)  # beside an order's total, a count of items changes nothing
     return Layout(

@@ -73,14 +73,33 @@ def _latest_order_before(customer: Ints, day: Ints, returns: Returns) -> Ints:
 
 
 def _take_off(remaining: Floats, customer: Ints, latest: Ints, money: list[float]) -> None:
-    """Each return's money off its latest order, then off the ones before it (in place)."""
+    """Each return's money off its latest order, then off the ones before it (in place).
+
+    Orders brought to zero are skipped through ``before``, a pointer to an earlier order with
+    money left, shortened on every walk (path compression): many returns bigger than the
+    orders they meet cost linear time, not quadratic.
+    """
     left = remaining.tolist()
     owner = customer.tolist()
+    before = list(range(-1, len(left) - 1))  # the order to try when this one is used up
+
+    def with_money_left(at: int, who: int) -> int:
+        """The latest order at or before ``at`` of customer ``who`` with money left; -1 if none."""
+        found = at
+        while found >= 0 and owner[found] == who and left[found] <= 0:
+            found = before[found]
+        while at != found and at >= 0 and owner[at] == who:
+            following = before[at]
+            before[at] = found
+            at = following
+        return found if found >= 0 and owner[found] == who else -1
+
     for at, given_back in zip(latest.tolist(), money, strict=True):
         who = owner[at]
-        while given_back > 0 and at >= 0 and owner[at] == who:
+        at = with_money_left(at, who)
+        while given_back > 0 and at >= 0:
             taken = min(left[at], given_back)
             left[at] -= taken
             given_back -= taken
-            at -= 1
+            at = with_money_left(at, who)
     remaining[:] = left

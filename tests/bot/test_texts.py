@@ -1,7 +1,9 @@
 """Wording lives in templates: both locales say the same things; money reads as people write it."""
 
 import re
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from jinja2 import Environment, nodes
@@ -14,6 +16,7 @@ from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.orders.table import IngestReport
 
 NBSP = "\xa0"
 
@@ -264,3 +267,33 @@ def test_a_chart_axis_names_the_currency_as_the_money_does(
 ) -> None:
     assert currency_label(currency, locale) == sign
     assert sign in money(2500, currency, locale)
+
+
+@pytest.mark.parametrize(
+    ("locale", "returns", "whole", "said"),
+    [
+        ("en", 1, 1, "1 return (negative amounts) was taken off the same customers' earlier "
+         "orders; 1 order was returned in full and no longer counts as a purchase."),
+        ("en", 3, 2, "3 returns (negative amounts) were taken off the same customers' earlier "
+         "orders; 2 orders were returned in full and no longer count as purchases."),
+        ("ru", 21, 21, "21 возврат (отрицательные суммы) вычтен из прежних заказов тех же "
+         "клиентов; 21 заказ вернули целиком — такие заказы не считаются покупками."),
+        ("ru", 5, 0, "5 возвратов (отрицательные суммы) вычтены из прежних заказов тех же "
+         "клиентов."),
+    ],
+)  # fmt: skip
+def test_the_file_review_counts_returns_in_agreement(
+    locale: str, returns: int, whole: int, said: str
+) -> None:
+    report = IngestReport({}, None, None, 10, 9, returns_netted=returns, returned_orders=whole)
+    understood = SimpleNamespace(
+        report=report,
+        n_orders=9,
+        n_customers=3,
+        first_day=date(2024, 1, 1),
+        last_day=date(2024, 2, 1),
+        by_content=frozenset(),
+        currency="RUB",
+    )
+    text = Renderer()(locale)("orders_understood", u=understood, overridden=())
+    assert said in text.splitlines()

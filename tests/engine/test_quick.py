@@ -139,6 +139,10 @@ def test_a_lifetime_in_words_may_go_unnamed() -> None:
         ("2500 1.5 margin=30% a year", 12),
         ("2500 1.5 30% в среднем полтора года", 18),
         ("2500 1.5 30% about 2 years", 24),
+        ("2500 1.5 30% margin 18", 18),
+        ("2500 1.5 30% gross margin 18", 18),
+        ("2500 1.5 30% маржа полтора года", 18),
+        ("2500 1.5 30 % маржинальность 18 1500", 18),
     ],
 )
 def test_a_lifetime_in_words_with_halves_and_tens_stays_one_argument(

@@ -99,3 +99,49 @@ def test_a_count_of_items_beside_an_order_total_is_not_a_role() -> None:
 )
 def test_headers_are_normalized_across_cases_and_separators(header: str, normalized: str) -> None:
     assert normalize_header(header) == normalized
+
+
+@pytest.mark.parametrize(
+    ("header_line", "amount_header"),
+    [
+        ("Email,DateTime,Tax,SubTotal", "SubTotal"),
+        ("Client,TimeStamp,Shipping,SubTotal", "SubTotal"),
+        ("CustomerID,InvoiceDate,OrderTotal,Tax", "OrderTotal"),
+    ],
+)
+def test_headers_known_as_one_word_are_still_known_in_camel_case(
+    header_line: str, amount_header: str
+) -> None:
+    _, report = read(f"{header_line}\na@x.io,2024-01-01 10:00,10.5,100.5\n")
+    assert report.columns["amount"] == amount_header and "date" in report.columns
+
+
+def test_quantities_with_units_and_their_own_decimal_comma_are_read() -> None:
+    table, report = read(
+        "customer,date,price,quantity\n"
+        'anna,2024-01-05,10.00,2 шт\nboris,2024-01-06,10.00,"0,5"\n'
+        'vera,2024-01-07,2.00,"1,000"\ngleb,2024-01-08,4.00,3 pcs.\n'
+    )
+    assert table.customer_ids == ("anna", "boris", "gleb", "vera")
+    assert table.amount.tolist() == [20.0, 5.0, 12.0, 2000.0]
+    assert report.malformed == 0
+
+
+def test_a_line_too_large_once_multiplied_is_set_aside() -> None:
+    table, report = read(
+        "customer,date,price,qty\nanna,2024-01-05,10,2\nboris,2024-01-06,1e14,1e14\n"
+    )
+    assert table.amount.tolist() == [20.0] and report.first_malformed == (3, "bad_amount")
+
+
+def test_a_chosen_quantity_multiplies_any_amount_column() -> None:
+    lines = "customer,date,total,items\nanna,2024-01-05,300,3\n"
+    table, _ = read_orders(lines.encode(), "orders.csv", overrides={"quantity": "items"})
+    assert table.amount.tolist() == [900.0]
+
+
+def test_amazons_item_price_is_a_line_total_already() -> None:
+    table, report = read(
+        "buyer-email,purchase-date,item-price,quantity\na@x.io,2024-01-05,30.00,3\n"
+    )
+    assert table.amount.tolist() == [30.0] and "quantity" not in report.columns

@@ -131,3 +131,24 @@ def test_a_file_whose_every_order_was_returned_is_refused_with_the_returns_count
         read(["customer,date,amount", "anna,2024-01-05,200", "anna,2024-01-07,-200"])
     assert caught.value.reason is FileReason.NO_USABLE_ROWS
     assert caught.value.details["refunded"] == 1
+
+
+def test_a_customer_with_only_returns_is_no_customer() -> None:
+    table, report = read(
+        [
+            "customer,date,amount",
+            "anna,2024-01-01,100",
+            "anna,2024-02-01,80",
+            "boris,2024-03-01,50",
+            "aaron,2024-01-02,-50",  # sorts first: its code would shift everyone's
+        ]
+    )
+    assert table.customer_ids == ("anna", "boris") and table.customer.tolist() == [0, 0, 1]
+    assert (report.refunded, report.orders_used) == (1, 3)
+
+
+def test_returns_bigger_than_their_orders_empty_them_one_after_another() -> None:
+    netted = net_returns(
+        ints(0, 0, 0, 1), ints(1, 2, 3, 1), floats(1, 1, 1, 9), returns(*[(0, 9, 1.5)] * 2)
+    )
+    assert netted.amount.tolist() == [0.0, 0.0, 0.0, 9.0] and netted.netted == 2
