@@ -35,10 +35,10 @@ from bot.storage.base import Repository
 from bot.views import Screen, step_screen
 from bot.wizard import steps
 from bot.wizard.handlers import (
-    DEFAULT_CURRENCY,
     TEXT_STATES,
     advance,
     after_button,
+    default_currency,
     go,
     press_is_current,
     save_result,
@@ -75,7 +75,7 @@ async def start_setup(
     """An admin's /setup: from the team profile's summary when there is one."""
     profile = await repo.get_profile(message.chat.id)
     known = steps.from_inputs(profile.inputs) if profile else None
-    first, draft = steps.opening(DEFAULT_CURRENCY.get(t.locale, "RUB"), known)
+    first, draft = steps.opening(default_currency(t), known)
     draft[ANCHOR] = message.message_id
     await go(state, first, draft)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))

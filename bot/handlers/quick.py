@@ -9,7 +9,7 @@ from bot.render import Texts
 from bot.screens import send
 from bot.storage.base import Repository
 from bot.views import Screen, quick_usage_screen, result_screen
-from bot.wizard.handlers import DEFAULT_CURRENCY, save_result
+from bot.wizard.handlers import chat_currency, save_result
 from ltv_engine.errors import InvalidInput
 from ltv_engine.quick import parse_quick
 
@@ -22,8 +22,7 @@ async def on_quick_ltv(
     if not command.args or message.from_user is None:
         await send(message, Screen(t("quick_intro")))
         return
-    profile = await repo.get_profile(message.chat.id)
-    currency = profile.inputs.currency if profile else DEFAULT_CURRENCY.get(t.locale, "RUB")
+    currency = await chat_currency(repo, message.chat.id, t)
     try:
         inputs = parse_quick(command.args, currency=currency)
         record, result = await save_result(repo, message.chat.id, message.from_user, inputs)

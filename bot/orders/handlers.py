@@ -35,7 +35,7 @@ from bot.orders.work import (
 from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen
-from bot.wizard.handlers import DEFAULT_CURRENCY
+from bot.wizard.handlers import chat_currency
 from ltv_engine.orders.analysis import measured_ltv_inputs
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
@@ -224,7 +224,7 @@ class OrderFiles:
                 await _edit(message, views.invalid_screen(error, t))
                 return
             del raw
-            currency = table.currency or await _chat_currency(repo, message.chat.id, t)
+            currency = table.currency or await chat_currency(repo, message.chat.id, t)
             await _edit(message, views.progress_screen("charts", t))
             label = views.currency_label(currency, t.locale)
             charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
@@ -275,12 +275,6 @@ def _position(data: dict[str, Any], role: str) -> int | None:
 def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:
     text = data["review_text"] if not problem else problem + "\n\n" + data["review_text"]
     return Screen(text, views.review_keyboard(data["columns"], t))
-
-
-async def _chat_currency(repo: Repository, chat_id: int, t: Texts) -> str:
-    """When the export names no currency: the profile's, else the locale's default."""
-    profile = await repo.get_profile(chat_id)
-    return profile.inputs.currency if profile else DEFAULT_CURRENCY.get(t.locale, "RUB")
 
 
 async def _download(bot: Bot, file_id: str) -> bytes | None:

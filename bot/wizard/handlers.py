@@ -26,6 +26,16 @@ TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if
 DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
 
 
+def default_currency(t: Texts) -> str:
+    return DEFAULT_CURRENCY.get(t.locale, "RUB")
+
+
+async def chat_currency(repo: Repository, chat_id: int, t: Texts) -> str:
+    """For amounts that name no currency: the chat profile's, else the locale's default."""
+    profile = await repo.get_profile(chat_id)
+    return profile.inputs.currency if profile else default_currency(t)
+
+
 def build_answers_router() -> Router:
     """Typed answers and button presses: most updates, so the dispatcher tries them early."""
     router = Router(name="wizard answers")
@@ -86,7 +96,7 @@ async def open_wizard(
     target: Message | CallbackQuery, state: FSMContext, t: Texts, known: steps.Draft | None = None
 ) -> None:
     """From scratch, or at the summary of ``known`` inputs."""
-    first, draft = steps.opening(DEFAULT_CURRENCY.get(t.locale, "RUB"), known)
+    first, draft = steps.opening(default_currency(t), known)
     await show(target, state, first, draft, step_screen(first, draft, t))
 
 

@@ -113,10 +113,10 @@ def _quantity_in(text: str) -> float:
     if found is None:
         return math.nan
     number = re.sub(r"[\s\u00a0\u202f']", "", found.group(1))
-    if "," in number and "." not in number:
-        number = number.replace(",", "" if _THOUSANDS.fullmatch(number) else ".")
+    if "," in number and "." not in number and not _THOUSANDS.fullmatch(number):
+        number = number.replace(",", ".")  # a decimal comma
     try:
-        return float(number.replace(",", ""))
+        return float(number.replace(",", ""))  # the commas left group thousands
     except ValueError:
         return math.nan
 
