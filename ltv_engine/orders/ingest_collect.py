@@ -73,6 +73,7 @@ class Readers:
     amount: AmountReader
     extra: AmountReader
     grouping: dict[int, int | None]  # str.translate table: drop spaces, decimal comma -> dot
+    comma_decimal: bool  # the money columns write a decimal comma
 
     @classmethod
     def for_layout(cls, layout: Layout) -> Readers:
@@ -81,6 +82,7 @@ class Readers:
             AmountReader(comma_decimal=layout.comma_decimal),
             AmountReader(comma_decimal=layout.comma_decimal),
             grouping or str.maketrans("", "", _GROUPING),
+            layout.comma_decimal,
         )
 
     def extra_value(self, text: str) -> float:
@@ -91,14 +93,15 @@ class Readers:
             value = self.extra(text)
         return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
 
-    @staticmethod
-    def quantity(text: str) -> float:
+    def quantity(self, text: str) -> float:
         """A count of units, or a weight: "3", "2 шт", "0,5", "1.5 kg", "1,000"; NaN when the
-        cell holds none. Its decimal comma is its own, whatever the money columns write."""
+        cell holds none. A comma is a quantity's own decimal comma ("0,5") unless three digits
+        follow it ("1,000"): those group thousands, except in a file whose money writes a
+        decimal comma, where "1,500" is one and a half."""
         try:
             value = float(text)
         except ValueError:
-            value = _quantity_in(text)
+            value = _quantity_in(text, self.comma_decimal)
         return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else math.nan
 
 
@@ -106,14 +109,15 @@ _QUANTITY = re.compile(r"\s*([-+]?\d[\d\s\u00a0\u202f',.]*)(?:[^\W\d_]+\.?)?\s*"
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+")
 
 
-def _quantity_in(text: str) -> float:
-    """The number of "2 шт", "1 234", "0,5 кг", "1,000" (a comma before three digits groups
-    them, as US exports write it); NaN for anything else."""
+def _quantity_in(text: str, comma_decimal: bool) -> float:
+    """The number of "2 шт", "1 234", "0,5 кг", "1,000" (see ``Readers.quantity``); NaN for
+    anything else."""
     found = _QUANTITY.fullmatch(text)
     if found is None:
         return math.nan
     number = re.sub(r"[\s\u00a0\u202f']", "", found.group(1))
-    if "," in number and "." not in number and not _THOUSANDS.fullmatch(number):
+    groups_thousands = not comma_decimal and _THOUSANDS.fullmatch(number)
+    if "," in number and "." not in number and not groups_thousands:
         number = number.replace(",", ".")  # a decimal comma
     try:
         return float(number.replace(",", ""))  # the commas left group thousands
@@ -156,7 +160,8 @@ def collect(
     statuses: dict[str, Status] = {}
 
     def set_aside(number: int, why: str, order_key: int, row: list[str]) -> None:
-        """A line that cannot be an order: malformed, unless its order id ties it to one."""
+        """A line that cannot be an order: malformed, unless its order id ties it to one
+        (and then still malformed when its money is unreadable, see ingest_orders)."""
         if not order_key:
             got.reject(number, why)
             return
@@ -350,7 +355,7 @@ def _merge(
     key = np.frombuffer(got.order_key, dtype=np.int64)
     row = np.frombuffer(got.row_number, dtype=np.int32)
     merged = merge_lines(key, row, amount, extra, got.side)
-    for number, why in merged.orphans:
+    for number, why in merged.malformed:
         got.reject(number, why)
     return merged.keep, merged.merged_lines
 

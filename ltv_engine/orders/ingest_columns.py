@@ -68,8 +68,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
 # Not "item price": Amazon's is the line's total already.
 _UNIT_PRICES = frozenset(
-    {"price", "цена", "unit price", "price each", "lineitem price"}
-    | {"цена за единицу", "цена за шт", "цена за штуку"}
+    {"price", "цена", "unit price", "price each", "price per unit", "price per kg"}
+    | {"lineitem price", "цена за единицу", "цена за шт", "цена за штуку", "цена за кг"}
+    | {"цена за килограмм"}
 )
 _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name in enumerate(names)}
 

@@ -4,11 +4,14 @@ Lines are tied by the order id, kept as its 64-bit hash (0 when a line has none)
 million order ids cost eight megabytes rather than a dict of strings. An order is the line
 that comes first: later lines add their money to it, and lines that could not stand alone (no
 amount, no customer: the items below an order's first line) are merged rather than malformed.
+A line whose money is there but unreadable (an amount or a quantity that is no number) is
+malformed all the same: its order keeps its other lines, and the report says what was lost.
 An order whose first line was cancelled or refunded takes its later lines with it.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass, field
 
@@ -17,6 +20,7 @@ import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+UNREADABLE_MONEY = frozenset({"bad_amount", "bad_quantity"})  # reasons whose money is lost
 
 
 @dataclass(slots=True)
@@ -28,6 +32,7 @@ class SideLines:
     pending_amount: array[float] = field(default_factory=lambda: array("d"))  # NaN: none
     pending_extra: array[float] = field(default_factory=lambda: array("d"))
     pending_why: list[str] = field(default_factory=list)
+    pending_unreadable: array[int] = field(default_factory=lambda: array("b"))  # 1: money lost
     excluded_key: array[int] = field(default_factory=lambda: array("q"))
     excluded_row: array[int] = field(default_factory=lambda: array("q"))
 
@@ -35,8 +40,10 @@ class SideLines:
         self.pending_key.append(key)
         self.pending_row.append(row)
         self.pending_why.append(why)
-        self.pending_amount.append(amount)
-        self.pending_extra.append(extra)
+        unreadable = why in UNREADABLE_MONEY
+        self.pending_unreadable.append(unreadable)
+        self.pending_amount.append(math.nan if unreadable else amount)
+        self.pending_extra.append(math.nan if unreadable else extra)
 
     def exclude(self, key: int, row: int) -> None:
         self.excluded_key.append(key)
@@ -47,7 +54,7 @@ class SideLines:
 class Merged:
     keep: npt.NDArray[np.bool_]  # over the collected lines: the orders that remain
     merged_lines: int
-    orphans: list[tuple[int, str]]  # (row, why) of side lines that belong to no order
+    malformed: list[tuple[int, str]]  # (row, why) of side lines of no order or unreadable money
 
 
 def merge_lines(
@@ -84,13 +91,14 @@ def merge_lines(
     )
     keep[firsts[dropped]] = False
     excluded = _found(excluded_keys, pending) & ~matched
-    orphans = [
+    unreadable = matched & np.frombuffer(side.pending_unreadable, dtype=np.int8).astype(np.bool_)
+    malformed = [
         (side.pending_row[i], side.pending_why[i])
-        for i in np.flatnonzero(~matched & ~excluded).tolist()
+        for i in np.flatnonzero((~matched & ~excluded) | unreadable).tolist()
     ]
     later_lines = len(ids) - len(orders)
-    side_lines = int(np.count_nonzero(matched) + np.count_nonzero(excluded))
-    return Merged(keep, later_lines + int(np.count_nonzero(dropped)) + side_lines, orphans)
+    side_lines = int(np.count_nonzero(matched & ~unreadable) + np.count_nonzero(excluded))
+    return Merged(keep, later_lines + int(np.count_nonzero(dropped)) + side_lines, malformed)
 
 
 def _found(sorted_keys: Ints, keys: Ints) -> npt.NDArray[np.bool_]:

@@ -145,3 +145,43 @@ def test_amazons_item_price_is_a_line_total_already() -> None:
         "buyer-email,purchase-date,item-price,quantity\na@x.io,2024-01-05,30.00,3\n"
     )
     assert table.amount.tolist() == [30.0] and "quantity" not in report.columns
+
+
+@pytest.mark.parametrize(
+    "price", ["Price per unit", "Price per kg", "Цена за кг", "Цена за килограмм", "Unit Price"]
+)
+def test_prices_per_unit_or_weight_multiply_by_the_quantity(price: str) -> None:
+    table, report = read(f"customer,date,{price},qty\nanna,2024-01-05,10,2\n")
+    assert report.columns["quantity"] == "qty" and table.amount.tolist() == [20.0]
+
+
+def test_in_a_decimal_comma_file_a_comma_in_a_quantity_is_decimal_too() -> None:
+    table, report = read(
+        "Клиент;Дата;Цена за кг;Кол-во\n"
+        'Анна;05.01.2024;"1 000,00";"1,500"\nБорис;06.01.2024;200,00;2\n'
+    )
+    assert table.customer_ids == ("Анна", "Борис")
+    assert table.amount.tolist() == [1500.0, 400.0] and report.malformed == 0
+
+
+# Order 7 of two lines; the second line's price and quantity are filled in by each test.
+TWO_LINE_ORDER = "order,customer,date,price,qty\n7,anna,2024-01-05,10,2\n7,anna,2024-01-05,{}\n"
+
+
+@pytest.mark.parametrize(
+    ("later_line", "why"),
+    [("5,a few", "bad_quantity"), ("n/a,1", "bad_amount"), ("1e14,1e14", "bad_amount")],
+)
+def test_an_unreadable_later_line_of_an_order_is_malformed_and_the_order_kept(
+    later_line: str, why: str
+) -> None:
+    table, report = read(TWO_LINE_ORDER.format(later_line) + "8,boris,2024-01-06,3,1\n")
+    assert table.amount.tolist() == [20.0, 3.0]
+    assert (report.malformed, report.first_malformed) == (1, (3, why))
+    assert report.merged_lines == 0 and report.orders_used == 2
+
+
+def test_a_later_line_without_an_amount_still_merges_into_its_order() -> None:
+    table, report = read(TWO_LINE_ORDER.format(",1"))
+    assert table.amount.tolist() == [20.0]
+    assert (report.malformed, report.merged_lines) == (0, 1)
