@@ -166,7 +166,7 @@ def collect(
             got.reject(number, why)
             return
         units = 1.0 if qi is None else readers.quantity(row[qi])
-        amount = readers.extra_value(row[ai]) * units
+        amount = _line_money(readers.extra_value(row[ai]), units)
         extra = math.nan if xi is None else readers.extra_value(row[xi])
         got.side.pend(order_key, number, why, amount, extra * units if cost_per_unit else extra)
 
@@ -215,7 +215,7 @@ def collect(
             if units != units:  # NaN: no quantity
                 set_aside(number, "bad_quantity", order_key, row)
                 continue
-            amount *= units
+            amount = _line_money(amount, units)
             if not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
                 set_aside(number, "bad_amount", order_key, row)
                 continue
@@ -241,6 +241,12 @@ def collect(
             add_extra(extra * units if cost_per_unit else extra)
     got.rows_read = rows_read
     return got, readers
+
+
+def _line_money(price: float, units: float) -> float:
+    """A line's money: a negative price of a negative quantity is money going back too."""
+    money = price * units
+    return -money if units < 0 < money else money
 
 
 def _status(cache: dict[str, Status], text: str) -> Status:

@@ -185,3 +185,10 @@ def test_a_later_line_without_an_amount_still_merges_into_its_order() -> None:
     table, report = read(TWO_LINE_ORDER.format(",1"))
     assert table.amount.tolist() == [20.0]
     assert (report.malformed, report.merged_lines) == (0, 1)
+
+
+def test_a_negative_price_of_a_negative_quantity_is_a_return() -> None:
+    table, report = read(
+        "order,customer,date,price,qty\n1,anna,2024-01-05,10,3\n2,anna,2024-01-06,-10,-1\n"
+    )
+    assert table.amount.tolist() == [20.0] and report.returns_netted == 1
