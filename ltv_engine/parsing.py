@@ -198,11 +198,9 @@ def names_the_field(word: str, field: str) -> bool:
 
 
 # "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
-_HEDGE = re.compile(
-    r"^\s*(?:(?:в среднем|примерно|приблизительно|около|где-то|about|around|approximately"
-    r"|roughly)\s+|[~≈]\s*)+",
-    re.IGNORECASE,
-)
+_HEDGE_WORDS = "в среднем|примерно|приблизительно|около|где-то|about|around|approximately|roughly"
+_HEDGE = re.compile(rf"^\s*(?:(?:{_HEDGE_WORDS})\s+|[~≈]\s*)+", re.IGNORECASE)
+_TRAILING_HEDGE = re.compile(rf"(?:\s+(?:{_HEDGE_WORDS})|\s*[~≈])+\s*$", re.IGNORECASE)
 
 CURRENCY_ALIASES: dict[str, str] = {
     alias: code
@@ -425,6 +423,12 @@ def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
 def only_a_hedge(text: str) -> bool:
     """``text`` is hedges alone ("около", "в среднем", "about"): the value is still to come."""
     return bool(text.strip()) and not _HEDGE.sub("", text + " ")
+
+
+def without_trailing_hedge(text: str) -> str:
+    """``text`` less the hedges after its value: "2500 около" (of "2500 около 2 раз в месяц")
+    is "2500"; a hedge changes nothing we compute, whichever value it leans on."""
+    return _TRAILING_HEDGE.sub("", text) or text
 
 
 def continues_a_spelled_number(before: str, word: str) -> bool:

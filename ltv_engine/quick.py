@@ -24,6 +24,7 @@ from ltv_engine.parsing import (
     parse_frequency,
     parse_money,
     parse_share,
+    without_trailing_hedge,
 )
 
 POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")
@@ -85,13 +86,16 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
 
 def _words(arguments: str) -> list[str]:
     """Split on spaces into values: ``18 months``, ``2500 ₽``, ``2 раза в 3 месяца`` and
-    ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``)."""
+    ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``). A hedge
+    after a value is dropped: "2500 около 2 раз" is "2500" and "2 раз"."""
     words: list[str] = []
     for word in arguments.split():
         if words and _continues(words[-1], word, first=len(words) == 1):
             words[-1] += word if words[-1].endswith(SEPARATOR) else " " + word
         else:
+            words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
             words.append(word)
+    words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
     return words
 
 

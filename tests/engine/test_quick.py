@@ -150,3 +150,20 @@ def test_a_lifetime_in_words_with_halves_and_tens_stays_one_argument(
 ) -> None:
     inputs = parse_quick(text, currency="RUB")
     assert inputs.lifetime.months == months and inputs.margin == 0.3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2500 около 2 раз в месяц 30% 18 мес",
+        "2500 в среднем 2 раза в месяц 30% около 18 мес",
+        "2500 ₽ примерно 2 раза в месяц 30% 18 мес примерно",
+        "about 2500 about 2 a month 30% 18 months roughly",
+        "check=2500 около freq=2/mo margin=30% life=18",
+        "2500~ 2 в месяц 30% ≈ 18",
+    ],
+)
+def test_a_hedge_after_a_value_is_dropped_not_glued_to_it(text: str) -> None:
+    inputs = parse_quick(text, currency="RUB")
+    assert (inputs.aov, inputs.orders_per_month, inputs.margin) == (2500, 2, 0.3)
+    assert inputs.lifetime.months == 18
