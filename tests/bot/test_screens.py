@@ -3,14 +3,24 @@
 import json
 from typing import Any
 
+import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageId
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageId,
+    User,
+)
 
-from bot.screens import EditScreen, SendScreen
+from bot.screens import EditScreen, SendScreen, replace, send
 from bot.session import BotSession
-from tests.fakes.session import TOKEN
+from bot.views import Screen
+from tests.fakes.session import TOKEN, RecordingSession, make_bot
 
 KEYBOARD = InlineKeyboardMarkup(
     inline_keyboard=[[InlineKeyboardButton(text="Skip", callback_data="wz:cac:skip:")]]
@@ -60,3 +70,42 @@ def test_only_the_message_id_is_read_from_the_answer() -> None:
     assert session.check_response(bot, edit, 200, answer).result.message_id == 77
     inline = json.dumps({"ok": True, "result": True})
     assert session.check_response(bot, edit, 200, inline).result is True
+
+
+def _message_in(chat: Chat, bot: Bot, **where: Any) -> Message:
+    user = User(id=5, is_bot=False, first_name="Ann")
+    message = Message(message_id=3, date=1700000000, chat=chat, from_user=user, text="x", **where)
+    return message.as_(bot)
+
+
+@pytest.mark.parametrize(
+    ("chat", "where"),
+    [
+        (Chat(id=5, type="private"), {}),
+        (Chat(id=-100, type="supergroup", is_forum=True), {"message_thread_id": 9}),
+        (
+            Chat(id=-100, type="supergroup", is_forum=True),
+            {"message_thread_id": 9, "is_topic_message": True},
+        ),
+        (Chat(id=5, type="private"), {"business_connection_id": "bc-1"}),
+    ],
+)
+async def test_screens_go_where_aiogram_shortcuts_would_send_them(
+    chat: Chat, where: dict[str, Any]
+) -> None:
+    recording = RecordingSession()
+    bot = make_bot(recording)
+    message = _message_in(chat, bot, **where)
+    screen = Screen("<b>CAC?</b>", KEYBOARD)
+    wire = BotSession()
+
+    await send(message, screen)
+    shortcut = message.answer(screen.text, reply_markup=screen.markup)
+    assert _wire(wire, bot, recording.requests[-1]) == _wire(wire, bot, shortcut)
+
+    press = CallbackQuery(id="q", from_user=message.from_user, chat_instance="c", message=message)
+    recording.answer_next(EditScreen, True)  # the fake only edits messages the bot sent
+    await replace(press.as_(bot), screen)
+    assert isinstance(recording.requests[-1], EditScreen)
+    shortcut_edit = message.edit_text(screen.text, reply_markup=screen.markup)
+    assert _wire(wire, bot, recording.requests[-1]) == _wire(wire, bot, shortcut_edit)
