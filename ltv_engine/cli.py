@@ -1,7 +1,8 @@
 """The ``ltv`` command line: ``ltv calc --aov 2500 --orders-per-month 1.5 --margin 30 ...``.
 
 Values are read as people type them (``"2 500 ₽"``, ``"30%"``, ``"1,5"``) by ltv_engine.parsing.
-Bad input prints one line, ``error: <field>: <reason>``, and exits with code 2.
+Bad input prints one line, ``error: <option>: <what is wrong>. For example: ... [<reason>]``
+(see ltv_engine.cli_messages), and exits with code 2.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, NoReturn
 from ltv_engine import parsing
 from ltv_engine.advice import Advice, advise
 from ltv_engine.calc import calculate
+from ltv_engine.cli_messages import explain
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs, LtvResult
 from ltv_engine.orders.cli import register as register_analyze
@@ -90,22 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except UsageError as error:
-        return _fail("usage", str(error))
+        return _fail(f"usage: {error}")
     except InvalidInput as error:
-        return _fail(error.field or "input", _reason(error))
+        return _fail(explain(error))
     except BrokenPipeError:  # `ltv calc ... | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 
-def _fail(field: str, reason: str) -> int:
-    print(f"error: {field}: {reason}", file=sys.stderr)
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
     return USAGE_ERROR
-
-
-def _reason(error: InvalidInput) -> str:
-    details = ", ".join(f"{key}={value}" for key, value in error.details.items())
-    return f"{error.reason.value} ({details})" if details else error.reason.value
 
 
 # --- calc -----------------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+"""What the ``ltv calc`` command line says about a value it cannot use: which option, what is
+wrong with it in a sentence, an example that works, and the reason code for scripts.
+
+The bot explains the same reasons from its templates, in the chat's language and in the
+conversation's terms (steps, buttons); the command line speaks English and names options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ltv_engine.errors import InvalidInput, Reason
+
+_LIFETIME_EXAMPLE = (
+    "--lifetime-months 18, --lifetime-years 1.5, --churn 5, "
+    "or --customers-start 200 --customers-end 150 --period-months 3"
+)
+_COUNTS_EXAMPLE = "--customers-start 200 --customers-end 150 --period-months 3"
+
+# field -> (the option(s) it comes from, an example that works)
+OPTIONS: Mapping[str, tuple[str, str]] = {
+    "aov": ("--aov", '--aov 2500 (also "2 500 ₽", $65, 2.5k)'),
+    "orders_per_month": (
+        "--orders-per-month/--orders-per-year",
+        '--orders-per-month 1.5 (also "2 раза в месяц"), or --orders-per-year 6',
+    ),
+    "margin": ("--margin", '--margin 30 (percent; also "30%" or 0.3)'),
+    "lifetime": ("the lifetime", _LIFETIME_EXAMPLE),
+    "lifetime_months": ("--lifetime-months/--lifetime-years", _LIFETIME_EXAMPLE),
+    "monthly_churn": ("the churn", "--churn 5 (percent a month), or " + _COUNTS_EXAMPLE),
+    "customers_start": ("--customers-start", _COUNTS_EXAMPLE),
+    "customers_end": ("--customers-end", _COUNTS_EXAMPLE),
+    "period_months": ("--period-months", "--period-months 3 (also '1 year')"),
+    "cac": ("--cac", "--cac 1500"),
+    "annual_discount_rate": ("--discount-rate", "--discount-rate 12 (percent a year)"),
+    "currency": ("--currency", "--currency USD, the same as any sign in --aov and --cac"),
+}
+
+_SENTENCES: Mapping[Reason, str] = {
+    Reason.EMPTY: "no value was given",
+    Reason.NOT_A_NUMBER: "{text!r} is not a number",
+    Reason.NEGATIVE: "it cannot be negative",
+    Reason.ZERO: "it cannot be zero",
+    Reason.NOT_FINITE: "it must be a finite number",
+    Reason.TOO_LARGE: "it is implausibly large (at most {high})",
+    Reason.TOO_SMALL: "it is implausibly small (it must be above {low})",
+    Reason.MARGIN_ABOVE_100: "a gross margin cannot exceed 100%",
+    Reason.CHURN_100_OR_MORE: "a monthly churn of 100% or more leaves no customer for a month",
+    Reason.END_ABOVE_START: (
+        "{end:g} customers at the end but {start:g} at the start: count at the end only the "
+        "customers of the start who still buy (new customers do not count)"
+    ),
+    Reason.NOT_WHOLE: "a number of customers must be whole",
+    Reason.UNKNOWN_UNIT: "{unit!r} is not a unit I know",
+    Reason.AMBIGUOUS: "{text!r} holds more than one value",
+    Reason.MISSING: "it is required",
+    Reason.CONFLICT: "it names two currencies ({currencies})",
+}
+_SPECIAL: Mapping[tuple[Reason, str], str] = {  # (reason, hint or detail) -> sentence
+    (Reason.ZERO, "no_churn_observed"): (
+        "as many customers at the end as at the start ({start:g}): no churn was seen, so the "
+        "lifetime is unknown; state it in months instead"
+    ),
+    (Reason.NOT_A_NUMBER, "too_long"): "the value is too long (at most {limit} characters)",
+    (Reason.CHURN_100_OR_MORE, "end"): (
+        "none of the {start:g} customers was left at the end: that is a churn of 100%"
+    ),
+}
+
+
+_SHARES = frozenset({"margin", "monthly_churn", "annual_discount_rate"})  # limits shown in %
+_IN_MONTHS = frozenset({"lifetime_months", "period_months"})  # whatever option said years
+
+
+def explain(error: InvalidInput) -> str:
+    """``--aov: 'abc' is not a number. For example: --aov 2500 (...) [not_a_number]``."""
+    field = error.field or ""
+    option, example = OPTIONS.get(field, (field or "the input", ""))
+    limits = {
+        key: _shown(error.details[key], share=field in _SHARES)
+        + (" months" if field in _IN_MONTHS else "")
+        for key in ("low", "high")
+        if isinstance(error.details.get(key), int | float)
+    }
+    sentence = _sentence(error.reason, error.details | limits)
+    for_example = f". For example: {example}" if example else ""
+    return f"{option}: {sentence}{for_example} [{error.reason.value}]"
+
+
+def _shown(limit: float, *, share: bool) -> str:
+    """1e9 as "1,000,000,000", a share of 1.0 as "100%", 1/1200 of a share as "0.0833%"."""
+    if share:
+        return f"{limit * 100:.3g}%"
+    return f"{limit:,.0f}" if limit >= 1000 else f"{limit:.3g}"
+
+
+def _sentence(reason: Reason, details: Mapping[str, Any]) -> str:
+    template = _SENTENCES[reason]
+    for (special_reason, key), special in _SPECIAL.items():
+        if special_reason is reason and (details.get("hint") == key or key in details):
+            template = special
+    values = {**details, "currencies": _currencies(details)}
+    try:
+        return template.format_map(values)
+    except (KeyError, ValueError, TypeError):  # a detail the sentence quotes is absent
+        return "it is " + reason.value.replace("_", " ")
+
+
+def _currencies(details: Mapping[str, Any]) -> str:
+    given = details.get("currencies") or str(details.get("given", "")).split("/")
+    return " and ".join(str(code) for code in given if code)
