@@ -152,13 +152,19 @@ def test_the_result_page_prints_a_typed_currency_as_text(locale: str) -> None:
     assert page.count("&lt;i&gt;X&amp;") >= 10
 
 
-# What may print inside {% autoescape false %}: numbers from our filters, loop numbers, words the
-# template passes to plural or quantity, and the advice list (escaped by its own macro).
+# What may print inside {% autoescape false %}: numbers from our filters (of a name, an advice
+# fact or a fact in percent), loop numbers, words the template passes to plural or quantity,
+# words of the template's own tables (GOODS; NO_WORDING fails loudly), the advice list, the
+# worth sentence captured in the same unescaped block, and English "once"/"twice" from numbers.
 SAFE_UNESCAPED = re.compile(
     r"""\{\{\ (
         n
+        | worth
         | advice_items\(advice,\ c\)
-        | [\w.]+\ \|\ (money\(c\) | num(\(\d\))? | percent
+        | (GOODS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
+        | times\(f\["\w+"\]\)
+        | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
+            \ \|\ (money\((c|currency)\) | num(\(\d\))? | percent
             | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\d)?\))
     )\ \}\}""",
     re.X,
