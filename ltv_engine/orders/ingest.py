@@ -74,6 +74,7 @@ def read_orders(
             layout,
             max_rows=limits.max_rows,
             max_cell_chars=limits.max_cell_chars,
+            delimiter=source.delimiter,
         )
     finish = Finish(layout, source.encoding, source.delimiter)
     return build_table(collected, readers, finish, latest_day=latest_day)

@@ -32,6 +32,7 @@ from ltv_engine.orders.ingest_values import (
     date_form,
     date_part,
     decide_date_order,
+    plain_number,
     resolve_day,
     status_of,
 )
@@ -68,21 +69,25 @@ class Collected:
 
 @dataclass(frozen=True, slots=True)
 class Readers:
-    """Money readers of the amount and the cost/margin columns (they collect currencies)."""
+    """Money readers of the amount and the cost/margin columns (they collect currencies), and
+    how the file writes a quantity's comma."""
 
     amount: AmountReader
     extra: AmountReader
     grouping: dict[int, int | None]  # str.translate table: drop spaces, decimal comma -> dot
-    comma_decimal: bool  # the money columns write a decimal comma
+    # "1,500" of a quantity is one and a half: the money writes a decimal comma, or the columns
+    # are separated by semicolons, as where a comma is the decimal mark (a whole-rouble price
+    # list says nothing about it).
+    quantity_comma_decimal: bool
 
     @classmethod
-    def for_layout(cls, layout: Layout) -> Readers:
+    def for_layout(cls, layout: Layout, delimiter: str | None) -> Readers:
         grouping = str.maketrans(",", ".", _GROUPING) if layout.comma_decimal else None
         return cls(
             AmountReader(comma_decimal=layout.comma_decimal),
             AmountReader(comma_decimal=layout.comma_decimal),
             grouping or str.maketrans("", "", _GROUPING),
-            layout.comma_decimal,
+            layout.comma_decimal or delimiter == ";",
         )
 
     def extra_value(self, text: str) -> float:
@@ -94,19 +99,17 @@ class Readers:
         return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
 
     def quantity(self, text: str) -> float:
-        """A count of units, or a weight: "3", "2 шт", "0,5", "1.5 kg", "1,000"; NaN when the
-        cell holds none. A comma is a quantity's own decimal comma ("0,5") unless three digits
-        follow it ("1,000"): those group thousands, except in a file whose money writes a
-        decimal comma, where "1,500" is one and a half."""
+        """A count of units, or a weight: "3", "2 шт", "0,5", "1.5 kg", "1,000", "1.500,5";
+        NaN when the cell holds none. A lone comma before three digits ("1,500") groups
+        thousands unless ``quantity_comma_decimal``; "0,250" never does."""
         try:
             value = float(text)
         except ValueError:
-            value = _quantity_in(text, self.comma_decimal)
+            value = _quantity_in(text, self.quantity_comma_decimal)
         return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else math.nan
 
 
 _QUANTITY = re.compile(r"\s*([-+]?\d[\d\s\u00a0\u202f',.]*)(?:[^\W\d_]+\.?)?\s*")
-_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+")
 
 
 def _quantity_in(text: str, comma_decimal: bool) -> float:
@@ -115,12 +118,8 @@ def _quantity_in(text: str, comma_decimal: bool) -> float:
     found = _QUANTITY.fullmatch(text)
     if found is None:
         return math.nan
-    number = re.sub(r"[\s\u00a0\u202f']", "", found.group(1))
-    groups_thousands = not comma_decimal and _THOUSANDS.fullmatch(number)
-    if "," in number and "." not in number and not groups_thousands:
-        number = number.replace(",", ".")  # a decimal comma
     try:
-        return float(number.replace(",", ""))  # the commas left group thousands
+        return float(plain_number(re.sub(r"[\s\u00a0\u202f']", "", found.group(1)), comma_decimal))
     except ValueError:
         return math.nan
 
@@ -132,9 +131,10 @@ def collect(
     *,
     max_rows: int,
     max_cell_chars: int,
+    delimiter: str | None,
 ) -> tuple[Collected, Readers]:
     """Read every data row; ``first_row_number`` is the 1-based number of the first one."""
-    got, readers = Collected(), Readers.for_layout(layout)
+    got, readers = Collected(), Readers.for_layout(layout, delimiter)
     columns = layout.columns
     ci, di, ai = columns["customer"], columns["date"], columns["amount"]
     si, oi = columns.get("status"), columns.get("order_id")
@@ -160,15 +160,21 @@ def collect(
     statuses: dict[str, Status] = {}
 
     def set_aside(number: int, why: str, order_key: int, row: list[str]) -> None:
-        """A line that cannot be an order: malformed, unless its order id ties it to one
-        (and then still malformed when its money is unreadable, see ingest_orders)."""
+        """A line that cannot be an order: malformed, unless its order id ties it to one. Tied,
+        it is malformed all the same when its money is there but unreadable (see
+        ingest_orders), whatever else it lacks: an item line has no customer of its own."""
         if not order_key:
             got.reject(number, why)
             return
-        units = 1.0 if qi is None else readers.quantity(row[qi])
-        amount = _line_money(readers.extra_value(row[ai]), units)
+        quantity_text = "1" if qi is None else row[qi]
+        units = readers.quantity(quantity_text)
+        price = readers.extra_value(row[ai])
+        amount = _line_money(price, units)
+        unreadable = _unreadable_money(row[ai], quantity_text, price, units, amount)
         extra = math.nan if xi is None else readers.extra_value(row[xi])
-        got.side.pend(order_key, number, why, amount, extra * units if cost_per_unit else extra)
+        cost = _line_money(extra, units) if cost_per_unit else extra
+        side_why = unreadable or why
+        got.side.pend(order_key, number, side_why, amount, cost, unreadable=bool(unreadable))
 
     last_row = first_row_number + max_rows - 1
     number = first_row_number - 1
@@ -238,13 +244,25 @@ def collect(
             add_order(order_key)
         if xi is not None:
             extra = readers.extra_value(row[xi])
-            add_extra(extra * units if cost_per_unit else extra)
+            add_extra(_line_money(extra, units) if cost_per_unit else extra)
     got.rows_read = rows_read
     return got, readers
 
 
+def _unreadable_money(
+    price_text: str, quantity_text: str, price: float, units: float, money: float
+) -> str | None:
+    """Why a line's money, there in the file, cannot be read; None when it can, or is absent."""
+    if units != units and (quantity_text.strip() or price == price):
+        return "bad_quantity"
+    if (price != price and price_text.strip()) or abs(money) >= AMOUNT_BOUND:
+        return "bad_amount"
+    return None
+
+
 def _line_money(price: float, units: float) -> float:
-    """A line's money: a negative price of a negative quantity is money going back too."""
+    """A line's money (or cost): a negative price of a negative quantity is money going back
+    too."""
     money = price * units
     return -money if units < 0 < money else money
 

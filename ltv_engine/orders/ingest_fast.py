@@ -83,7 +83,7 @@ def collect_plain_csv(
         date_forms=forms,
         rows_read=rows,
     )
-    return collected, Readers.for_layout(layout)
+    return collected, Readers.for_layout(layout, source.delimiter)
 
 
 def _plain_layout(source: Source, layout: Layout) -> bool:

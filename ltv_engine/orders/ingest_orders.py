@@ -20,7 +20,6 @@ import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-UNREADABLE_MONEY = frozenset({"bad_amount", "bad_quantity"})  # reasons whose money is lost
 
 
 @dataclass(slots=True)
@@ -36,11 +35,13 @@ class SideLines:
     excluded_key: array[int] = field(default_factory=lambda: array("q"))
     excluded_row: array[int] = field(default_factory=lambda: array("q"))
 
-    def pend(self, key: int, row: int, why: str, amount: float, extra: float) -> None:
+    def pend(
+        self, key: int, row: int, why: str, amount: float, extra: float, *, unreadable: bool
+    ) -> None:
+        """``unreadable``: the line's money is there but cannot be read (``why`` says how)."""
         self.pending_key.append(key)
         self.pending_row.append(row)
         self.pending_why.append(why)
-        unreadable = why in UNREADABLE_MONEY
         self.pending_unreadable.append(unreadable)
         self.pending_amount.append(math.nan if unreadable else amount)
         self.pending_extra.append(math.nan if unreadable else extra)

@@ -65,7 +65,7 @@ class AmountReader:
         self.currencies.update(CURRENCY_TOKENS[mark] for mark in marks if mark in CURRENCY_TOKENS)
         if bool(match["open"]) != bool(match["close"]) or (match["sign"] and match["sign2"]):
             return None
-        number = _plain_number(match["num"].translate(_SPACES), self.comma_decimal)
+        number = plain_number(match["num"].translate(_SPACES), self.comma_decimal)
         try:
             value = float(number)
         except ValueError:
@@ -75,7 +75,7 @@ class AmountReader:
         return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else None
 
 
-def _plain_number(digits: str, comma_decimal: bool) -> str:
+def plain_number(digits: str, comma_decimal: bool) -> str:
     """``1.234,56`` / ``1,234.56`` / ``1234,5`` -> ``1234.56`` / ``1234.56`` / ``1234.5``."""
     comma, dot = digits.rfind(","), digits.rfind(".")
     if comma >= 0 and dot >= 0:

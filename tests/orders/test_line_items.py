@@ -164,26 +164,34 @@ def test_in_a_decimal_comma_file_a_comma_in_a_quantity_is_decimal_too() -> None:
     assert table.amount.tolist() == [1500.0, 400.0] and report.malformed == 0
 
 
-# Order 7 of two lines; the second line's price and quantity are filled in by each test.
-TWO_LINE_ORDER = "order,customer,date,price,qty\n7,anna,2024-01-05,10,2\n7,anna,2024-01-05,{}\n"
+# Order 7 of two lines; the second line's customer, date, price and quantity are filled in by
+# each test (an item line often names no customer or date of its own).
+TWO_LINE_ORDER = "order,customer,date,price,qty\n7,anna,2024-01-05,10,2\n7,{}\n"
 
 
+@pytest.mark.parametrize("who_and_when", ["anna,2024-01-05", ","])
 @pytest.mark.parametrize(
-    ("later_line", "why"),
+    ("money", "why"),
     [("5,a few", "bad_quantity"), ("n/a,1", "bad_amount"), ("1e14,1e14", "bad_amount")],
 )
 def test_an_unreadable_later_line_of_an_order_is_malformed_and_the_order_kept(
-    later_line: str, why: str
+    who_and_when: str, money: str, why: str
 ) -> None:
-    table, report = read(TWO_LINE_ORDER.format(later_line) + "8,boris,2024-01-06,3,1\n")
+    lines = TWO_LINE_ORDER.format(f"{who_and_when},{money}") + "8,boris,2024-01-06,3,1\n"
+    table, report = read(lines)
     assert table.amount.tolist() == [20.0, 3.0]
     assert (report.malformed, report.first_malformed) == (1, (3, why))
     assert report.merged_lines == 0 and report.orders_used == 2
 
 
-def test_a_later_line_without_an_amount_still_merges_into_its_order() -> None:
-    table, report = read(TWO_LINE_ORDER.format(",1"))
-    assert table.amount.tolist() == [20.0]
+@pytest.mark.parametrize(
+    ("line", "total"), [("anna,2024-01-05,,1", 20.0), (",,5,1", 25.0), (",,,", 20.0)]
+)
+def test_a_later_line_without_money_or_a_customer_still_merges_into_its_order(
+    line: str, total: float
+) -> None:
+    table, report = read(TWO_LINE_ORDER.format(line))
+    assert table.amount.tolist() == [total]
     assert (report.malformed, report.merged_lines) == (0, 1)
 
 
@@ -192,3 +200,29 @@ def test_a_negative_price_of_a_negative_quantity_is_a_return() -> None:
         "order,customer,date,price,qty\n1,anna,2024-01-05,10,3\n2,anna,2024-01-06,-10,-1\n"
     )
     assert table.amount.tolist() == [20.0] and report.returns_netted == 1
+
+
+@pytest.mark.parametrize(
+    ("header_and_line", "amount"),
+    [
+        # Whole-rouble prices say nothing of the comma; the semicolons do.
+        ("Клиент;Дата;Цена за кг;Кол-во\nАнна;05.01.2024;1000;1,500", 1500.0),
+        ('customer,date,price,qty\nanna,2024-01-05,1000,"0,250 кг"', 250.0),
+        ('customer,date,price,qty\nanna,2024-01-05,2,"1,000,000"', 2_000_000.0),
+        ("Клиент;Дата;Цена;Кол-во\nАнна;05.01.2024;2,00;1,000,000", 2_000_000.0),
+        ("Клиент;Дата;Цена;Кол-во\nАнна;05.01.2024;2,00;1.500,5", 3001.0),
+        ('customer,date,price,qty\nanna,2024-01-05,2,"1,500"', 3000.0),
+    ],
+)
+def test_a_quantitys_commas_and_dots_follow_the_file(header_and_line: str, amount: float) -> None:
+    table, report = read(header_and_line + "\n")
+    assert table.amount.tolist() == [amount] and report.malformed == 0
+
+
+def test_a_returned_lines_cost_goes_back_with_its_money() -> None:
+    table, _ = read(
+        "order,customer,date,price,qty,cost\n"
+        "1,anna,2024-01-05,10,3,6\n1,,,-10,-1,-6\n1,,,10,-1,6\n"
+    )
+    assert table.amount.tolist() == [10.0]
+    assert table.cost is not None and table.cost.tolist() == [6.0]
