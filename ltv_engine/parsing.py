@@ -198,9 +198,15 @@ def names_the_field(word: str, field: str) -> bool:
 
 
 # "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
-_HEDGE_WORDS = "в среднем|примерно|приблизительно|около|где-то|about|around|approximately|roughly"
-_HEDGE = re.compile(rf"^\s*(?:(?:{_HEDGE_WORDS})\s+|[~≈]\s*)+", re.IGNORECASE)
-_TRAILING_HEDGE = re.compile(rf"(?:\s+(?:{_HEDGE_WORDS})|\s*[~≈])+\s*$", re.IGNORECASE)
+_HEDGES = (
+    *("в среднем", "примерно", "приблизительно", "около", "где-то"),
+    *("about", "around", "approximately", "roughly"),
+)
+_HEDGE_SIGNS = "~≈"
+_HEDGE = re.compile(rf"^\s*(?:(?:{'|'.join(_HEDGES)})\s+|[{_HEDGE_SIGNS}]\s*)+", re.IGNORECASE)
+_HEDGE_PHRASES = tuple(tuple(hedge.split()) for hedge in _HEDGES)
+_HEDGE_ENDINGS = tuple(phrase[-1] for phrase in _HEDGE_PHRASES) + tuple(_HEDGE_SIGNS)
+_LONGEST_HEDGE = max(map(len, _HEDGE_ENDINGS))  # characters of a hedge's last word
 
 CURRENCY_ALIASES: dict[str, str] = {
     alias: code
@@ -427,8 +433,32 @@ def only_a_hedge(text: str) -> bool:
 
 def without_trailing_hedge(text: str) -> str:
     """``text`` less the hedges after its value: "2500 около" (of "2500 около 2 раз в месяц")
-    is "2500"; a hedge changes nothing we compute, whichever value it leans on."""
-    return _TRAILING_HEDGE.sub("", text) or text
+    is "2500", "2500~" is "2500"; a hedge changes nothing we compute, whichever value it leans
+    on. Hedges alone are kept: their value is still to come."""
+    if not text.rstrip()[-_LONGEST_HEDGE:].lower().endswith(_HEDGE_ENDINGS):
+        return text  # the usual case, without splitting the whole text
+    words = text.split()
+    kept = len(words)
+    while kept:
+        word = words[kept - 1].rstrip(_HEDGE_SIGNS)
+        if word != words[kept - 1]:
+            words[kept - 1] = word
+            kept -= not word
+            continue
+        hedge = _hedge_ending(words[:kept])
+        if not hedge:
+            break
+        kept -= hedge
+    return " ".join(words[:kept]) if kept else text
+
+
+def _hedge_ending(words: list[str]) -> int:
+    """How many of the last ``words`` are a hedge phrase; 0 when they end in none."""
+    for phrase in _HEDGE_PHRASES:
+        ending = words[-len(phrase) :]
+        if len(ending) == len(phrase) and [word.lower() for word in ending] == list(phrase):
+            return len(phrase)
+    return 0
 
 
 def continues_a_spelled_number(before: str, word: str) -> bool:

@@ -91,12 +91,18 @@ def _words(arguments: str) -> list[str]:
     words: list[str] = []
     for word in arguments.split():
         if words and _continues(words[-1], word, first=len(words) == 1):
-            words[-1] += word if words[-1].endswith(SEPARATOR) else " " + word
+            value = words[-1]
+            words[-1] = value + word if value.endswith(SEPARATOR) else _joined(value, word)
         else:
             words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
             words.append(word)
     words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
     return words
+
+
+def _joined(value: str, word: str) -> str:
+    """``word`` on the end of ``value``, a hedge in between dropped: "2 раза в ~" and "3"."""
+    return without_trailing_hedge(value) + " " + word
 
 
 def _continues(value: str, word: str, *, first: bool) -> bool:
@@ -111,7 +117,7 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return False
     if only_a_hedge(value.rpartition(SEPARATOR)[2]):
         return True
-    last = value.split()[-1].rpartition(SEPARATOR)[2].lower()
+    last = without_trailing_hedge(value).split()[-1].rpartition(SEPARATOR)[2].lower()
     has_digit = any(char.isdigit() for char in word)
     if last in UNIT_ALIASES[Kind.PER]:
         return not has_digit or PLAIN_NUMBER.fullmatch(word) is not None

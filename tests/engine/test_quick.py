@@ -167,3 +167,23 @@ def test_a_hedge_after_a_value_is_dropped_not_glued_to_it(text: str) -> None:
     inputs = parse_quick(text, currency="RUB")
     assert (inputs.aov, inputs.orders_per_month, inputs.margin) == (2500, 2, 0.3)
     assert inputs.lifetime.months == 18
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "margin=30% 2500 2 раза в ~ 3 месяца 18",
+        "маржа=30% 2500 2 раза в около 3 месяцев 18",
+        "margin=30% 2500 2 per about 3 months 18",
+        "2500 2 раза в среднем в 3 месяца 30% 18",
+    ],
+)
+def test_a_hedge_inside_a_frequency_is_dropped_and_the_period_kept(text: str) -> None:
+    inputs = parse_quick(text, currency="RUB")
+    assert inputs.orders_per_month == pytest.approx(2 / 3) and inputs.lifetime.months == 18
+
+
+@pytest.mark.parametrize("text", ["около", "about ~", "check=около"])
+def test_hedges_alone_are_no_value(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_quick(text, currency="RUB")
