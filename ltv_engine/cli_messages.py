@@ -34,7 +34,7 @@ OPTIONS: Mapping[str, tuple[str, str]] = {
     "period_months": ("--period-months", "--period-months 3 (also '1 year')"),
     "cac": ("--cac", "--cac 1500"),
     "annual_discount_rate": ("--discount-rate", "--discount-rate 12 (percent a year)"),
-    "currency": ("--currency", "--currency USD, the same as any sign in --aov and --cac"),
+    "currency": ("the currency", "--currency USD, the same as any sign in --aov and --cac"),
 }
 
 _SENTENCES: Mapping[Reason, str] = {
@@ -44,7 +44,7 @@ _SENTENCES: Mapping[Reason, str] = {
     Reason.ZERO: "it cannot be zero",
     Reason.NOT_FINITE: "it must be a finite number",
     Reason.TOO_LARGE: "it is implausibly large (at most {high})",
-    Reason.TOO_SMALL: "it is implausibly small (it must be above {low})",
+    Reason.TOO_SMALL: "it is implausibly small (at least {low})",
     Reason.MARGIN_ABOVE_100: "a gross margin cannot exceed 100%",
     Reason.CHURN_100_OR_MORE: "a monthly churn of 100% or more leaves no customer for a month",
     Reason.END_ABOVE_START: (
@@ -55,7 +55,19 @@ _SENTENCES: Mapping[Reason, str] = {
     Reason.UNKNOWN_UNIT: "{unit!r} is not a unit I know",
     Reason.AMBIGUOUS: "{text!r} holds more than one value",
     Reason.MISSING: "it is required",
-    Reason.CONFLICT: "it names two currencies ({currencies})",
+    Reason.CONFLICT: "{conflict} ({currencies})",
+}
+_WITHOUT_DETAILS: Mapping[Reason, str] = {  # where a detail the sentence quotes is absent
+    Reason.NOT_A_NUMBER: "it is not a number",
+    Reason.TOO_LARGE: "it is implausibly large",
+    Reason.TOO_SMALL: "it is implausibly small",
+    Reason.END_ABOVE_START: (
+        "more customers at the end than at the start: count at the end only the customers of "
+        "the start who still buy (new customers do not count)"
+    ),
+    Reason.UNKNOWN_UNIT: "its unit is not one I know",
+    Reason.AMBIGUOUS: "it holds more than one value",
+    Reason.CONFLICT: "it names two currencies",
 }
 _SPECIAL: Mapping[tuple[Reason, str], str] = {  # (reason, hint or detail) -> sentence
     (Reason.ZERO, "no_churn_observed"): (
@@ -70,7 +82,12 @@ _SPECIAL: Mapping[tuple[Reason, str], str] = {  # (reason, hint or detail) -> se
 
 
 _SHARES = frozenset({"margin", "monthly_churn", "annual_discount_rate"})  # limits shown in %
-_IN_MONTHS = frozenset({"lifetime_months", "period_months"})  # whatever option said years
+# Limits are in the engine's units, whatever option was used (--lifetime-years, per year).
+_LIMIT_UNITS = {
+    "lifetime_months": " months",
+    "period_months": " months",
+    "orders_per_month": " orders a month",
+}
 
 
 def explain(error: InvalidInput) -> str:
@@ -78,8 +95,7 @@ def explain(error: InvalidInput) -> str:
     field = error.field or ""
     option, example = OPTIONS.get(field, (field or "the input", ""))
     limits = {
-        key: _shown(error.details[key], share=field in _SHARES)
-        + (" months" if field in _IN_MONTHS else "")
+        key: _shown(error.details[key], share=field in _SHARES) + _LIMIT_UNITS.get(field, "")
         for key in ("low", "high")
         if isinstance(error.details.get(key), int | float)
     }
@@ -100,13 +116,18 @@ def _sentence(reason: Reason, details: Mapping[str, Any]) -> str:
     for (special_reason, key), special in _SPECIAL.items():
         if special_reason is reason and (details.get("hint") == key or key in details):
             template = special
-    values = {**details, "currencies": _currencies(details)}
     try:
-        return template.format_map(values)
-    except (KeyError, ValueError, TypeError):  # a detail the sentence quotes is absent
-        return "it is " + reason.value.replace("_", " ")
+        return template.format_map({**details, **_currencies(details)})
+    except (KeyError, ValueError, TypeError):
+        return _WITHOUT_DETAILS[reason]
 
 
-def _currencies(details: Mapping[str, Any]) -> str:
-    given = details.get("currencies") or str(details.get("given", "")).split("/")
-    return " and ".join(str(code) for code in given if code)
+def _currencies(details: Mapping[str, Any]) -> dict[str, str]:
+    """The currencies of a conflict: those of one value ("$5 €"), or of the options given."""
+    if details.get("currencies"):
+        named = " and ".join(details["currencies"])
+        return {"currencies": named, "conflict": "its signs name two currencies"}
+    if details.get("given"):
+        given = " and ".join(details["given"].split("/"))
+        return {"currencies": given, "conflict": "the currencies given differ"}
+    return {}

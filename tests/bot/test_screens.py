@@ -10,6 +10,7 @@ from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -109,3 +110,22 @@ async def test_screens_go_where_aiogram_shortcuts_would_send_them(
     assert isinstance(recording.requests[-1], EditScreen)
     shortcut_edit = message.edit_text(screen.text, reply_markup=screen.markup)
     assert _wire(wire, bot, recording.requests[-1]) == _wire(wire, bot, shortcut_edit)
+
+
+async def test_a_screen_for_a_button_on_a_message_too_old_to_edit_is_sent_anew() -> None:
+    recording = RecordingSession()
+    bot = make_bot(recording)
+    user = User(id=5, is_bot=False, first_name="Ann")
+    gone = InaccessibleMessage(chat=Chat(id=5, type="private"), message_id=3, date=0)
+    press = CallbackQuery(id="q", from_user=user, chat_instance="c", message=gone)
+    screen = Screen("<b>CAC?</b>", KEYBOARD)
+
+    shown_in = await replace(press.as_(bot), screen)
+
+    sent = recording.requests[-1]
+    assert (
+        isinstance(sent, SendScreen)
+        and shown_in == recording.telegram.bot_messages(5)[-1].message_id
+    )
+    plain = SendMessage(chat_id=5, text=screen.text, reply_markup=screen.markup)
+    assert _wire(BotSession(), bot, sent) == _wire(BotSession(), bot, plain)

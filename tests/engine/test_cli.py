@@ -241,7 +241,7 @@ def test_currency_comes_from_the_money_typed(capsys: pytest.CaptureFixture[str])
 def test_conflicting_currencies_are_rejected(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, *calc(aov="$65", currency="EUR"))
     assert code == 2
-    assert err.startswith("error: --currency: it names two currencies (EUR and USD).")
+    assert err.startswith("error: the currency: the currencies given differ (EUR and USD).")
 
 
 def test_a_bad_period_names_the_period(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,21 @@ from ltv_engine.limits import LIMITS
 def test_every_reason_reads_as_a_sentence_even_without_its_details(reason: Reason) -> None:
     line = explain(InvalidInput(reason, "cac"))
     assert line.startswith("--cac: ") and line.endswith(f"For example: --cac 1500 [{reason}]")
-    assert "{" not in line and "_" not in line.removesuffix(f"[{reason}]")
+    sentence = line.removesuffix(f". For example: --cac 1500 [{reason}]")
+    assert not set("{}_'") & set(sentence) and "()" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("reason", "sentence"),
+    [
+        (Reason.NOT_A_NUMBER, "--cac: it is not a number."),
+        (Reason.TOO_SMALL, "--cac: it is implausibly small."),
+        (Reason.END_ABOVE_START, "--cac: more customers at the end than at the start:"),
+        (Reason.CONFLICT, "--cac: it names two currencies."),
+    ],
+)
+def test_a_sentence_that_quotes_details_has_a_plain_form(reason: Reason, sentence: str) -> None:
+    assert explain(InvalidInput(reason, "cac")).startswith(sentence)
 
 
 def test_every_input_the_engine_checks_names_its_option_and_an_example() -> None:
@@ -30,7 +44,7 @@ def test_every_input_the_engine_checks_names_its_option_and_an_example() -> None
         ),
         (
             InvalidInput(Reason.TOO_SMALL, "monthly_churn", low=1 / 1200),
-            "the churn: it is implausibly small (it must be above 0.0833%).",
+            "the churn: it is implausibly small (at least 0.0833%).",
         ),
         (
             InvalidInput(
@@ -48,7 +62,16 @@ def test_every_input_the_engine_checks_names_its_option_and_an_example() -> None
         ),
         (
             InvalidInput(Reason.CONFLICT, "aov", currencies=["EUR", "USD"], text="€5 $"),
-            "--aov: it names two currencies (EUR and USD).",
+            "--aov: its signs name two currencies (EUR and USD).",
+        ),
+        (
+            InvalidInput(Reason.CONFLICT, "currency", given="EUR/USD"),
+            "the currency: the currencies given differ (EUR and USD).",
+        ),
+        (
+            InvalidInput(Reason.TOO_SMALL, "orders_per_month", low=1e-4),
+            "--orders-per-month/--orders-per-year: it is implausibly small (at least 0.0001 "
+            "orders a month).",
         ),
         (InvalidInput(Reason.EMPTY, None), "the input: no value was given [empty]"),
     ],
