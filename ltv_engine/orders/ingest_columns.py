@@ -45,7 +45,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "total price", "price", "sales", "value", "subtotal", "сумма заказа", "сумма",
         "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
         "к оплате", "цена", "unit price", "price each", "item price", "lineitem price",
-        "цена за единицу", "цена за шт", "цена за штуку",
+        "цена за единицу", "цена за шт", "цена за штуку", "price per unit", "price per kg",
+        "цена за кг", "цена за килограмм",
     ),
     "cost": (
         "cost", "cogs", "cost of goods", "cost price", "purchase price", "себестоимость",

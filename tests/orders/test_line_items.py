@@ -151,8 +151,11 @@ def test_amazons_item_price_is_a_line_total_already() -> None:
     "price", ["Price per unit", "Price per kg", "Цена за кг", "Цена за килограмм", "Unit Price"]
 )
 def test_prices_per_unit_or_weight_multiply_by_the_quantity(price: str) -> None:
-    table, report = read(f"customer,date,{price},qty\nanna,2024-01-05,10,2\n")
-    assert report.columns["quantity"] == "qty" and table.amount.tolist() == [20.0]
+    # The unreadable price keeps the column from being found by its content: its name must do.
+    lines = "anna,2024-01-05,10,2\nboris,2024-01-06,n/a,1\n"
+    table, report = read(f"customer,date,{price},qty\n{lines}")
+    assert report.columns["amount"] == price and report.columns["quantity"] == "qty"
+    assert table.amount.tolist() == [20.0] and report.first_malformed == (3, "bad_amount")
 
 
 def test_in_a_decimal_comma_file_a_comma_in_a_quantity_is_decimal_too() -> None:
