@@ -92,7 +92,10 @@ def merge_lines(
     )
     keep[firsts[dropped]] = False
     excluded = _found(excluded_keys, pending) & ~matched
-    unreadable = matched & np.frombuffer(side.pending_unreadable, dtype=np.int8).astype(np.bool_)
+    of_dropped = np.zeros(len(pending), dtype=np.bool_)  # a cancelled order's lines go with it
+    of_dropped[matched] = dropped[pending_group]
+    lost = np.frombuffer(side.pending_unreadable, dtype=np.int8).astype(np.bool_)
+    unreadable = matched & lost & ~of_dropped
     malformed = [
         (side.pending_row[i], side.pending_why[i])
         for i in np.flatnonzero((~matched & ~excluded) | unreadable).tolist()
