@@ -234,7 +234,7 @@ def test_a_returned_lines_cost_goes_back_with_its_money() -> None:
 def test_an_unreadable_line_of_a_cancelled_order_goes_with_the_order() -> None:
     table, report = read(
         "order,customer,date,price,qty,status\n"
-        "7,anna,2024-01-05,10,2,cancelled\n7,,,x,1,\n7,,,5,1,\n8,boris,2024-01-06,3,1,paid\n"
+        "7,anna,2024-01-05,10,2,cancelled\n7,,,x,1,\n7,anna,2024-01-05,5,1,\n8,boris,2024-01-06,3,1,paid\n"
     )
     assert table.amount.tolist() == [3.0]
     assert (report.cancelled, report.malformed) == (1, 0)
