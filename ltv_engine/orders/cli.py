@@ -169,12 +169,15 @@ Row = tuple[str, str]
 
 
 def _returns_rows(report: IngestReport) -> list[Row]:
-    if not report.returns_netted:
-        return []
-    netted = f"{report.returns_netted:,}"
-    if report.returned_orders:
-        netted += f" (whole orders: {report.returned_orders:,})"
-    return [("Returns taken off orders", netted)]
+    rows = []
+    if report.returns_netted:
+        netted = f"{report.returns_netted:,}"
+        if report.returned_orders:
+            netted += f" (whole orders: {report.returned_orders:,})"
+        rows.append(("Returns taken off orders", netted))
+    if report.partly_refunded:
+        rows.append(("Orders less their refunds", f"{report.partly_refunded:,}"))
+    return rows
 
 
 def _section(title: str, rows: list[Row]) -> str:

@@ -58,6 +58,7 @@ class Collected:
     side: SideLines = field(default_factory=SideLines)
     rows_read: int = 0
     excluded: Counter[str] = field(default_factory=Counter)  # by Status value
+    partly_refunded: int = 0  # orders less the refund their own row states
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
 
@@ -141,6 +142,7 @@ def collect(
     xi = columns.get("cost", columns.get("margin"))
     qi = columns.get("quantity")  # only when the amount is a unit price (see Layout)
     cost_per_unit = qi is not None and "cost" in columns  # a line export's cost is per unit too
+    ri, refund_scales_cost = columns.get("refunded"), "cost" in columns
     width = max(columns.values()) + 1
     date_width = layout.date_width or sys.maxsize
     plain = not layout.comma_decimal  # float() reads the amounts as they are
@@ -225,6 +227,18 @@ def collect(
             if not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
                 set_aside(number, "bad_amount", order_key, row)
                 continue
+        kept_share = 1.0  # of the order's money, after the refund its row states
+        if ri is not None and amount > 0:
+            refund = readers.extra_value(row[ri])
+            if refund >= amount:  # refunded in full (NaN, no refund written, compares false)
+                got.excluded[Status.REFUNDED.value] += 1
+                if order_key:
+                    got.side.exclude(order_key, number)
+                continue
+            if refund > 0:
+                kept_share = 1 - refund / amount
+                amount -= refund
+                got.partly_refunded += 1
         date_code = date_codes.get(day_text[:date_width])
         if date_code is None:
             date_code = _date_code(date_codes, forms, day_text)
@@ -244,7 +258,8 @@ def collect(
             add_order(order_key)
         if xi is not None:
             extra = readers.extra_value(row[xi])
-            add_extra(_line_money(extra, units) if cost_per_unit else extra)
+            extra = _line_money(extra, units) if cost_per_unit else extra
+            add_extra(extra * kept_share if refund_scales_cost else extra)
     got.rows_read = rows_read
     return got, readers
 
@@ -353,6 +368,7 @@ def build_table(
         refunded=by_refund + netted.unmatched,
         returns_netted=netted.netted,
         returned_orders=int(np.count_nonzero(~netted.kept)),
+        partly_refunded=got.partly_refunded,
         zero_amount=zero,
         malformed=got.malformed.total(),
         first_malformed=got.first_malformed,

@@ -18,7 +18,10 @@ from ltv_engine.orders.ingest_values import (
 
 Column = str | int  # a column chosen by its header name, or by its position
 
-ROLES = ("customer", "date", "amount", "cost", "margin", "order_id", "status", "quantity")
+ROLES = (
+    *("customer", "date", "amount", "cost", "margin", "order_id", "status", "quantity"),
+    "refunded",
+)
 REQUIRED = {
     "customer": FileReason.MISSING_CUSTOMER,
     "date": FileReason.MISSING_DATE,
@@ -65,6 +68,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
                "состояние"),
     "quantity": ("quantity", "qty", "quantity ordered", "lineitem quantity", "количество",
                  "кол во", "шт"),
+    # Money given back on an order that stays a sale (Shopify's "Refunded Amount").
+    "refunded": ("refunded amount", "amount refunded", "refund amount", "total refunded",
+                 "refunded", "refunds", "сумма возврата", "сумма возвратов", "возвращено"),
 }  # fmt: skip
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
 # Not "item price": Amazon's is the line's total already.
@@ -78,6 +84,7 @@ _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name i
 _HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
 _CONTENT_SHARE = 0.8  # share of a sample column that must look like a date / money / e-mail
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ORDER_NUMBER = re.compile(r"\s*#\d+\s*")
 _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
 
 
@@ -253,7 +260,8 @@ def _column(sample: Sequence[list[str]], index: int) -> list[str]:
 def _by_content(
     headers: tuple[str, ...], sample: Sequence[list[str]], columns: dict[str, int]
 ) -> frozenset[str]:
-    """Fill missing date, amount and customer roles from what the sample columns hold."""
+    """Fill missing date, amount, order number and customer roles from what the sample columns
+    hold."""
     found: set[str] = set()
     for role, pick in (("date", _date_column), ("amount", _amount_column)):
         if role not in columns:
@@ -262,13 +270,23 @@ def _by_content(
             if index is not None:
                 columns[role] = index
                 found.add(role)
-    if "customer" not in columns:
-        free = [i for i in range(len(headers)) if i not in columns.values()]
-        index = _customer_column({i: _column(sample, i) for i in free})
-        if index is not None:
-            columns["customer"] = index
-            found.add("customer")
+    # Order numbers first: repeated on an order's lines, they would pass for customers.
+    for role, pick in (("order_id", _order_number_column), ("customer", _customer_column)):
+        if role not in columns:
+            free = [i for i in range(len(headers)) if i not in columns.values()]
+            index = pick({i: _column(sample, i) for i in free})
+            if index is not None:
+                columns[role] = index
+                found.add(role)
     return frozenset(found)
+
+
+def _order_number_column(candidates: dict[int, list[str]]) -> int | None:
+    """Order numbers written "#1001", as Shopify's "Name" column holds them."""
+    for index, values in candidates.items():
+        if _share(values, _ORDER_NUMBER.fullmatch) >= _CONTENT_SHARE:
+            return index
+    return None
 
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:

@@ -58,6 +58,7 @@ class IngestReport:
     refunded: int = 0  # by their status, or returns with no earlier order to take them off
     returns_netted: int = 0  # negative amounts taken off their customer's earlier orders
     returned_orders: int = 0  # orders those returns took off in full
+    partly_refunded: int = 0  # orders less the refund their own row states (refunded role)
     zero_amount: int = 0
     malformed: int = 0
     first_malformed: tuple[int, str] | None = None  # (1-based row number, reason code)

@@ -292,6 +292,27 @@ def test_the_file_review_counts_returns_in_agreement(
     locale: str, returns: int, whole: int, said: str
 ) -> None:
     report = IngestReport({}, None, None, 10, 9, returns_netted=returns, returned_orders=whole)
+    assert said in _file_review(locale, report).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("locale", "orders", "said"),
+    [
+        ("en", 1, "The refunds stated on 1 order were taken off its amount."),
+        ("en", 4, "The refunds stated on 4 orders were taken off their amounts."),
+        ("ru", 1, "Из 1 заказа вычтены возвраты, указанные в нём."),
+        ("ru", 21, "Из 21 заказа вычтены возвраты, указанные в нём."),
+        ("ru", 5, "Из 5 заказов вычтены возвраты, указанные в них."),
+    ],
+)
+def test_the_file_review_counts_partial_refunds_in_agreement(
+    locale: str, orders: int, said: str
+) -> None:
+    report = IngestReport({}, None, None, 10, 9, partly_refunded=orders)
+    assert said in _file_review(locale, report).splitlines()
+
+
+def _file_review(locale: str, report: IngestReport) -> str:
     understood = SimpleNamespace(
         report=report,
         n_orders=9,
@@ -301,5 +322,4 @@ def test_the_file_review_counts_returns_in_agreement(
         by_content=frozenset(),
         currency="RUB",
     )
-    text = Renderer()(locale)("orders_understood", u=understood, overridden=())
-    assert said in text.splitlines()
+    return Renderer()(locale)("orders_understood", u=understood, overridden=())

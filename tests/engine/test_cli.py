@@ -283,3 +283,16 @@ def test_analyze_says_how_many_returns_it_took_off_orders(
     out = capsys.readouterr().out
     assert "Orders used / rows read       2 / 5" in out
     assert "Returns taken off orders      2 (whole orders: 1)" in out
+
+
+def test_analyze_says_how_many_orders_it_took_refunds_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "customer,date,amount,refunded amount\nanna,2024-01-05,100,40\nanna,2024-01-08,50,\n"
+        "boris,2024-01-07,500,\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", str(export)]) == 0
+    assert "Orders less their refunds     1" in capsys.readouterr().out
