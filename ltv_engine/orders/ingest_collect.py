@@ -38,6 +38,7 @@ from ltv_engine.orders.ingest_values import (
 )
 from ltv_engine.orders.table import IngestReport, OrderTable
 
+Floats = npt.NDArray[np.float64]
 _NO_DAY = np.iinfo(np.int64).min
 _STATUS_CACHE = 1000  # distinct status texts worth remembering
 _GROUPING = " '\u00a0\u202f\u2009"  # thousands separators float() does not take
@@ -58,7 +59,7 @@ class Collected:
     side: SideLines = field(default_factory=SideLines)
     rows_read: int = 0
     excluded: Counter[str] = field(default_factory=Counter)  # by Status value
-    partly_refunded: int = 0  # orders less the refund their own row states
+    refund: array[float] = field(default_factory=lambda: array("d"))  # stated refunds; NaN: none
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
 
@@ -98,6 +99,10 @@ class Readers:
         except ValueError:
             value = self.extra(text)
         return math.nan if value is None or not -AMOUNT_BOUND < value < AMOUNT_BOUND else value
+
+    def refund(self, text: str) -> float:
+        """Money an order's row says was given back; NaN when the cell states none."""
+        return self.extra_value(text) if text.strip() else math.nan
 
     def quantity(self, text: str) -> float:
         """A count of units, or a weight: "3", "2 шт", "0,5", "1.5 kg", "1,000", "1.500,5";
@@ -142,7 +147,7 @@ def collect(
     xi = columns.get("cost", columns.get("margin"))
     qi = columns.get("quantity")  # only when the amount is a unit price (see Layout)
     cost_per_unit = qi is not None and "cost" in columns  # a line export's cost is per unit too
-    ri, refund_scales_cost = columns.get("refunded"), "cost" in columns
+    ri = columns.get("refunded")
     width = max(columns.values()) + 1
     date_width = layout.date_width or sys.maxsize
     plain = not layout.comma_decimal  # float() reads the amounts as they are
@@ -158,6 +163,7 @@ def collect(
         got.amount.append,
     )
     add_order, add_extra, add_row = got.order_key.append, got.extra.append, got.row_number.append
+    add_refund = got.refund.append
     date_codes: dict[str, int] = {}
     statuses: dict[str, Status] = {}
 
@@ -176,7 +182,10 @@ def collect(
         extra = math.nan if xi is None else readers.extra_value(row[xi])
         cost = _line_money(extra, units) if cost_per_unit else extra
         side_why = unreadable or why
-        got.side.pend(order_key, number, side_why, amount, cost, unreadable=bool(unreadable))
+        refund = math.nan if ri is None else readers.refund(row[ri])
+        got.side.pend(
+            order_key, number, side_why, (amount, cost, refund), unreadable=bool(unreadable)
+        )
 
     last_row = first_row_number + max_rows - 1
     number = first_row_number - 1
@@ -227,18 +236,6 @@ def collect(
             if not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
                 set_aside(number, "bad_amount", order_key, row)
                 continue
-        kept_share = 1.0  # of the order's money, after the refund its row states
-        if ri is not None and amount > 0:
-            refund = readers.extra_value(row[ri])
-            if refund >= amount:  # refunded in full (NaN, no refund written, compares false)
-                got.excluded[Status.REFUNDED.value] += 1
-                if order_key:
-                    got.side.exclude(order_key, number)
-                continue
-            if refund > 0:
-                kept_share = 1 - refund / amount
-                amount -= refund
-                got.partly_refunded += 1
         date_code = date_codes.get(day_text[:date_width])
         if date_code is None:
             date_code = _date_code(date_codes, forms, day_text)
@@ -258,8 +255,9 @@ def collect(
             add_order(order_key)
         if xi is not None:
             extra = readers.extra_value(row[xi])
-            extra = _line_money(extra, units) if cost_per_unit else extra
-            add_extra(extra * kept_share if refund_scales_cost else extra)
+            add_extra(_line_money(extra, units) if cost_per_unit else extra)
+        if ri is not None:
+            add_refund(readers.refund(row[ri]))
     got.rows_read = rows_read
     return got, readers
 
@@ -325,7 +323,8 @@ def build_table(
     notes = ["amount_from_price_and_quantity"] if layout.price_times_quantity else []
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
-    keep, merged_lines = _merge(got, layout, amount, extra)
+    refund = np.array(got.refund, dtype=np.float64) if "refunded" in layout.columns else None
+    keep, merged_lines = _merge(got, layout, (amount, extra, refund))
     day, note = _days(got, layout, latest_day)
     notes += [note] if note else []
     dated = day != _NO_DAY
@@ -338,6 +337,11 @@ def build_table(
         if len(future):
             got.reject(got.row_number[future[0]], "future_date", count=len(future))
         keep &= day <= latest_day
+    refunded_in_full = 0
+    if refund is not None:  # an order whose stated refund is all of it was no sale
+        in_full = keep & (amount > 0) & (refund >= amount)
+        refunded_in_full = int(np.count_nonzero(in_full))
+        keep &= ~in_full
     zero = int(np.count_nonzero(keep & (amount == 0)))
     sold = keep & (amount != 0)
     customer, customer_ids = _dense_sorted(
@@ -345,8 +349,11 @@ def build_table(
     )
     day, amount = day[sold], amount[sold]
     cost = _cost(layout, amount, None if extra is None else extra[sold], readers, notes)
+    partly_refunded = 0
+    if refund is not None:
+        amount, cost, partly_refunded = _less_refunds(amount, cost, refund[sold])
     netted, order = _net_returns(customer, day, amount)
-    by_refund = got.excluded[Status.REFUNDED.value]
+    by_refund = got.excluded[Status.REFUNDED.value] + refunded_in_full
     _check_usable(
         got,
         int(np.count_nonzero(netted.kept)),
@@ -368,7 +375,7 @@ def build_table(
         refunded=by_refund + netted.unmatched,
         returns_netted=netted.netted,
         returned_orders=int(np.count_nonzero(~netted.kept)),
-        partly_refunded=got.partly_refunded,
+        partly_refunded=partly_refunded,
         zero_amount=zero,
         malformed=got.malformed.total(),
         first_malformed=got.first_malformed,
@@ -384,20 +391,31 @@ def _has_extra(layout: Layout) -> bool:
 
 
 def _merge(
-    got: Collected,
-    layout: Layout,
-    amount: npt.NDArray[np.float64],
-    extra: npt.NDArray[np.float64] | None,
+    got: Collected, layout: Layout, money: tuple[Floats, Floats | None, Floats | None]
 ) -> tuple[npt.NDArray[np.bool_], int]:
-    """Lines kept as orders, and how many lines were merged into others."""
+    """Lines kept as orders, and how many lines were merged into others; ``money`` (amount,
+    cost or margin, stated refund) summed per order in place."""
     if "order_id" not in layout.columns:
-        return np.ones(len(amount), dtype=np.bool_), 0
+        return np.ones(len(money[0]), dtype=np.bool_), 0
     key = np.frombuffer(got.order_key, dtype=np.int64)
     row = np.frombuffer(got.row_number, dtype=np.int32)
-    merged = merge_lines(key, row, amount, extra, got.side)
+    merged = merge_lines(key, row, money, got.side)
     for number, why in merged.malformed:
         got.reject(number, why)
     return merged.keep, merged.merged_lines
+
+
+def _less_refunds(
+    amount: Floats, cost: Floats | None, refund: Floats
+) -> tuple[Floats, Floats | None, int]:
+    """Orders less the refunds their rows state (each smaller than its order: those as large
+    were set aside), the cost shrinking with the money kept; and how many orders had one."""
+    stated = (refund > 0) & (amount > 0)  # NaN compares false: none stated
+    if not stated.any():
+        return amount, cost, 0
+    net = np.where(stated, amount - refund, amount)
+    cost_kept = None if cost is None else cost * np.where(stated, net / amount, 1.0)
+    return net, cost_kept, int(np.count_nonzero(stated))
 
 
 def _days(

@@ -19,7 +19,14 @@ from ltv_engine.orders.ingest_values import (
 Column = str | int  # a column chosen by its header name, or by its position
 
 ROLES = (
-    *("customer", "date", "amount", "cost", "margin", "order_id", "status", "quantity"),
+    "customer",
+    "date",
+    "amount",
+    "cost",
+    "margin",
+    "order_id",
+    "status",
+    "quantity",
     "refunded",
 )
 REQUIRED = {
@@ -68,9 +75,10 @@ _NAMES: dict[str, tuple[str, ...]] = {
                "состояние"),
     "quantity": ("quantity", "qty", "quantity ordered", "lineitem quantity", "количество",
                  "кол во", "шт"),
-    # Money given back on an order that stays a sale (Shopify's "Refunded Amount").
+    # Money given back on an order that stays a sale (Shopify's "Refunded Amount"); never a
+    # bare "refunded" or "возвращено", which exports use for flags and counts of items.
     "refunded": ("refunded amount", "amount refunded", "refund amount", "total refunded",
-                 "refunded", "refunds", "сумма возврата", "сумма возвратов", "возвращено"),
+                 "order refund amount", "сумма возврата", "сумма возвратов"),
 }  # fmt: skip
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
 # Not "item price": Amazon's is the line's total already.
@@ -157,6 +165,7 @@ def find_layout(
     sample = [row for row in head[header_index + 1 :] if any(cell.strip() for cell in row)]
     columns = _overridden(headers, overrides or {})
     _by_names(headers, columns)
+    _shopify_order_name(headers, sample, columns)
     by_content = _by_content(headers, sample, columns)
     for role, reason in REQUIRED.items():
         if role not in columns:
@@ -177,6 +186,20 @@ def find_layout(
         date_width=_date_width(dates),
         price_times_quantity=price_times_quantity,
     )
+
+
+def _shopify_order_name(
+    headers: tuple[str, ...], sample: Sequence[list[str]], columns: dict[str, int]
+) -> None:
+    """Shopify's "Name" column holds the order number ("#1001"): the order id, which ties an
+    order's item lines together (and repeated on them, it must not pass for the customer)."""
+    if "order_id" in columns:
+        return
+    for index, header in enumerate(headers):
+        if normalize_header(header) == "name" and index not in columns.values():
+            if _share(_column(sample, index), _ORDER_NUMBER.fullmatch) >= _CONTENT_SHARE:
+                columns["order_id"] = index
+            return
 
 
 def _date_width(values: list[str]) -> int | None:
@@ -260,8 +283,7 @@ def _column(sample: Sequence[list[str]], index: int) -> list[str]:
 def _by_content(
     headers: tuple[str, ...], sample: Sequence[list[str]], columns: dict[str, int]
 ) -> frozenset[str]:
-    """Fill missing date, amount, order number and customer roles from what the sample columns
-    hold."""
+    """Fill missing date, amount and customer roles from what the sample columns hold."""
     found: set[str] = set()
     for role, pick in (("date", _date_column), ("amount", _amount_column)):
         if role not in columns:
@@ -270,23 +292,13 @@ def _by_content(
             if index is not None:
                 columns[role] = index
                 found.add(role)
-    # Order numbers first: repeated on an order's lines, they would pass for customers.
-    for role, pick in (("order_id", _order_number_column), ("customer", _customer_column)):
-        if role not in columns:
-            free = [i for i in range(len(headers)) if i not in columns.values()]
-            index = pick({i: _column(sample, i) for i in free})
-            if index is not None:
-                columns[role] = index
-                found.add(role)
+    if "customer" not in columns:
+        free = [i for i in range(len(headers)) if i not in columns.values()]
+        index = _customer_column({i: _column(sample, i) for i in free})
+        if index is not None:
+            columns["customer"] = index
+            found.add("customer")
     return frozenset(found)
-
-
-def _order_number_column(candidates: dict[int, list[str]]) -> int | None:
-    """Order numbers written "#1001", as Shopify's "Name" column holds them."""
-    for index, values in candidates.items():
-        if _share(values, _ORDER_NUMBER.fullmatch) >= _CONTENT_SHARE:
-            return index
-    return None
 
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:

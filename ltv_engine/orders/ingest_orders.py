@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,8 @@ import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Money = tuple[float, float, float]  # a line's amount, cost (or margin) and stated refund
+MONEY_COLUMNS = 3
 
 
 @dataclass(slots=True)
@@ -28,23 +31,27 @@ class SideLines:
 
     pending_key: array[int] = field(default_factory=lambda: array("q"))
     pending_row: array[int] = field(default_factory=lambda: array("q"))
-    pending_amount: array[float] = field(default_factory=lambda: array("d"))  # NaN: none
-    pending_extra: array[float] = field(default_factory=lambda: array("d"))
+    # The lines' amount, cost (or margin) and stated refund, as Collected keeps them (NaN: none).
+    pending_money: tuple[array[float], ...] = field(
+        default_factory=lambda: tuple(array("d") for _ in range(MONEY_COLUMNS))
+    )
     pending_why: list[str] = field(default_factory=list)
     pending_unreadable: array[int] = field(default_factory=lambda: array("b"))  # 1: money lost
     excluded_key: array[int] = field(default_factory=lambda: array("q"))
     excluded_row: array[int] = field(default_factory=lambda: array("q"))
 
-    def pend(
-        self, key: int, row: int, why: str, amount: float, extra: float, *, unreadable: bool
-    ) -> None:
-        """``unreadable``: the line's money is there but cannot be read (``why`` says how)."""
+    def pend(self, key: int, row: int, why: str, money: Money, *, unreadable: bool) -> None:
+        """``money``: the line's amount, cost (or margin) and stated refund. ``unreadable``:
+        its amount is there but cannot be read (``why`` says how), and its cost counts nothing
+        either."""
         self.pending_key.append(key)
         self.pending_row.append(row)
         self.pending_why.append(why)
         self.pending_unreadable.append(unreadable)
-        self.pending_amount.append(math.nan if unreadable else amount)
-        self.pending_extra.append(math.nan if unreadable else extra)
+        if unreadable:
+            money = (math.nan, math.nan, money[2])
+        for kept, value in zip(self.pending_money, money, strict=True):
+            kept.append(value)
 
     def exclude(self, key: int, row: int) -> None:
         self.excluded_key.append(key)
@@ -59,9 +66,10 @@ class Merged:
 
 
 def merge_lines(
-    key: Ints, row: npt.NDArray[np.int32], amount: Floats, extra: Floats | None, side: SideLines
+    key: Ints, row: npt.NDArray[np.int32], money: Sequence[Floats | None], side: SideLines
 ) -> Merged:
-    """Fold later lines into the first line of their order; ``amount``/``extra`` in place."""
+    """Fold later lines into the first line of their order: ``money`` (the amount, cost or
+    margin, and stated refund of each line; None for a column the file has not) in place."""
     keep = np.ones(len(key), dtype=np.bool_)
     with_id = np.flatnonzero(key != 0)
     ids = key[with_id]
@@ -79,11 +87,12 @@ def merge_lines(
     pending = np.frombuffer(side.pending_key, dtype=np.int64)
     matched = _found(orders, pending)
     pending_group = np.searchsorted(orders, pending[matched])
-    amount_of = np.frombuffer(side.pending_amount, dtype=np.float64)[matched]
-    amount[firsts] = _group_sum(amount[with_id], group, amount_of, pending_group, len(orders))
-    if extra is not None:
-        extra_of = np.frombuffer(side.pending_extra, dtype=np.float64)[matched]
-        extra[firsts] = _group_sum(extra[with_id], group, extra_of, pending_group, len(orders))
+    for values, pending_values in zip(money, side.pending_money, strict=True):
+        if values is not None:
+            of_pending = np.frombuffer(pending_values, dtype=np.float64)[matched]
+            values[firsts] = _group_sum(
+                values[with_id], group, of_pending, pending_group, len(orders)
+            )
     excluded_keys, first_excluded_row = _first_excluded(side)
     dropped = _found(excluded_keys, orders)
     dropped[dropped] = (

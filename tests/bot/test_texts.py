@@ -298,11 +298,11 @@ def test_the_file_review_counts_returns_in_agreement(
 @pytest.mark.parametrize(
     ("locale", "orders", "said"),
     [
-        ("en", 1, "The refunds stated on 1 order were taken off its amount."),
-        ("en", 4, "The refunds stated on 4 orders were taken off their amounts."),
-        ("ru", 1, "Из 1 заказа вычтены возвраты, указанные в нём."),
-        ("ru", 21, "Из 21 заказа вычтены возвраты, указанные в нём."),
-        ("ru", 5, "Из 5 заказов вычтены возвраты, указанные в них."),
+        ("en", 1, "Refunds stated in the file were taken off 1 order."),
+        ("en", 4, "Refunds stated in the file were taken off 4 orders."),
+        ("ru", 1, "Возвраты, указанные в файле, вычтены из сумм заказов: 1 заказ."),
+        ("ru", 22, "Возвраты, указанные в файле, вычтены из сумм заказов: 22 заказа."),
+        ("ru", 11, "Возвраты, указанные в файле, вычтены из сумм заказов: 11 заказов."),
     ],
 )
 def test_the_file_review_counts_partial_refunds_in_agreement(
