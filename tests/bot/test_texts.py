@@ -16,6 +16,7 @@ from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.orders.ingest_columns import ROLES
 from ltv_engine.orders.table import IngestReport
 
 NBSP = "\xa0"
@@ -323,3 +324,10 @@ def _file_review(locale: str, report: IngestReport) -> str:
         currency="RUB",
     )
     return Renderer()(locale)("orders_understood", u=understood, overridden=())
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_file_review_names_every_column_role_the_reader_knows(locale: str) -> None:
+    columns = {role: f"column of {role}" for role in ROLES}
+    lines = _file_review(locale, IngestReport(columns, None, None, 10, 9)).splitlines()
+    assert all(any(f"«column of {role}»" in line for line in lines) for role in ROLES)
