@@ -437,6 +437,8 @@ def without_trailing_hedge(text: str) -> str:
     on. Hedges alone are kept: their value is still to come."""
     if not text.rstrip()[-_LONGEST_HEDGE:].lower().endswith(_HEDGE_ENDINGS):
         return text  # the usual case, without splitting the whole text
+    if only_a_hedge(text):
+        return text
     words = text.split()
     kept = len(words)
     while kept:
@@ -445,18 +447,18 @@ def without_trailing_hedge(text: str) -> str:
             words[kept - 1] = word
             kept -= not word
             continue
-        hedge = _hedge_ending(words[:kept])
+        hedge = _hedge_ending(words, kept)
         if not hedge:
             break
         kept -= hedge
     return " ".join(words[:kept]) if kept else text
 
 
-def _hedge_ending(words: list[str]) -> int:
-    """How many of the last ``words`` are a hedge phrase; 0 when they end in none."""
+def _hedge_ending(words: list[str], end: int) -> int:
+    """How many of the words before ``words[end]`` are a hedge phrase; 0 when they end in none."""
     for phrase in _HEDGE_PHRASES:
-        ending = words[-len(phrase) :]
-        if len(ending) == len(phrase) and [word.lower() for word in ending] == list(phrase):
+        start = end - len(phrase)
+        if start >= 0 and [word.lower() for word in words[start:end]] == list(phrase):
             return len(phrase)
     return 0
 

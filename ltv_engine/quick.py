@@ -1,5 +1,6 @@
-"""The arguments of a one-line calculation: ``/ltv 2500 1.5 30% 18 1500`` or
-``/ltv check=2500 freq=1.5/mo margin=30% life=18m cac=1500`` (Russian names too).
+"""The arguments of a one-line calculation: ``/ltv 2500 1.5 30% 18 1500``,
+``/ltv check=2500 freq=1.5/mo margin=30% life=18m cac=1500`` or, as people write,
+``/ltv средний чек 2500, 2 раза в месяц, маржа 30%, срок 18 мес`` (Russian names too).
 
 Every value goes through ``ltv_engine.parsing``; an error names the argument as the user knows
 it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``cac``) and quotes what was typed.
@@ -39,9 +40,18 @@ NAMES: Mapping[str, str] = {
     **dict.fromkeys(("частота",), "frequency"),
     **dict.fromkeys(("маржа", "маржинальность"), "margin"),
     **dict.fromkeys(("срок", "жизнь"), "lifetime"),
-    **dict.fromkeys(("привлечение", "сас"), "cac"),  # "сас" in Cyrillic letters
+    **dict.fromkeys(("acquisition",), "cac"),
+    **dict.fromkeys(("привлечение", "привлечения", "сас"), "cac"),  # "сас" in Cyrillic letters
 }
+# Words that go with a name in a label ("average order value", "срок жизни клиента") and name
+# no argument alone.
+LABEL_FILLERS = frozenset(
+    {"average", "gross", "value", "purchase", "customer", "cost"}
+    | {"средний", "средняя", "жизни", "клиента", "покупок", "стоимость"}
+)
 SEPARATOR = "="
+LABEL_ENDS = ":"  # "cac: 1500" is "cac=1500"
+CLOSERS = ",;"  # end a value: "2500, 2 раза в месяц, 30%"
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")  # the span of "2 раза в 3 месяца"
 
 T = TypeVar("T")
@@ -86,22 +96,80 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
 
 def _words(arguments: str) -> list[str]:
     """Split on spaces into values: ``18 months``, ``2500 ₽``, ``2 раза в 3 месяца`` and
-    ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``). A hedge
-    after a value is dropped: "2500 около 2 раз" is "2500" and "2 раз"."""
+    ``every 3 weeks`` stay one value, ``life= 18`` keeps its name (see ``_continues``). A comma
+    or a semicolon ends a value; a name in words becomes the value's name: "маржа 30%" is
+    ``маржа=30%``. A hedge after a value is dropped: "2500 около 2 раз" is "2500" and "2 раз"."""
     words: list[str] = []
-    for word in arguments.split():
-        if words and _continues(words[-1], word, first=len(words) == 1):
-            value = words[-1]
-            words[-1] = value + word if value.endswith(SEPARATOR) else _joined(value, word)
-        else:
+    value_open = False
+    for typed in arguments.split():
+        word = _named(typed.rstrip(CLOSERS))
+        if word and value_open and _continues(words[-1], word, first=len(words) == 1):
+            words[-1] = _glued(words[-1], word)
+        elif word:
             words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
             words.append(word)
-    words[-1:] = [without_trailing_hedge(value) for value in words[-1:]]
-    return words
+        value_open = typed[-1] not in CLOSERS
+    return [_closed(value) for value in words]
+
+
+def _named(word: str) -> str:
+    """``cac:`` and ``cac:1500`` as ``cac=`` and ``cac=1500``."""
+    label, colon, rest = word.partition(LABEL_ENDS)
+    return label + SEPARATOR + rest if colon and _label_words(label) else word
+
+
+def _closed(value: str) -> str:
+    """A finished value: a trailing hedge dropped, and a name with no value after it named
+    (``margin`` is ``margin=``: an empty margin, not a margin called "margin")."""
+    value = without_trailing_hedge(value)
+    return value + SEPARATOR if _label_words(value) else value
+
+
+def _glued(value: str, word: str) -> str:
+    """``word`` on the end of ``value``: a value after a name in words takes ``=``."""
+    if value.endswith(SEPARATOR):
+        return value + word
+    if _label_words(value) and not _label_words(word.partition(SEPARATOR)[0]):
+        return value + SEPARATOR + word
+    return _joined(value, word)
+
+
+def _label_words(text: str) -> bool:
+    """``text`` is only words of names: "margin", "Средний чек", "customer lifetime"."""
+    words = text.lower().split()
+    return bool(words) and all(word in NAMES or word in LABEL_FILLERS for word in words)
+
+
+def _starts_a_name(word: str) -> bool:
+    """``word`` begins a new named value even right after a number: a name or a filler that is
+    no unit (``2 orders`` is a frequency, not the check named "orders")."""
+    return _label_words(word) and word.lower() not in _UNIT_WORDS
+
+
+def _names_a_share(value: str, word: str) -> bool:
+    """``word`` names the margin typed before it: "30%" + "margin", "30% gross" + "margin"."""
+    if not names_the_field(word, "margin"):
+        return False
+    before = value.split()
+    while before and names_the_field(before[-1], "margin"):
+        before.pop()
+    return bool(before) and before[-1].endswith("%")
+
+
+def _field_named(label: str) -> str | None:
+    """The argument a name stands for: its last word that names one ("average order value" is
+    the check, "order frequency" the frequency); None when a word names nothing."""
+    named = [NAMES.get(word) for word in label.lower().split() if word not in LABEL_FILLERS]
+    return named[-1] if named and None not in named else None
 
 
 def _joined(value: str, word: str) -> str:
-    """``word`` on the end of ``value``, a hedge in between dropped: "2 раза в ~" and "3"."""
+    """``word`` on the end of ``value``, a hedge in between dropped: "2 раза в ~" and "3"; a
+    value that is hedges alone so far is dropped whole ("около" and "2500" is "2500"), so a line
+    of hedges is read in linear time."""
+    name, separator, typed = value.rpartition(SEPARATOR)
+    if only_a_hedge(typed):
+        return name + separator + word
     return without_trailing_hedge(value) + " " + word
 
 
@@ -113,7 +181,11 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
     orders (``2 monthly``, ``1 every 2 weeks``), and a lone dash never."""
     if value.endswith(SEPARATOR):
         return True
+    if _label_words(value):  # "средний" + "чек", "маржа" + "30%"; not "margin" + "life=18"
+        return SEPARATOR not in word or not any(w in NAMES for w in value.lower().split())
     if SEPARATOR in word or word in _DASHES:
+        return False
+    if _starts_a_name(word) and not _names_a_share(value, word):
         return False
     if only_a_hedge(value.rpartition(SEPARATOR)[2]):
         return True
@@ -139,7 +211,7 @@ def _a_count_of_orders(value: str, *, first: bool) -> bool:
     if PLAIN_NUMBER.fullmatch(number.strip()) is None:
         return False
     if separator:
-        return NAMES.get(name.strip().lower()) == "frequency"
+        return _field_named(name) == "frequency"
     return not first
 
 
@@ -153,6 +225,7 @@ _STARTS_A_VALUE = frozenset(SPELLED_FREQUENCY) - {"other"} | {
     "каждую",
 }
 _DASHES = frozenset({"-", "—", "–"})
+_UNIT_WORDS = frozenset(alias for aliases in UNIT_ALIASES.values() for alias in aliases)
 
 
 def _assign(words: list[str]) -> dict[str, str]:
@@ -166,10 +239,12 @@ def _assign(words: list[str]) -> dict[str, str]:
         while not separator and position < len(POSITIONAL) and POSITIONAL[position] in values:
             position += 1
         if separator:
-            name = NAMES.get(label.strip().lower())
+            name = _field_named(label)
             if name is None:
                 raise InvalidInput(Reason.AMBIGUOUS, label.strip(), argument=word)
         elif position < len(POSITIONAL):
+            if POSITIONAL[position] == "margin" and _a_lifetime_not_a_margin(word):
+                position += 1  # the margin left out: "3000, 2 раза в год, 3 года"
             name, text = POSITIONAL[position], word
             position += 1
         else:
@@ -178,6 +253,20 @@ def _assign(words: list[str]) -> dict[str, str]:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
         values[name] = text.strip()
     return values
+
+
+def _a_lifetime_not_a_margin(text: str) -> bool:
+    return not _reads(lambda typed: parse_share(typed, field="margin"), text) and _reads(
+        parse_duration_months, text
+    )
+
+
+def _reads(parse: Callable[[str], object], text: str) -> bool:
+    try:
+        parse(text)
+    except InvalidInput:
+        return False
+    return True
 
 
 def _optional(values: Mapping[str, str], name: str, parse: Callable[[str], T]) -> T | None:

@@ -43,6 +43,12 @@ async def test_alone_it_says_how_to_write_it(client: TelegramClient) -> None:
     await client.send("/ltv")
     said = client.last_text()
     assert "LTV in one line" in said and "/ltv 2500 1.5 30% 18" in said
+    assert "/ltv average check 2500, twice a month, margin 30%, 18 months" in said
+
+
+async def test_names_in_words_and_commas_as_people_write(ru_client: TelegramClient) -> None:
+    await ru_client.send("/ltv Средний чек: 2500, 1,5 раза в месяц, маржа 30%, срок 18 мес")
+    assert "LTV клиента: 20\xa0250\xa0₽" in ru_client.last_text()
 
 
 async def test_mid_wizard_it_calculates_and_the_wizard_goes_on(client: TelegramClient) -> None:

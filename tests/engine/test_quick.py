@@ -69,6 +69,45 @@ def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
     assert inputs.lifetime == EIGHTEEN_MONTHS
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "2500, 1.5, 30%, 18, 1500",
+        "2500; 1,5; 30%; 18 мес; 1500",
+        "2500 ₽, 1.5 , 30% маржа, 18 , 1500",
+        "check 2500 freq 1.5 margin 30% life 18 cac 1500",
+        "cac:1500 life: 18 margin:30% freq:1.5 check: 2500",
+        "средний чек 2500, частота 1,5 в месяц, маржа 30%, срок жизни клиента 18 мес, "
+        "стоимость привлечения 1500",
+        "Средний чек: 2500, 1,5 раза в месяц, Маржа: 30%, срок: 18 мес, привлечение: 1500",
+        "average order value 2500, order frequency 1.5 a month, gross margin 30%, "
+        "customer lifetime 18 months, customer acquisition cost 1500",
+        "2500, orders 1.5 a month, 30%, 18, CAC 1500",  # "orders" after a comma is a name
+        "2500 1.5 a month margin 30% 18 1500",
+    ],
+)
+def test_names_in_words_and_commas_as_people_write(arguments: str) -> None:
+    assert parse_quick(arguments, currency="RUB") == SHOP
+
+
+@pytest.mark.parametrize(
+    ("arguments", "per_month", "months", "cac"),
+    [
+        ("3000, 2 times a year, 3 years", 2 / 12, 36, None),
+        ("3000 2 в год полтора года 1500", 2 / 12, 18, 1500),
+        ("3000 1 18 мес 1500", 1, 18, 1500),
+    ],
+)
+def test_a_lifetime_in_the_margins_place_leaves_the_margin_out(
+    arguments: str, per_month: float, months: float, cac: float | None
+) -> None:
+    inputs = parse_quick(arguments, currency="RUB")
+
+    assert (inputs.aov, inputs.margin, inputs.cac) == (3000, None, cac)
+    assert inputs.orders_per_month == pytest.approx(per_month)
+    assert inputs.lifetime.months == months
+
+
 def test_cac_and_margin_are_optional_when_named() -> None:
     inputs = parse_quick("check=65 freq=0.6 life=18", currency="USD")
 
@@ -100,6 +139,11 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("price=2500 freq=1.5 life=18", "price", Reason.AMBIGUOUS),
         ("2500 1.5 30% 18 check=2600", "aov", Reason.CONFLICT),
         ("2500 1.5 - 18", "margin", Reason.NOT_A_NUMBER),  # the dash is blamed, not 1.5
+        ("2500 1.5 30% 18 cac", "cac", Reason.EMPTY),  # a name with nothing after it
+        ("margin life=18 check=2500 freq=1.5", "margin", Reason.EMPTY),
+        ("average 2500 1.5 30% 18", "average", Reason.AMBIGUOUS),  # no argument's name
+        ("2500 1.5 30% 18 months, margin 40%", "margin", Reason.CONFLICT),
+        ("2500, 1.5, abc, 18", "margin", Reason.NOT_A_NUMBER),  # a comma ends "1.5"
     ],
 )
 def test_what_is_wrong_names_the_argument(
@@ -166,6 +210,7 @@ def test_a_lifetime_in_words_with_halves_and_tens_stays_one_argument(
         ("маржа=30% 2500 2 раза в около 3 месяцев 18", 2 / 3),
         ("margin=30% 2500 2 per about 3 months 18", 2 / 3),
         ("2500 2 раза в среднем в 3 месяца 30% 18", 2 / 3),
+        ("около около 2500 ~ about 2 раза в месяц 30% 18", 2),  # hedges in a row, all dropped
     ],
 )
 def test_a_hedge_after_a_value_is_dropped_not_glued_to_it(
