@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
 from bot.filters import Magic, PrivateCommand
-from bot.handlers.quick import on_quick_ltv
+from bot.handlers.quick import on_plain_text, on_quick_ltv
 from bot.orders.handlers import orders_flow
 from bot.render import LOCALES, Renderer, Texts
 from bot.screens import replace, send
@@ -38,7 +38,7 @@ def build_fallback_router() -> Router:
     """Last in line: whatever no other handler took."""
     router = Router(name="fallback")
     router.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
-    router.message.register(on_anything_else)
+    router.message.register(on_plain_text)
     router.callback_query.register(on_unknown_button)
     return router
 
@@ -97,10 +97,6 @@ async def on_language_chosen(
     if step is not None and isinstance(query.message, Message):
         draft = await state.get_data()
         await show(query.message, state, step, draft, step_screen(step, draft, t))
-
-
-async def on_anything_else(message: Message, t: Texts) -> None:
-    await send(message, Screen(t("fallback")))
 
 
 async def on_unknown_button(query: CallbackQuery, t: Texts) -> None:

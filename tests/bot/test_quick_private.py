@@ -1,5 +1,7 @@
 """/ltv in a private chat: the result from one line, through the real dispatcher."""
 
+import pytest
+
 from bot.storage.sqlite import SqliteRepository
 from tests.fakes.client import TelegramClient
 
@@ -67,3 +69,34 @@ async def test_the_currency_follows_the_chats_profile(ru_client: TelegramClient)
     assert "LTV клиента: 407,16\xa0$" in ru_client.last_text()
     await ru_client.send("/ltv 100 1 30% 18")
     assert "LTV клиента: 540\xa0$" in ru_client.last_text()  # the profile is in dollars now
+
+
+async def test_numbers_typed_without_a_command_are_calculated(
+    ru_client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await ru_client.send("чек 2500, 1,5 раза в месяц, маржа 30%, 18 мес")
+    assert "LTV клиента: 20\xa0250\xa0₽" in ru_client.last_text()
+    assert len(await repo.list_calculations(ru_client.chat.id)) == 1
+
+
+async def test_numbers_with_a_value_missing_are_told_which(ru_client: TelegramClient) -> None:
+    await ru_client.send("чек 3000, раз в месяц")
+    assert "Не хватает значения: срок жизни клиента." in ru_client.last_text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("hello", "I understand commands: /calc"),
+        ("/unknown", "I understand commands: /calc"),
+        ("I have 2 shops", "I could not read those numbers as a calculation."),
+        ("70", "I could not read those numbers as a calculation."),  # one number is no line
+    ],
+)
+async def test_other_text_is_told_what_works_and_nothing_is_saved(
+    client: TelegramClient, repo: SqliteRepository, typed: str, said: str
+) -> None:
+    await client.send(typed)
+    reply = client.last_text()
+    assert said in reply and "/calc" in reply and "2500, twice a month" in reply
+    assert await repo.list_calculations(client.chat.id) == []
