@@ -51,7 +51,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "paid at", "дата оплаты",
     ),
     "amount": (
-        "order total", "amount", "total", "sum", "revenue", "order amount", "grand total",
+        "order total", "order total amount", "total amount", "amount", "total", "sum",
+        "revenue", "order amount", "grand total", "итоговая сумма", "сумма итого",
         "total price", "price", "sales", "value", "subtotal", "сумма заказа", "сумма",
         "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
         "к оплате", "цена", "unit price", "price each", "item price", "lineitem price",
@@ -92,7 +93,12 @@ _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name i
 _HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
 _CONTENT_SHARE = 0.8  # share of a sample column that must look like a date / money / e-mail
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Money beside an order's total, never the total itself: a guess by content passes them over.
+_NOT_THE_TOTAL = re.compile(
+    r"\b(?:shipping|delivery|tax|vat|discount|fee|tip|доставк|налог|ндс|скидк|комисси|чаев)"
+)
 _ORDER_NUMBER = re.compile(r"\s*#\d+\s*")
+_VAGUE_ORDER_IDS = frozenset({"id", "№"})
 _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
 
 
@@ -192,8 +198,10 @@ def _shopify_order_name(
     headers: tuple[str, ...], sample: Sequence[list[str]], columns: dict[str, int]
 ) -> None:
     """Shopify's "Name" column holds the order number ("#1001"): the order id, which ties an
-    order's item lines together (and repeated on them, it must not pass for the customer)."""
-    if "order_id" in columns:
+    order's item lines together (and repeated on them, it must not pass for the customer). It
+    wins over a bare "Id", which Shopify writes on an order's first line only."""
+    chosen = columns.get("order_id")
+    if chosen is not None and normalize_header(headers[chosen]) not in _VAGUE_ORDER_IDS:
         return
     for index, header in enumerate(headers):
         if normalize_header(header) == "name" and index not in columns.values():
@@ -288,6 +296,8 @@ def _by_content(
     for role, pick in (("date", _date_column), ("amount", _amount_column)):
         if role not in columns:
             free = [i for i in range(len(headers)) if i not in columns.values()]
+            if role == "amount":
+                free = [i for i in free if not _NOT_THE_TOTAL.search(normalize_header(headers[i]))]
             index = pick({i: _column(sample, i) for i in free})
             if index is not None:
                 columns[role] = index

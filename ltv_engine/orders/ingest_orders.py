@@ -7,6 +7,11 @@ amount, no customer: the items below an order's first line) are merged rather th
 A line whose money is there but unreadable (an amount or a quantity that is no number) is
 malformed all the same: its order keeps its other lines, and the report says what was lost.
 An order whose first line was cancelled or refunded takes its later lines with it.
+
+Some exports repeat an order's own figures on each of its item lines (WooCommerce's "Order
+Total Amount" on every line of the order): a money column that holds one same value on every
+line of each order that has several is taken once per order, not summed. It takes a few such
+orders to tell: two items of the same price also make equal lines.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Money = tuple[float, float, float]  # a line's amount, cost (or margin) and stated refund
 MONEY_COLUMNS = 3
+# Orders with several known values, all equal within each order, it takes to read a column as
+# repeated per line rather than as line amounts.
+REPEATED_EVIDENCE = 3
 
 
 @dataclass(slots=True)
@@ -63,6 +71,7 @@ class Merged:
     keep: npt.NDArray[np.bool_]  # over the collected lines: the orders that remain
     merged_lines: int
     malformed: list[tuple[int, str]]  # (row, why) of side lines of no order or unreadable money
+    repeated: tuple[bool, ...] = ()  # per money column: taken once per order (see the module)
 
 
 def merge_lines(
@@ -87,12 +96,17 @@ def merge_lines(
     pending = np.frombuffer(side.pending_key, dtype=np.int64)
     matched = _found(orders, pending)
     pending_group = np.searchsorted(orders, pending[matched])
+    repeated = []
     for values, pending_values in zip(money, side.pending_money, strict=True):
+        once = False
         if values is not None:
             of_pending = np.frombuffer(pending_values, dtype=np.float64)[matched]
-            values[firsts] = _group_sum(
-                values[with_id], group, of_pending, pending_group, len(orders)
+            values[firsts], once = _per_order(
+                np.concatenate([values[with_id], of_pending]),
+                np.concatenate([group, pending_group]),
+                len(orders),
             )
+        repeated.append(once)
     excluded_keys, first_excluded_row = _first_excluded(side)
     dropped = _found(excluded_keys, orders)
     dropped[dropped] = (
@@ -111,7 +125,8 @@ def merge_lines(
     ]
     later_lines = len(ids) - len(orders)
     side_lines = int(np.count_nonzero(matched & ~unreadable) + np.count_nonzero(excluded))
-    return Merged(keep, later_lines + int(np.count_nonzero(dropped)) + side_lines, malformed)
+    merged_lines = later_lines + int(np.count_nonzero(dropped)) + side_lines
+    return Merged(keep, merged_lines, malformed, tuple(repeated))
 
 
 def _found(sorted_keys: Ints, keys: Ints) -> npt.NDArray[np.bool_]:
@@ -128,11 +143,25 @@ def _first_excluded(side: SideLines) -> tuple[Ints, npt.NDArray[np.int64]]:
     return keys, np.frombuffer(side.excluded_row, dtype=np.int64)[first_at]
 
 
-def _group_sum(values: Floats, group: Ints, more: Floats, more_group: Ints, groups: int) -> Floats:
-    """Sum per order of the known (non-NaN) values; NaN for an order with none known."""
-    all_values = np.concatenate([values, more])
-    all_groups = np.concatenate([group, more_group])
-    known = ~np.isnan(all_values)
-    total = np.bincount(all_groups[known], weights=all_values[known], minlength=groups)
-    has_any = np.bincount(all_groups[known], minlength=groups) > 0
-    return np.where(has_any, total, np.nan)
+def _per_order(values: Floats, group: Ints, groups: int) -> tuple[Floats, bool]:
+    """Each order's value from its lines' known (non-NaN) ones, NaN for an order with none: the
+    sum, or the one value its lines repeat (then True; see the module)."""
+    known = ~np.isnan(values)
+    values, group = values[known], group[known]
+    counts = np.bincount(group, minlength=groups)
+    if _repeated_per_line(values, group, counts):
+        first = np.full(groups, np.nan)
+        first[group[::-1]] = values[::-1]  # the last assignment wins: each order's first value
+        return first, True
+    total = np.bincount(group, weights=values, minlength=groups)
+    return np.where(counts > 0, total, np.nan), False
+
+
+def _repeated_per_line(values: Floats, group: Ints, counts: Ints) -> bool:
+    several = counts[group] > 1
+    if np.count_nonzero(counts > 1) < REPEATED_EVIDENCE:
+        return False
+    order = np.argsort(group[several], kind="stable")
+    by_order, of_order = values[several][order], group[several][order]
+    same_order = of_order[1:] == of_order[:-1]
+    return bool(np.all(by_order[1:][same_order] == by_order[:-1][same_order]))

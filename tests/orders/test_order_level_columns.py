@@ -1,0 +1,107 @@
+"""Exports that write an order's own figures on each of its item lines (WooCommerce), or beside
+other money (shipping, taxes): the order's total is found and counted once."""
+
+from __future__ import annotations
+
+import pytest
+
+from ltv_engine.orders.ingest import read_orders
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+# A WooCommerce line export: the order's shipping and total repeated on every item line.
+WOO = """\
+Order ID,Order Date,Order Status,Email (Billing),Order Shipping Amount,Order Total Amount,\
+Item Name,Quantity,Item Cost
+2001,2024-05-31 18:34,Completed,jane@mail.com,4.99,151.99,Candle,2,49.00
+2001,2024-05-31 18:34,Completed,jane@mail.com,4.99,151.99,Soap,1,49.00
+2002,2024-06-20 16:00,Completed,joe@mail.com,4.99,24.49,Candle,2,9.75
+2002,2024-06-20 16:00,Completed,joe@mail.com,4.99,24.49,Wick,1,0.00
+2003,2024-07-01 09:00,Completed,jane@mail.com,0.00,60.00,Lamp,1,60.00
+2004,2024-07-02 10:00,Completed,ann@mail.com,4.99,70.99,Candle,1,33.00
+2004,2024-07-02 10:00,Completed,ann@mail.com,4.99,70.99,Soap,1,33.00
+2004,2024-07-02 10:00,Completed,ann@mail.com,4.99,70.99,Wick,1,0.00
+"""
+
+
+def read(text: str) -> tuple[OrderTable, IngestReport]:
+    return read_orders(text.encode(), "orders.csv")
+
+
+def test_an_order_total_repeated_on_its_item_lines_is_counted_once() -> None:
+    table, report = read(WOO)
+    assert report.columns["amount"] == "Order Total Amount"
+    assert sorted(table.amount.tolist()) == [24.49, 60.0, 70.99, 151.99]
+    assert (report.orders_used, report.merged_lines) == (4, 4)
+
+
+def line_items(prices: list[tuple[str, float]]) -> str:
+    rows = "".join(
+        f"{order},2024-0{1 + int(order) % 9}-01,c{order},{price}\n" for order, price in prices
+    )
+    return "Order ID,Date,Customer,Amount\n" + rows
+
+
+@pytest.mark.parametrize(
+    "prices",
+    [
+        # Two orders of two same-priced items: too few to tell a repeated total from them.
+        [("1", 10.0), ("1", 10.0), ("2", 5.0), ("2", 5.0), ("3", 7.0)],
+        # Three such orders, but a fourth's lines differ: these are line amounts.
+        [
+            ("1", 10.0),
+            ("1", 10.0),
+            ("2", 5.0),
+            ("2", 5.0),
+            ("3", 7.0),
+            ("3", 7.0),
+            ("4", 1.0),
+            ("4", 2.0),
+        ],
+    ],
+)
+def test_line_amounts_are_summed_even_when_some_orders_lines_are_equal(
+    prices: list[tuple[str, float]],
+) -> None:
+    table, _ = read(line_items(prices))
+    expected: dict[str, float] = {}
+    for order, price in prices:
+        expected[order] = expected.get(order, 0.0) + price
+    assert sorted(table.amount.tolist()) == sorted(expected.values())
+
+
+def test_three_orders_repeating_their_amount_on_every_line_are_counted_once_each() -> None:
+    prices = [("1", 10.0), ("1", 10.0), ("2", 5.0), ("2", 5.0), ("3", 7.0), ("3", 7.0)]
+    table, _ = read(line_items([*prices, ("4", 3.0)]))
+    assert sorted(table.amount.tolist()) == [3.0, 5.0, 7.0, 10.0]
+
+
+def test_a_guess_by_content_passes_over_shipping_and_tax() -> None:
+    _, report = read(
+        "Buyer,When,Shipping,Tax,Charged\n"
+        "a@x.io,2024-01-05,4.99,1.50,51.49\nb@x.io,2024-01-06,4.99,2.10,72.09\n"
+    )
+    assert report.columns["amount"] == "Charged"
+
+
+def test_shopifys_order_name_wins_over_an_id_written_on_first_lines_only() -> None:
+    table, report = read(
+        "Name,Email,Total,Created at,Lineitem name,Id\n"
+        "#1001,a@x.io,100.00,2024-01-05,Tea,5000000001\n"
+        "#1001,a@x.io,,2024-01-05,Cup,\n"
+        "#1002,b@x.io,40.00,2024-01-06,Tea,5000000002\n"
+    )
+    assert report.columns["order_id"] == "Name"
+    assert (report.merged_lines, report.malformed) == (1, 0)
+    assert table.amount.tolist() == [100.0, 40.0]
+
+
+def test_a_refund_repeated_on_every_line_of_its_order_comes_off_once() -> None:
+    header, *lines = WOO.splitlines()
+    refunds = {"2001": "51.99", "2002": "0", "2003": "0", "2004": "0"}
+    text = "\n".join(
+        [header + ",Order Refund Amount"]
+        + [line + "," + refunds[line.split(",")[0]] for line in lines]
+    )
+    table, report = read(text + "\n")
+    assert sorted(table.amount.tolist()) == [24.49, 60.0, 70.99, 100.0]
+    assert report.partly_refunded == 1
