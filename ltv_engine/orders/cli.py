@@ -150,6 +150,7 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
             "Orders",
             [
                 ("Orders used / rows read", f"{report.orders_used:,} / {report.rows_read:,}"),
+                *_set_aside_rows(report),
                 *_returns_rows(report),
                 ("Customers", f"{m.n_customers:,}"),
                 ("Period", f"{_iso(m.first_day)} .. {_iso(m.last_day)}"),
@@ -166,6 +167,18 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
 
 
 Row = tuple[str, str]
+
+
+def _set_aside_rows(report: IngestReport) -> list[Row]:
+    counts = {
+        "cancelled": report.cancelled,
+        "refunded": report.refunded,
+        "unpaid": report.unpaid,
+        "zero amount": report.zero_amount,
+        "unreadable": report.malformed,
+    }
+    shown = ", ".join(f"{count:,} {what}" for what, count in counts.items() if count)
+    return [("Set aside", shown)] if shown else []
 
 
 def _returns_rows(report: IngestReport) -> list[Row]:

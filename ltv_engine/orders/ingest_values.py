@@ -235,12 +235,22 @@ class Status(Enum):
     KEPT = "kept"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+    UNPAID = "unpaid"
 
 
 _CANCELLED_STEMS = ("cancel", "void", "declin", "fail", "отмен", "отказ", "аннулир", "отклон")
 _REFUNDED_STEMS = ("refund", "return", "возврат", "вернул", "возвращ")
-# A sale that was partly given back happened: without the refunded sum, it is kept whole.
+# A sale that was partly given back happened: without the refunded sum, it is kept whole. So
+# is one partly paid: some money came in.
 _PARTIAL_STEMS = ("partial", "частичн")
+# Orders the customer has not paid for (yet), read after the separators became spaces: "Не
+# оплачен", "Ожидает оплаты", WooCommerce's "Pending payment" and "On hold" (payment to be
+# confirmed; "Processing" is paid). A bare "pending" is Shopify's and WooCommerce's payment
+# state; "Pending shipment" or "Ожидает отправки" are paid orders waiting to be sent.
+_UNPAID = re.compile(
+    r"unpaid|not paid|awaiting payment|pending payment|payment pending|on ?hold|^(?:wc )?pending$"
+    r"|(?<!\w)не ?опла[тч]|(?:ожида\w*|ждет) (?:пред)?оплат|оплата не (?:поступ|получ)"
+)
 
 
 def status_of(text: str) -> Status:
@@ -251,4 +261,6 @@ def status_of(text: str) -> Status:
         return Status.CANCELLED
     if any(stem in lowered for stem in _REFUNDED_STEMS):
         return Status.REFUNDED
+    if _UNPAID.search(" ".join(re.split(r"[\s_-]+", lowered.strip()))):
+        return Status.UNPAID
     return Status.KEPT

@@ -56,6 +56,7 @@ class IngestReport:
     orders_used: int
     cancelled: int = 0
     refunded: int = 0  # by their status, or returns with no earlier order to take them off
+    unpaid: int = 0  # by their status: not paid (yet), no purchase
     returns_netted: int = 0  # negative amounts taken off their customer's earlier orders
     returned_orders: int = 0  # orders those returns took off in full
     partly_refunded: int = 0  # orders less the refund their own row states (refunded role)
