@@ -10,7 +10,9 @@ are sorted by (customer, day). Rows of one order (same order id) are merged into
 
 Codes in ``IngestReport.notes``: ``date_order_ambiguous`` (every dd/mm date could be mm/dd:
 read day-first), ``date_month_first``, ``date_order_conflict`` (both orders proven: read
-day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``.
+day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``,
+``amount_from_price_and_quantity``, ``order_values_repeated`` (an order's total written on each
+of its lines, counted once).
 Reasons in ``first_malformed``: ``short_row``, ``missing_customer``, ``customer_too_long``,
 ``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``, ``future_date``.
 """

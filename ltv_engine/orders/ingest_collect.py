@@ -60,6 +60,7 @@ class Collected:
     rows_read: int = 0
     excluded: Counter[str] = field(default_factory=Counter)  # by Status value
     refund: array[float] = field(default_factory=lambda: array("d"))  # stated refunds; NaN: none
+    currency_texts: set[str] = field(default_factory=set)  # the currency column's values kept
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
 
@@ -148,6 +149,8 @@ def collect(
     qi = columns.get("quantity")  # only when the amount is a unit price (see Layout)
     cost_per_unit = qi is not None and "cost" in columns  # a line export's cost is per unit too
     ri = columns.get("refunded")
+    ki = columns.get("currency")
+    add_currency = got.currency_texts.add
     width = max(columns.values()) + 1
     date_width = layout.date_width or sys.maxsize
     plain = not layout.comma_decimal  # float() reads the amounts as they are
@@ -258,6 +261,8 @@ def collect(
             add_extra(_line_money(extra, units) if cost_per_unit else extra)
         if ri is not None:
             add_refund(readers.refund(row[ri]))
+        if ki is not None:
+            add_currency(row[ki])
     got.rows_read = rows_read
     return got, readers
 
@@ -324,7 +329,8 @@ def build_table(
     amount = np.array(got.amount, dtype=np.float64)
     extra = np.array(got.extra, dtype=np.float64) if _has_extra(layout) else None
     refund = np.array(got.refund, dtype=np.float64) if "refunded" in layout.columns else None
-    keep, merged_lines = _merge(got, layout, (amount, extra, refund))
+    keep, merged_lines, repeated = _merge(got, layout, (amount, extra, refund))
+    notes += ["order_values_repeated"] if repeated else []
     day, note = _days(got, layout, latest_day)
     notes += [note] if note else []
     dated = day != _NO_DAY
@@ -363,7 +369,7 @@ def build_table(
     cost = None if cost is None else cost[order]
     if cost is not None and netted.netted:
         cost *= netted.amount / amount[order]  # returned goods cost nothing: shrink with amount
-    currency = _currency(readers.amount, layout, notes)
+    currency = _currency(readers.amount, layout, got.currency_texts, notes)
     table = _table(customer[order], customer_ids, day[order], netted, cost, currency)
     report = IngestReport(
         columns=layout.guess.roles,
@@ -393,17 +399,18 @@ def _has_extra(layout: Layout) -> bool:
 
 def _merge(
     got: Collected, layout: Layout, money: tuple[Floats, Floats | None, Floats | None]
-) -> tuple[npt.NDArray[np.bool_], int]:
-    """Lines kept as orders, and how many lines were merged into others; ``money`` (amount,
-    cost or margin, stated refund) summed per order in place."""
+) -> tuple[npt.NDArray[np.bool_], int, bool]:
+    """Lines kept as orders, how many lines were merged into others, and whether a money column
+    repeated an order's value on its lines; ``money`` (amount, cost or margin, stated refund)
+    made per order in place (see ingest_orders)."""
     if "order_id" not in layout.columns:
-        return np.ones(len(money[0]), dtype=np.bool_), 0
+        return np.ones(len(money[0]), dtype=np.bool_), 0, False
     key = np.frombuffer(got.order_key, dtype=np.int64)
     row = np.frombuffer(got.row_number, dtype=np.int32)
     merged = merge_lines(key, row, money, got.side)
     for number, why in merged.malformed:
         got.reject(number, why)
-    return merged.keep, merged.merged_lines
+    return merged.keep, merged.merged_lines, any(merged.repeated)
 
 
 def _less_refunds(
@@ -537,10 +544,14 @@ def _cost(
     return amount - extra
 
 
-def _currency(reader: AmountReader, layout: Layout, notes: list[str]) -> str | None:
-    """The one currency of the amounts and their header; None when none or several."""
+def _currency(
+    reader: AmountReader, layout: Layout, column_texts: set[str], notes: list[str]
+) -> str | None:
+    """The one currency of the amounts, their header and the currency column; None when none
+    or several."""
     named = currency_in(layout.headers[layout.columns["amount"]])
     seen = reader.currencies | ({named} if named else set())
+    seen |= {code for text in column_texts if (code := currency_in(text))}
     if len(seen) > 1:
         notes.append("currency_mixed")
         return None

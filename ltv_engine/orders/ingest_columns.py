@@ -28,6 +28,7 @@ ROLES = (
     "status",
     "quantity",
     "refunded",
+    "currency",
 )
 REQUIRED = {
     "customer": FileReason.MISSING_CUSTOMER,
@@ -80,6 +81,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
     # bare "refunded" or "возвращено", which exports use for flags and counts of items.
     "refunded": ("refunded amount", "amount refunded", "refund amount", "total refunded",
                  "order refund amount", "сумма возврата", "сумма возвратов"),
+    # The code of each order's currency ("USD"), where the amounts carry no sign of it.
+    "currency": ("currency", "order currency", "currency code", "валюта", "валюта заказа",
+                 "код валюты"),
 }  # fmt: skip
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
 # Not "item price": Amazon's is the line's total already.

@@ -1,5 +1,6 @@
 """Exports that write an order's own figures on each of its item lines (WooCommerce), or beside
-other money (shipping, taxes): the order's total is found and counted once."""
+other money (shipping, taxes): the order's total is found and counted once; a currency column
+names the currency."""
 
 from __future__ import annotations
 
@@ -32,6 +33,23 @@ def test_an_order_total_repeated_on_its_item_lines_is_counted_once() -> None:
     assert report.columns["amount"] == "Order Total Amount"
     assert sorted(table.amount.tolist()) == [24.49, 60.0, 70.99, 151.99]
     assert (report.orders_used, report.merged_lines) == (4, 4)
+    assert "order_values_repeated" in report.notes
+
+
+def with_currencies(*codes: str) -> str:
+    header, *lines = WOO.splitlines()
+    cells = [f"{line},{codes[index % len(codes)]}" for index, line in enumerate(lines)]
+    return "\n".join([header + ",Order Currency", *cells]) + "\n"
+
+
+def test_a_currency_column_names_the_currency() -> None:
+    table, report = read(with_currencies("EUR"))
+    assert (report.columns["currency"], table.currency) == ("Order Currency", "EUR")
+
+
+def test_currencies_mixed_in_the_column_are_said_and_none_is_assumed() -> None:
+    table, report = read(with_currencies("EUR", "USD"))
+    assert table.currency is None and "currency_mixed" in report.notes
 
 
 def line_items(prices: list[tuple[str, float]]) -> str:
@@ -71,8 +89,9 @@ def test_line_amounts_are_summed_even_when_some_orders_lines_are_equal(
 
 def test_three_orders_repeating_their_amount_on_every_line_are_counted_once_each() -> None:
     prices = [("1", 10.0), ("1", 10.0), ("2", 5.0), ("2", 5.0), ("3", 7.0), ("3", 7.0)]
-    table, _ = read(line_items([*prices, ("4", 3.0)]))
+    table, report = read(line_items([*prices, ("4", 3.0)]))
     assert sorted(table.amount.tolist()) == [3.0, 5.0, 7.0, 10.0]
+    assert "order_values_repeated" in report.notes
 
 
 def test_a_guess_by_content_passes_over_shipping_and_tax() -> None:
