@@ -212,9 +212,8 @@ def collect(
         if si is not None:
             status = statuses.get(row[si]) or _status(statuses, row[si])
             if status is not Status.KEPT:
-                got.excluded[status.value] += 1
-                if order_key:
-                    got.side.exclude(order_key, number)
+                if not order_key or got.side.exclude(order_key, number):
+                    got.excluded[status.value] += 1  # once per order, not per item line
                 continue
         if not customer or len(customer) > max_cell_chars:
             set_aside(

@@ -47,6 +47,7 @@ class SideLines:
     pending_unreadable: array[int] = field(default_factory=lambda: array("b"))  # 1: money lost
     excluded_key: array[int] = field(default_factory=lambda: array("q"))
     excluded_row: array[int] = field(default_factory=lambda: array("q"))
+    excluded_orders: set[int] = field(default_factory=set)
 
     def pend(self, key: int, row: int, why: str, money: Money, *, unreadable: bool) -> None:
         """``money``: the line's amount, cost (or margin) and stated refund. ``unreadable``:
@@ -61,9 +62,14 @@ class SideLines:
         for kept, value in zip(self.pending_money, money, strict=True):
             kept.append(value)
 
-    def exclude(self, key: int, row: int) -> None:
+    def exclude(self, key: int, row: int) -> bool:
+        """Sets the line of a cancelled (or refunded, unpaid) order aside; True for the order's
+        first such line."""
         self.excluded_key.append(key)
         self.excluded_row.append(row)
+        first = key not in self.excluded_orders
+        self.excluded_orders.add(key)
+        return first
 
 
 @dataclass(frozen=True, slots=True)

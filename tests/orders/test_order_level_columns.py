@@ -124,3 +124,8 @@ def test_a_refund_repeated_on_every_line_of_its_order_comes_off_once() -> None:
     table, report = read(text + "\n")
     assert sorted(table.amount.tolist()) == [24.49, 60.0, 70.99, 100.0]
     assert report.partly_refunded == 1
+
+
+def test_a_cancelled_order_of_several_lines_counts_once() -> None:
+    _, report = read(WOO.replace("Completed,ann@", "Cancelled,ann@"))
+    assert (report.cancelled, report.orders_used) == (1, 3)
