@@ -52,6 +52,8 @@ LABEL_FILLERS = frozenset(
 SEPARATOR = "="
 LABEL_ENDS = ":"  # "cac: 1500" is "cac=1500"
 CLOSERS = ",;"  # end a value: "2500, 2 раза в месяц, 30%"
+_PARTED = re.compile(r"[,;]\s")
+_THOUSANDS_GAP = re.compile(r"(?<![\d.,])(\d{1,3})[ \u00a0\u202f](?=\d{3}(?![\d.]))")
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")  # the span of "2 раза в 3 месяца"
 
 T = TypeVar("T")
@@ -101,6 +103,8 @@ def _words(arguments: str) -> list[str]:
     ``маржа=30%``. A hedge after a value is dropped: "2500 около 2 раз" is "2500" and "2 раз"."""
     words: list[str] = []
     value_open = False
+    if _PARTED.search(arguments):  # values parted by commas: "2 500 ₽" in one is one number
+        arguments = _THOUSANDS_GAP.sub(r"\1", arguments)
     for typed in arguments.split():
         word = _named(typed.rstrip(CLOSERS))
         if word and value_open and _continues(words[-1], word, first=len(words) == 1):

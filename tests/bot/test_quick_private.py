@@ -100,3 +100,26 @@ async def test_other_text_is_told_what_works_and_nothing_is_saved(
     reply = client.last_text()
     assert said in reply and "/calc" in reply and "2500, twice a month" in reply
     assert await repo.list_calculations(client.chat.id) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("/ltv 2500 1.5 30% 18 cac=1500 cac=2000", "Стоимость привлечения (CAC) указана дважды."),
+        ("/ltv 2500 1.5 30% 18 1500 привлечение=100", "Стоимость привлечения (CAC) указана"),
+        ("/ltv 2500 1.5 частота=2 30% 18", "Частота покупок указана дважды."),
+        ("/ltv 2500 1.5 30% 18 маржа=40%", "Маржа указана дважды."),
+        ("/ltv 2500 1.5 30% 18 чек=2600", "Средний чек указан дважды."),
+        ("/ltv 2500 1.5 30% 18 1500 usd", "CAC должен быть в валюте чека (RUB)."),
+    ],
+)
+async def test_a_value_given_twice_is_named_in_agreement(
+    ru_client: TelegramClient, line: str, said: str
+) -> None:
+    await ru_client.send(line)
+    assert said in ru_client.last_text()
+
+
+async def test_cac_given_twice_is_named_in_english(client: TelegramClient) -> None:
+    await client.send("/ltv 2500 1.5 30% 18 cac=1500 cac=2000")
+    assert "The acquisition cost (CAC) is given twice." in client.last_text()

@@ -84,6 +84,7 @@ def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
         "customer lifetime 18 months, customer acquisition cost 1500",
         "2500, orders 1.5 a month, 30%, 18, CAC 1500",  # "orders" after a comma is a name
         "2500 1.5 a month margin 30% 18 1500",
+        "средний чек 2 500 ₽, 1,5 раза в месяц, маржа 30%, 18 мес, 1 500",  # groups of digits
     ],
 )
 def test_names_in_words_and_commas_as_people_write(arguments: str) -> None:
