@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus, ChatType
-from aiogram.types import Chat, User
+from aiogram.types import Chat, Message, User
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR})
 
@@ -19,3 +19,19 @@ async def may_manage(bot: Bot, chat: Chat, user: User | None) -> bool:
     if chat.type == ChatType.PRIVATE:
         return True
     return user is not None and await is_admin(bot, chat.id, user.id)
+
+
+async def written_by_admin(bot: Bot, message: Message) -> bool:
+    """The message comes from an admin of its group: by Telegram's word on its sender, or
+    written on behalf of the group itself, which only an anonymous admin can (the sender is
+    then GroupAnonymousBot, no admin of anything)."""
+    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+        return True
+    return message.from_user is not None and await is_admin(
+        bot, message.chat.id, message.from_user.id
+    )
+
+
+async def may_manage_by(bot: Bot, message: Message) -> bool:
+    """``may_manage`` for the sender of a message."""
+    return message.chat.type == ChatType.PRIVATE or await written_by_admin(bot, message)

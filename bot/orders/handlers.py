@@ -22,7 +22,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, U
 from aiohttp import ClientError
 
 from bot.filters import Magic
-from bot.groups.admin import is_admin, may_manage
+from bot.groups.admin import may_manage, written_by_admin
 from bot.orders import views
 from bot.orders.callbacks import OrdersCb, OrdersFlow
 from bot.orders.work import (
@@ -105,9 +105,9 @@ class OrderFiles:
         if message.chat.type == ChatType.PRIVATE:
             return True
         name = (document.file_name or "").lower()
-        if not name.endswith(SPREADSHEET_SUFFIXES) or message.from_user is None:
+        if not name.endswith(SPREADSHEET_SUFFIXES):
             return False
-        if await is_admin(bot, message.chat.id, message.from_user.id):
+        if await written_by_admin(bot, message):
             return True
         await message.reply(t("orders_admins_only"))
         return False

@@ -327,6 +327,38 @@ async def test_forget_deletes_the_group_data_at_once(
     assert await repo.get_chat(GROUP) is None
 
 
+# GroupAnonymousBot has no language: the bot answers it in Russian.
+ANONYMOUS_REFUSALS = {"/forget": "group_admins_only", "/digest": "digest_admins_only"}
+
+
+@pytest.mark.parametrize("text", sorted(ANONYMOUS_REFUSALS))
+async def test_an_anonymous_admin_writing_as_the_group_is_an_admin(
+    dp: Dispatcher, bot: Bot, repo: SqliteRepository, text: str
+) -> None:
+    await set_team_profile(repo)
+    anonymous = TelegramClient(
+        dp, bot, chat_id=GROUP, chat_type=ChatType.GROUP, language_code=None, on_behalf_of=GROUP
+    )
+    await anonymous.send(text)
+    answer = anonymous.last_text()
+    assert answer and answer != Renderer()("ru")(ANONYMOUS_REFUSALS[text])
+    assert (await repo.get_profile(GROUP) is None) == (text == "/forget")
+
+
+async def test_a_message_on_behalf_of_another_chat_is_no_admins(
+    dp: Dispatcher, bot: Bot, repo: SqliteRepository
+) -> None:
+    """A post of the group's linked channel comes on behalf of the channel, not the group."""
+    await set_team_profile(repo)
+    channel = GROUP - 1
+    channel_post = TelegramClient(
+        dp, bot, chat_id=GROUP, chat_type=ChatType.GROUP, language_code=None, on_behalf_of=channel
+    )
+    await channel_post.send("/forget")
+    assert channel_post.last_text() == Renderer()("ru")("group_admins_only")
+    assert await repo.get_profile(GROUP) is not None
+
+
 # --- /setup: the wizard with forced replies -----------------------------------------------
 
 

@@ -16,6 +16,11 @@ from aiogram.types import Chat, Message, Update, User
 from tests.fakes.session import RecordingSession
 from tests.fakes.telegram import find_button
 
+# Telegram's stand-in sender of messages written on behalf of a chat (an anonymous admin's).
+GROUP_ANONYMOUS_BOT = User(
+    id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot"
+)
+
 
 class TelegramClient:
     def __init__(
@@ -30,13 +35,18 @@ class TelegramClient:
         first_name: str = "Anna",
         username: str | None = None,
         chat_title: str = "Test group",
+        on_behalf_of: int | None = None,
     ) -> None:
+        """``on_behalf_of``: the id of a chat the messages are written on behalf of, sent by
+        GroupAnonymousBot: the group's own for an anonymous admin (button presses still show
+        the person), a channel's for its posts."""
         if not isinstance(bot.session, RecordingSession):
             raise TypeError("TelegramClient needs a bot on a RecordingSession (see make_bot)")
         private = chat_type == ChatType.PRIVATE
         if chat_id is None and not private:
             raise ValueError(f"a {chat_type} chat needs a chat_id")
         self.dp = dp
+        self.on_behalf_of = on_behalf_of
         self.bot = bot
         self.session = bot.session
         self.user = User(
@@ -114,7 +124,11 @@ class TelegramClient:
         return message.text or message.caption or ""
 
     def _message(self, **content: Any) -> Message:
-        return self.session.telegram.incoming_message(self.user, self.chat, **content)
+        sender = self.user
+        if self.on_behalf_of is not None:
+            sender = GROUP_ANONYMOUS_BOT
+            content["sender_chat"] = Chat(id=self.on_behalf_of, type=ChatType.GROUP)
+        return self.session.telegram.incoming_message(sender, self.chat, **content)
 
     async def _feed(self, **event: Any) -> list[TelegramMethod[Any]]:
         update = Update(update_id=self.session.telegram.next_update_id(), **event)

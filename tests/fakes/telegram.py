@@ -304,8 +304,10 @@ class FakeTelegram:
         document: Document | None = None,
         caption: str | None = None,
         reply_to: Message | None = None,
+        sender_chat: Chat | None = None,
     ) -> Message:
-        """A message a person sends to the chat (it takes the chat's next message id)."""
+        """A message a person sends to the chat (it takes the chat's next message id);
+        ``sender_chat``: the chat it is sent on behalf of (an anonymous admin's group)."""
         self.users[user.id] = user
         self.chats[chat.id] = chat
         return Message(
@@ -318,6 +320,7 @@ class FakeTelegram:
             document=document,
             caption=caption,
             reply_to_message=reply_to,
+            sender_chat=sender_chat,
         )
 
     def incoming_callback(self, user: User, message: Message, data: str | None) -> CallbackQuery:
