@@ -1,295 +1,278 @@
-"""An order export sent to the bot: read it, let the person check the columns, analyse it.
-
-Private chats, and groups for their admins. The FSM keeps the file's Telegram id (never its
-bytes), so the buttons still work after a restart: each step downloads the file again. The
-flow has an FSM record of its own (``ORDERS_DESTINY``): a file sent in the middle of the
-wizard or of a group's /setup leaves their answers where they were. The
-reading, fitting and drawing run in worker threads, at most ``parallel_jobs`` files at a time
-(download included), so memory stays bounded and the bot keeps answering other chats.
-"""
+"""/digest: subscribe, weekly or monthly with day and time, time zone, pause, resume,
+unsubscribe, and ``/digest now`` for a preview. Private chats, and group admins in groups."""
 
 from __future__ import annotations
 
-import asyncio
+import re
 from dataclasses import replace
-from typing import Any
+from datetime import datetime, time
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
-from aiohttp import ClientError
+from aiogram.types import CallbackQuery, Chat, InaccessibleMessage, Message
 
-from bot.filters import Magic
-from bot.groups.admin import may_manage, written_by_admin
-from bot.orders import views
-from bot.orders.callbacks import OrdersCb, OrdersFlow
-from bot.orders.work import (
-    Understood,
-    analyse,
-    draw,
-    understand,
-    with_profile_extras,
+from bot.digests.compose import compose, digest_screen
+from bot.digests.keyboards import (
+    DigestCb,
+    day_keyboard,
+    settings_keyboard,
+    time_keyboard,
+    timezone_keyboard,
 )
+from bot.digests.schedule import (
+    DEFAULT_DAY,
+    Frequency,
+    InvalidSchedule,
+    Schedule,
+    default_schedule,
+    default_timezone,
+    next_due,
+    zone_name,
+)
+from bot.filters import Magic
+from bot.groups.admin import may_manage, may_manage_by
 from bot.render import Texts
-from bot.storage.base import Repository
+from bot.screens import replace as replace_screen
+from bot.screens import send
+from bot.storage.base import Clock, Repository, utc_now
+from bot.storage.digests import DigestSubscription
 from bot.views import Screen
-from bot.wizard.handlers import chat_currency
-from ltv_engine.orders.analysis import measured_ltv_inputs
-from ltv_engine.orders.errors import InvalidOrdersFile
-from ltv_engine.orders.export import predictions_csv
-from ltv_engine.orders.ingest import DEFAULT_LIMITS
-from ltv_engine.orders.ingest_columns import Column
-from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
+from bot.wizard.handlers import open_wizard
+from bot.wizard.steps import from_inputs
 
-MAX_PARALLEL_JOBS = 2
-SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")  # what a group's file must be
-CSV_FILE_NAME = "clv_predictions.csv"
-ORDERS_DESTINY = "orders"
+CHAT_TYPES = (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
+STOP_WORDS = ("stop", "off", "unsubscribe")
+TIME_OF_DAY = re.compile(r"(?P<hours>\d{1,2})(?:[:.](?P<minutes>\d{2}))?")
 
 
-def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
-    files = OrderFiles(parallel_jobs)
-    router = Router(name="orders")
-    router.message.register(files.on_document, Magic(F.document))
-    router.callback_query.register(files.on_button, OrdersCb.filter())
+def build_router() -> Router:
+    router = Router(name="digests")
+    router.message.filter(Magic(F.chat.type.in_(CHAT_TYPES)))
+    router.message.register(on_digest_command, Command("digest"))
+    router.callback_query.register(on_digest_button, DigestCb.filter())
     return router
 
 
-def orders_flow(state: FSMContext) -> FSMContext:
-    """The file flow's own FSM record beside the chat's conversation (same chat and user)."""
-    return FSMContext(storage=state.storage, key=replace(state.key, destiny=ORDERS_DESTINY))
+def _in_group(chat: Chat) -> bool:
+    return chat.type != ChatType.PRIVATE
 
 
-class OrderFiles:
-    """The flow's handlers and the job slots they share."""
-
-    def __init__(self, parallel_jobs: int) -> None:
-        self._slots = asyncio.Semaphore(parallel_jobs)
-
-    async def on_document(self, message: Message, state: FSMContext, t: Texts, bot: Bot) -> None:
-        document = message.document
-        if document is None or not await self._may_upload(message, document, t, bot):
-            return
-        if (document.file_size or 0) > DEFAULT_LIMITS.max_bytes:
-            size = document.file_size or 0
-            await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
-            return
-        state = orders_flow(state)
-        progress = await message.answer(views.progress_screen("reading", t).text)
-        file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
-        understood = await self._understand(progress, file, {}, t, bot)
-        if isinstance(understood, Screen):
-            await state.clear()
-            await _edit(progress, understood)
-            return
-        review = views.review_screen(understood, {}, t)
-        await state.set_state(OrdersFlow.review)
-        await state.set_data(
-            file
-            | {
-                "message_id": progress.message_id,
-                "headers": list(understood.headers),
-                "columns": understood.report.columns,
-                "positions": understood.report.positions,
-                "overrides": {},
-                "review_text": review.text,
-            }
+async def on_digest_command(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Texts,
+    locale: str,
+    repo: Repository,
+    digest_clock: Clock = utc_now,
+) -> None:
+    if not await may_manage_by(bot, message):
+        await send(message, Screen(t("digest_admins_only")))
+        return
+    chat_id, now = message.chat.id, digest_clock()
+    word, _, rest = (command.args or "").strip().partition(" ")
+    word = word.lower()
+    if word == "now":
+        await send(
+            message,
+            digest_screen(
+                await compose(repo, chat_id, now, default_zone=default_timezone(t.locale)),
+                t,
+                group=_in_group(message.chat),
+                preview=True,
+            ),
         )
-        await _edit(progress, review)
+        return
+    sub = await repo.get_digest_subscription(chat_id)
+    note = None
+    if word in ("pause", "resume") and sub is not None:
+        sub = await repo.set_digest_paused(chat_id, word == "pause", next_due_at=_due(sub, now))
+        note = "paused" if word == "pause" else "resumed"
+    elif word in STOP_WORDS and sub is not None:
+        await repo.delete_digest_subscription(chat_id)
+        sub, note = None, "unsubscribed"
+    elif word in ("tz", "time"):
+        sub, note = await _set_from_text(repo, chat_id, locale, sub, word, rest.strip(), now)
+    elif word in ("pause", "resume", *STOP_WORDS):
+        note = "no_digest"  # nothing to pause, resume or stop
+    elif word:
+        note = "unknown_option"
+    await send(message, settings_screen(sub, t, note=note))
 
-    async def _may_upload(self, message: Message, document: Document, t: Texts, bot: Bot) -> bool:
-        """Anyone in a private chat; in a group, a spreadsheet from an admin (other files
-        people share in the group are none of the bot's business)."""
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        name = (document.file_name or "").lower()
-        if not name.endswith(SPREADSHEET_SUFFIXES):
-            return False
-        if await written_by_admin(bot, message):
-            return True
-        await message.reply(t("orders_admins_only"))
-        return False
 
-    async def _understand(
-        self,
-        progress: Message,
-        file: dict[str, str],
-        overrides: dict[str, Column],
-        t: Texts,
-        bot: Bot,
-    ) -> Understood | Screen:
-        """Download and read the file, showing the stages; on failure, what to say why."""
-        async with self._slots:
-            data = await _download(bot, file["file_id"])
-            if data is None:
-                return Screen(t("orders_download_failed"))
-            await _edit(progress, views.progress_screen("understanding", t))
-            try:
-                return await asyncio.to_thread(understand, data, file["file_name"], overrides)
-            except InvalidOrdersFile as error:
-                return views.invalid_screen(error, t)
-
-    async def on_button(
-        self,
-        query: CallbackQuery,
-        callback_data: OrdersCb,
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-        repo: Repository,
-    ) -> None:
-        state = orders_flow(state)
-        data = await state.get_data()
-        message = query.message
-        expected = OrdersFlow.analysed if callback_data.action == "save" else OrdersFlow.review
-        if (
-            not isinstance(message, Message)
-            or message.message_id != data.get("message_id")
-            or await state.get_state() != expected.state
-        ):
-            await query.answer(t("outdated"))
-            return
-        if callback_data.action == "save" and not await may_manage(
-            bot, message.chat, query.from_user
-        ):
-            await query.answer(t("group_admins_only"), show_alert=True)  # no longer an admin
-            return
-        await query.answer()
-        if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
-            role = callback_data.role
-            screen = views.columns_screen(data["headers"], role, _position(data, role), t)
-            await _edit(message, screen)
-        elif callback_data.action == "pick":
-            await self._pick(message, callback_data, data, state, t, bot)
-        elif callback_data.action == "go":
-            await self._analyse(message, data, state, t, bot, repo)
-        elif callback_data.action == "save":
-            await _save(message, query.from_user, data, t, repo)
+async def _set_from_text(
+    repo: Repository,
+    chat_id: int,
+    locale: str,
+    sub: DigestSubscription | None,
+    word: str,
+    value: str,
+    now: datetime,
+) -> tuple[DigestSubscription | None, str]:
+    """``/digest tz Europe/Berlin`` or ``/digest time 9:30``: subscribes if need be."""
+    schedule = sub.schedule if sub else default_schedule(locale)
+    try:
+        if word == "tz":
+            changed = replace(schedule, timezone=zone_name(value))
         else:
-            await _edit(message, _review_again(data, t))
+            changed = replace(schedule, at=_parse_time(value))
+    except (InvalidSchedule, ValueError):
+        return sub, "bad_" + word
+    return await _save(repo, chat_id, locale, sub, changed, now), "saved"
 
-    async def _pick(
-        self,
-        message: Message,
-        choice: OrdersCb,
-        data: dict[str, Any],
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-    ) -> None:
-        """Read the file again with the chosen column; a choice it cannot read with is
-        explained above the columns as they were."""
-        headers = data["headers"]
-        if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
-            await _edit(message, _review_again(data, t))
-            return
-        overrides = data["overrides"] | {choice.role: choice.column}
-        understood = await self._understand(message, data, overrides, t, bot)
-        if isinstance(understood, Screen):
-            await _edit(message, _review_again(data, t, problem=understood.text))
-            return
-        review = views.review_screen(understood, overrides, t)
-        await state.update_data(
-            overrides=overrides,
-            columns=understood.report.columns,
-            positions=understood.report.positions,
-            review_text=review.text,
+
+def _parse_time(value: str) -> time:
+    """``9``, ``9:30``, ``09.30``: minutes always in two digits, so ``9.5`` is no 9:05."""
+    found = TIME_OF_DAY.fullmatch(value)
+    if found is None:
+        raise ValueError(f"not a time of day: {value!r}")
+    return time(int(found["hours"]), int(found["minutes"] or 0))
+
+
+async def on_digest_button(
+    query: CallbackQuery,
+    callback_data: DigestCb,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    locale: str,
+    repo: Repository,
+    digest_clock: Clock = utc_now,
+) -> None:
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        await query.answer(t("outdated"))
+        return
+    if not await may_manage(bot, message.chat, query.from_user):
+        await query.answer(t.button("digest_admins_only"), show_alert=True)
+        return
+    chat, action, now = message.chat, callback_data.action, digest_clock()
+    if action == "now":
+        await query.answer()
+        await send(
+            message,
+            digest_screen(
+                await compose(repo, chat.id, now, default_zone=default_timezone(t.locale)),
+                t,
+                group=_in_group(chat),
+                preview=True,
+            ),
         )
-        await _edit(message, review)
+        return
+    if action == "update":
+        await _update_numbers(query, message, state, t, repo)
+        return
+    sub = await repo.get_digest_subscription(chat.id)
+    try:
+        screen = await _apply(action, callback_data.value, sub, chat.id, locale, repo, t, now)
+    except (InvalidSchedule, ValueError):
+        screen = None
+    if screen is None:
+        await query.answer(t("outdated"))
+        return
+    await query.answer()
+    await replace_screen(query, screen)
 
-    async def _analyse(
-        self,
-        message: Message,
-        data: dict[str, Any],
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-        repo: Repository,
-    ) -> None:
-        await state.set_state(None)  # a second press while this runs is outdated
-        async with self._slots:
-            await _edit(message, views.progress_screen("reading", t))
-            raw = await _download(bot, data["file_id"])
-            if raw is None:
-                await _edit(message, Screen(t("orders_download_failed")))
-                return
-            await _edit(message, views.progress_screen("fitting", t))
-            try:
-                table, analysis = await asyncio.to_thread(
-                    analyse, raw, data["file_name"], data["overrides"]
-                )
-            except InvalidOrdersFile as error:  # the file changed its mind since the review
-                await _edit(message, views.invalid_screen(error, t))
-                return
-            del raw
-            currency = table.currency or await chat_currency(repo, message.chat.id, t)
-            await _edit(message, views.progress_screen("charts", t))
-            label = views.currency_label(currency, t.locale)
-            charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
-            csv = await asyncio.to_thread(
-                predictions_csv, analysis, headers=views.csv_headers(t), words=views.csv_words(t)
-            )
-        inputs = measured_ltv_inputs(analysis, currency)
-        if inputs is not None:
-            await state.set_state(OrdersFlow.analysed)
-            await state.set_data(
-                {"message_id": message.message_id, "inputs": inputs_to_dict(inputs)}
-            )
-        private = message.chat.type == ChatType.PRIVATE
-        await _edit(message, views.result_screen(analysis, inputs, currency, t, private=private))
-        for chart in charts:
-            photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
-            await bot.send_photo(
-                message.chat.id, photo, caption=views.chart_caption(chart.kind, t)
-            )
-        document = BufferedInputFile(csv, CSV_FILE_NAME)
-        await bot.send_document(message.chat.id, document, caption=t("orders_csv_caption"))
+
+async def _apply(
+    action: str,
+    value: str,
+    sub: DigestSubscription | None,
+    chat_id: int,
+    locale: str,
+    repo: Repository,
+    t: Texts,
+    now: datetime,
+) -> Screen | None:
+    """The screen after a settings button; ``None`` when the button no longer applies."""
+    if action == "menu":
+        return settings_screen(sub, t)
+    if action == "subscribe":
+        schedule = default_schedule(locale, Frequency(value))
+        saved = await _save(repo, chat_id, locale, sub, schedule, now)
+        return settings_screen(saved, t, note="subscribed")
+    if sub is None:
+        return None
+    schedule = sub.schedule
+    if action == "pick_day":
+        return Screen(
+            t("digest_pick_day", frequency=schedule.frequency.value),
+            day_keyboard(schedule.frequency, t),
+        )
+    if action == "pick_time":
+        return Screen(t("digest_pick_time", timezone=schedule.timezone), time_keyboard(t))
+    if action == "pick_tz":
+        return Screen(t("digest_pick_timezone"), timezone_keyboard(locale, t))
+    if action in ("pause", "resume"):
+        paused = await repo.set_digest_paused(
+            chat_id, action == "pause", next_due_at=_due(sub, now)
+        )
+        return settings_screen(paused, t, note="paused" if action == "pause" else "resumed")
+    if action == "unsubscribe":
+        await repo.delete_digest_subscription(chat_id)
+        return settings_screen(None, t, note="unsubscribed")
+    changed = _changed(schedule, action, value)
+    if changed is None:
+        return None
+    saved = await _save(repo, chat_id, locale, sub, changed, now)
+    if action == "freq":
+        return Screen(
+            t("digest_pick_day", frequency=changed.frequency.value),
+            day_keyboard(changed.frequency, t),
+        )
+    return settings_screen(saved, t, note="saved")
+
+
+def _changed(schedule: Schedule, action: str, value: str) -> Schedule | None:
+    if action == "freq":
+        frequency = Frequency(value)
+        return replace(schedule, frequency=frequency, day=DEFAULT_DAY[frequency])
+    if action == "day":
+        return replace(schedule, day=int(value))
+    if action == "time":
+        return replace(schedule, at=time(int(value[:2]), int(value[2:])))
+    if action == "tz":
+        return replace(schedule, timezone=zone_name(value))
+    return None
 
 
 async def _save(
-    message: Message, user: User, data: dict[str, Any], t: Texts, repo: Repository
-) -> None:
-    chat_id = message.chat.id
-    previous = await repo.get_profile(chat_id)
-    inputs = with_profile_extras(
-        inputs_from_dict(data["inputs"]), previous.inputs if previous else None
+    repo: Repository,
+    chat_id: int,
+    locale: str,
+    sub: DigestSubscription | None,
+    schedule: Schedule,
+    now: datetime,
+) -> DigestSubscription:
+    return await repo.save_digest_subscription(
+        chat_id,
+        schedule,
+        locale=sub.locale if sub else locale,
+        next_due_at=next_due(schedule, now),
+        paused=sub.paused if sub else False,
     )
-    await repo.save_profile(chat_id, inputs, user_id=user.id, user_name=user.full_name)
-    private = message.chat.type == ChatType.PRIVATE
-    screen = views.saved_screen(inputs, private=private, t=t)
-    await message.answer(screen.text, reply_markup=screen.markup)
 
 
-def _position(data: dict[str, Any], role: str) -> int | None:
-    """The position of the column the role is read from (reviews saved before positions were
-    kept: the first column of its header)."""
-    if "positions" in data:
-        position: int | None = data["positions"].get(role)
-        return position
-    header = data["columns"].get(role)
-    return data["headers"].index(header) if header in data["headers"] else None
+def _due(sub: DigestSubscription, now: datetime) -> datetime:
+    """Pausing or resuming starts from now: digests missed while paused are not sent."""
+    return next_due(sub.schedule, now)
 
 
-def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:
-    text = data["review_text"] if not problem else problem + "\n\n" + data["review_text"]
-    return Screen(text, views.review_keyboard(data["columns"], t))
+def settings_screen(
+    sub: DigestSubscription | None, t: Texts, *, note: str | None = None
+) -> Screen:
+    return Screen(t("digest_settings", sub=sub, note=note), settings_keyboard(sub, t))
 
 
-async def _download(bot: Bot, file_id: str) -> bytes | None:
-    """The file's bytes; None when Telegram will not hand it over (too big, gone, or the
-    download broke off)."""
-    try:
-        buffer = await bot.download(file_id)
-    except (TelegramBadRequest, ClientError, TimeoutError):
-        return None
-    return None if buffer is None else buffer.read()
-
-
-async def _edit(message: Message, screen: Screen) -> None:
-    try:
-        await message.edit_text(screen.text, reply_markup=screen.markup)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
+async def _update_numbers(
+    query: CallbackQuery, message: Message, state: FSMContext, t: Texts, repo: Repository
+) -> None:
+    """The wizard, starting from the chat's numbers; it runs in private chats only."""
+    if message.chat.type != ChatType.PRIVATE:
+        await query.answer(t.button("digest_update_in_group"), show_alert=True)
+        return
+    await query.answer()
+    profile = await repo.get_profile(message.chat.id)
+    await open_wizard(message, state, t, from_inputs(profile.inputs) if profile else None)

@@ -1,295 +1,121 @@
-"""An order export sent to the bot: read it, let the person check the columns, analyse it.
-
-Private chats, and groups for their admins. The FSM keeps the file's Telegram id (never its
-bytes), so the buttons still work after a restart: each step downloads the file again. The
-flow has an FSM record of its own (``ORDERS_DESTINY``): a file sent in the middle of the
-wizard or of a group's /setup leaves their answers where they were. The
-reading, fitting and drawing run in worker threads, at most ``parallel_jobs`` files at a time
-(download included), so memory stays bounded and the bot keeps answering other chats.
-"""
+"""Commands of a group chat. Every reply answers the command that asked, once, on one screen."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
-from typing import Any
-
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
-from aiohttp import ClientError
+from aiogram.types import Message
 
 from bot.filters import Magic
-from bot.groups.admin import may_manage, written_by_admin
-from bot.orders import views
-from bot.orders.callbacks import OrdersCb, OrdersFlow
-from bot.orders.work import (
-    Understood,
-    analyse,
-    draw,
-    understand,
-    with_profile_extras,
-)
+from bot.groups import membership, wizard
+from bot.groups.admin import written_by_admin
+from bot.groups.views import quick_screen, team_screen
+from bot.handlers.common import cancel_all
 from bot.render import Texts
 from bot.storage.base import Repository
-from bot.views import Screen
-from bot.wizard.handlers import chat_currency
-from ltv_engine.orders.analysis import measured_ltv_inputs
-from ltv_engine.orders.errors import InvalidOrdersFile
-from ltv_engine.orders.export import predictions_csv
-from ltv_engine.orders.ingest import DEFAULT_LIMITS
-from ltv_engine.orders.ingest_columns import Column
-from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
+from bot.views import Screen, quick_usage_screen
+from bot.wizard.handlers import default_currency
+from ltv_engine.calc import calculate
+from ltv_engine.errors import InvalidInput
+from ltv_engine.quick import parse_quick
 
-MAX_PARALLEL_JOBS = 2
-SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")  # what a group's file must be
-CSV_FILE_NAME = "clv_predictions.csv"
-ORDERS_DESTINY = "orders"
+GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "digest", "forget", "cancel", "help")
 
 
-def build_router(parallel_jobs: int = MAX_PARALLEL_JOBS) -> Router:
-    files = OrderFiles(parallel_jobs)
-    router = Router(name="orders")
-    router.message.register(files.on_document, Magic(F.document))
-    router.callback_query.register(files.on_button, OrdersCb.filter())
+def build_router() -> Router:
+    router = Router(name="groups")
+    router.message.filter(Magic(F.chat.type.in_(GROUP_CHATS)))
+    router.callback_query.filter(Magic(F.message.chat.type.in_(GROUP_CHATS)))
+    router.my_chat_member.filter(Magic(F.chat.type.in_(GROUP_CHATS)))
+    router.message.register(on_ltv, Command("ltv"))
+    router.message.register(on_team, Command("team"))
+    router.message.register(on_setup, Command("setup"))
+    router.message.register(on_use_profile, Command("useprofile"))
+    router.message.register(on_forget, Command("forget"))
+    router.message.register(on_cancel, Command("cancel"))
+    router.message.register(on_help, Command("help", "start"))
+    router.include_routers(membership.build_router(), wizard.build_router())
     return router
 
 
-def orders_flow(state: FSMContext) -> FSMContext:
-    """The file flow's own FSM record beside the chat's conversation (same chat and user)."""
-    return FSMContext(storage=state.storage, key=replace(state.key, destiny=ORDERS_DESTINY))
+async def _reply(message: Message, screen: Screen) -> None:
+    await message.reply(screen.text, reply_markup=screen.markup)
 
 
-class OrderFiles:
-    """The flow's handlers and the job slots they share."""
-
-    def __init__(self, parallel_jobs: int) -> None:
-        self._slots = asyncio.Semaphore(parallel_jobs)
-
-    async def on_document(self, message: Message, state: FSMContext, t: Texts, bot: Bot) -> None:
-        document = message.document
-        if document is None or not await self._may_upload(message, document, t, bot):
-            return
-        if (document.file_size or 0) > DEFAULT_LIMITS.max_bytes:
-            size = document.file_size or 0
-            await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
-            return
-        state = orders_flow(state)
-        progress = await message.answer(views.progress_screen("reading", t).text)
-        file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
-        understood = await self._understand(progress, file, {}, t, bot)
-        if isinstance(understood, Screen):
-            await state.clear()
-            await _edit(progress, understood)
-            return
-        review = views.review_screen(understood, {}, t)
-        await state.set_state(OrdersFlow.review)
-        await state.set_data(
-            file
-            | {
-                "message_id": progress.message_id,
-                "headers": list(understood.headers),
-                "columns": understood.report.columns,
-                "positions": understood.report.positions,
-                "overrides": {},
-                "review_text": review.text,
-            }
+async def on_ltv(message: Message, command: CommandObject, t: Texts, repo: Repository) -> None:
+    """/ltv with numbers: calculate now; alone: the team profile, or how to get one."""
+    profile = await repo.get_profile(message.chat.id)
+    if not command.args:
+        await _reply(
+            message, team_screen(profile, t) if profile else Screen(t("group_no_profile"))
         )
-        await _edit(progress, review)
-
-    async def _may_upload(self, message: Message, document: Document, t: Texts, bot: Bot) -> bool:
-        """Anyone in a private chat; in a group, a spreadsheet from an admin (other files
-        people share in the group are none of the bot's business)."""
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        name = (document.file_name or "").lower()
-        if not name.endswith(SPREADSHEET_SUFFIXES):
-            return False
-        if await written_by_admin(bot, message):
-            return True
-        await message.reply(t("orders_admins_only"))
-        return False
-
-    async def _understand(
-        self,
-        progress: Message,
-        file: dict[str, str],
-        overrides: dict[str, Column],
-        t: Texts,
-        bot: Bot,
-    ) -> Understood | Screen:
-        """Download and read the file, showing the stages; on failure, what to say why."""
-        async with self._slots:
-            data = await _download(bot, file["file_id"])
-            if data is None:
-                return Screen(t("orders_download_failed"))
-            await _edit(progress, views.progress_screen("understanding", t))
-            try:
-                return await asyncio.to_thread(understand, data, file["file_name"], overrides)
-            except InvalidOrdersFile as error:
-                return views.invalid_screen(error, t)
-
-    async def on_button(
-        self,
-        query: CallbackQuery,
-        callback_data: OrdersCb,
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-        repo: Repository,
-    ) -> None:
-        state = orders_flow(state)
-        data = await state.get_data()
-        message = query.message
-        expected = OrdersFlow.analysed if callback_data.action == "save" else OrdersFlow.review
-        if (
-            not isinstance(message, Message)
-            or message.message_id != data.get("message_id")
-            or await state.get_state() != expected.state
-        ):
-            await query.answer(t("outdated"))
-            return
-        if callback_data.action == "save" and not await may_manage(
-            bot, message.chat, query.from_user
-        ):
-            await query.answer(t("group_admins_only"), show_alert=True)  # no longer an admin
-            return
-        await query.answer()
-        if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
-            role = callback_data.role
-            screen = views.columns_screen(data["headers"], role, _position(data, role), t)
-            await _edit(message, screen)
-        elif callback_data.action == "pick":
-            await self._pick(message, callback_data, data, state, t, bot)
-        elif callback_data.action == "go":
-            await self._analyse(message, data, state, t, bot, repo)
-        elif callback_data.action == "save":
-            await _save(message, query.from_user, data, t, repo)
-        else:
-            await _edit(message, _review_again(data, t))
-
-    async def _pick(
-        self,
-        message: Message,
-        choice: OrdersCb,
-        data: dict[str, Any],
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-    ) -> None:
-        """Read the file again with the chosen column; a choice it cannot read with is
-        explained above the columns as they were."""
-        headers = data["headers"]
-        if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
-            await _edit(message, _review_again(data, t))
-            return
-        overrides = data["overrides"] | {choice.role: choice.column}
-        understood = await self._understand(message, data, overrides, t, bot)
-        if isinstance(understood, Screen):
-            await _edit(message, _review_again(data, t, problem=understood.text))
-            return
-        review = views.review_screen(understood, overrides, t)
-        await state.update_data(
-            overrides=overrides,
-            columns=understood.report.columns,
-            positions=understood.report.positions,
-            review_text=review.text,
-        )
-        await _edit(message, review)
-
-    async def _analyse(
-        self,
-        message: Message,
-        data: dict[str, Any],
-        state: FSMContext,
-        t: Texts,
-        bot: Bot,
-        repo: Repository,
-    ) -> None:
-        await state.set_state(None)  # a second press while this runs is outdated
-        async with self._slots:
-            await _edit(message, views.progress_screen("reading", t))
-            raw = await _download(bot, data["file_id"])
-            if raw is None:
-                await _edit(message, Screen(t("orders_download_failed")))
-                return
-            await _edit(message, views.progress_screen("fitting", t))
-            try:
-                table, analysis = await asyncio.to_thread(
-                    analyse, raw, data["file_name"], data["overrides"]
-                )
-            except InvalidOrdersFile as error:  # the file changed its mind since the review
-                await _edit(message, views.invalid_screen(error, t))
-                return
-            del raw
-            currency = table.currency or await chat_currency(repo, message.chat.id, t)
-            await _edit(message, views.progress_screen("charts", t))
-            label = views.currency_label(currency, t.locale)
-            charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
-            csv = await asyncio.to_thread(
-                predictions_csv, analysis, headers=views.csv_headers(t), words=views.csv_words(t)
-            )
-        inputs = measured_ltv_inputs(analysis, currency)
-        if inputs is not None:
-            await state.set_state(OrdersFlow.analysed)
-            await state.set_data(
-                {"message_id": message.message_id, "inputs": inputs_to_dict(inputs)}
-            )
-        private = message.chat.type == ChatType.PRIVATE
-        await _edit(message, views.result_screen(analysis, inputs, currency, t, private=private))
-        for chart in charts:
-            photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
-            await bot.send_photo(
-                message.chat.id, photo, caption=views.chart_caption(chart.kind, t)
-            )
-        document = BufferedInputFile(csv, CSV_FILE_NAME)
-        await bot.send_document(message.chat.id, document, caption=t("orders_csv_caption"))
-
-
-async def _save(
-    message: Message, user: User, data: dict[str, Any], t: Texts, repo: Repository
-) -> None:
-    chat_id = message.chat.id
-    previous = await repo.get_profile(chat_id)
-    inputs = with_profile_extras(
-        inputs_from_dict(data["inputs"]), previous.inputs if previous else None
+        return
+    currency = profile.inputs.currency if profile else default_currency(t)
+    try:
+        result = calculate(parse_quick(command.args, currency=currency))
+    except InvalidInput as error:
+        await _reply(message, quick_usage_screen(error, t))
+        return
+    user_id = message.from_user.id if message.from_user else None
+    await repo.add_calculation(
+        message.chat.id, user_id, result.inputs, ltv=result.ltv, revenue_ltv=result.revenue_ltv
     )
-    await repo.save_profile(chat_id, inputs, user_id=user.id, user_name=user.full_name)
-    private = message.chat.type == ChatType.PRIVATE
-    screen = views.saved_screen(inputs, private=private, t=t)
-    await message.answer(screen.text, reply_markup=screen.markup)
+    await _reply(message, quick_screen(result, t))
 
 
-def _position(data: dict[str, Any], role: str) -> int | None:
-    """The position of the column the role is read from (reviews saved before positions were
-    kept: the first column of its header)."""
-    if "positions" in data:
-        position: int | None = data["positions"].get(role)
-        return position
-    header = data["columns"].get(role)
-    return data["headers"].index(header) if header in data["headers"] else None
+async def on_team(message: Message, t: Texts, repo: Repository) -> None:
+    profile = await repo.get_profile(message.chat.id)
+    await _reply(message, team_screen(profile, t) if profile else Screen(t("group_no_profile")))
 
 
-def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:
-    text = data["review_text"] if not problem else problem + "\n\n" + data["review_text"]
-    return Screen(text, views.review_keyboard(data["columns"], t))
+async def _refused(message: Message, t: Texts, bot: Bot) -> bool:
+    """True (after a polite refusal) unless the sender is an admin of the group."""
+    if await written_by_admin(bot, message):
+        return False
+    await _reply(message, Screen(t("group_admins_only")))
+    return True
 
 
-async def _download(bot: Bot, file_id: str) -> bytes | None:
-    """The file's bytes; None when Telegram will not hand it over (too big, gone, or the
-    download broke off)."""
-    try:
-        buffer = await bot.download(file_id)
-    except (TelegramBadRequest, ClientError, TimeoutError):
-        return None
-    return None if buffer is None else buffer.read()
+async def on_setup(
+    message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
+) -> None:
+    if not await _refused(message, t, bot):
+        await wizard.start_setup(message, state, t, repo, bot)
 
 
-async def _edit(message: Message, screen: Screen) -> None:
-    try:
-        await message.edit_text(screen.text, reply_markup=screen.markup)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
+async def on_use_profile(message: Message, t: Texts, repo: Repository, bot: Bot) -> None:
+    """An admin's own profile (their private chat's, whose id is theirs) becomes the team's."""
+    if message.from_user is None or await _refused(message, t, bot):
+        return
+    user = message.from_user
+    own = await repo.get_profile(user.id)
+    if own is None:
+        await _reply(message, Screen(t("group_no_private_profile")))
+        return
+    profile = await repo.save_profile(
+        message.chat.id, own.inputs, user_id=user.id, user_name=user.full_name
+    )
+    await _reply(message, team_screen(profile, t))
+
+
+async def on_forget(
+    message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
+) -> None:
+    if await _refused(message, t, bot):
+        return
+    await state.clear()
+    await repo.forget_chat(message.chat.id)
+    await _reply(message, Screen(t("group_forgotten")))
+
+
+async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:
+    ended = await cancel_all(state)
+    cancelled = t("group_cancelled", ended=ended) if ended else t("group_nothing_to_cancel")
+    await _reply(message, Screen(cancelled))
+
+
+async def on_help(message: Message, t: Texts) -> None:
+    await _reply(message, Screen(t("group_intro")))
