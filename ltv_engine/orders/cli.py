@@ -86,7 +86,7 @@ def _file_error(reason: str) -> int:
 
 def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
     """Everything but the per-customer arrays (those go to ``--csv``), plus CLV statistics and
-    the calculator's LTV from the measured inputs (null when no customer has lapsed yet)."""
+    the calculator's LTV from the measured inputs (null when no customer, or too few, lapsed)."""
     document = {
         "file": dataclasses.asdict(report),
         "measured": _measured_fields(analysis.measured),
@@ -116,7 +116,11 @@ def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
 
 def _measured_fields(m: MeasuredInputs) -> dict[str, Any]:
     """The measured inputs, with null for the frequency and churn of a too short export."""
-    fields = dataclasses.asdict(m) | {"history_days": m.history_days, "too_short": m.too_short}
+    fields = dataclasses.asdict(m) | {
+        "history_days": m.history_days,
+        "too_short": m.too_short,
+        "too_few_lapsed": m.too_few_lapsed,
+    }
     if m.too_short:
         fields |= {"orders_per_month": None, "monthly_churn": None}
     return fields
@@ -212,17 +216,26 @@ def _measured_rows(analysis: Analysis, currency: str) -> list[Row]:
         ("Average order value", _money(m.aov)),
         ("Orders per customer-month", _unless_too_short(m, f"{m.orders_per_month:.3f}")),
         ("Repeat rate", f"{m.repeat_rate:.1%}"),
-        (
-            "Monthly churn",
-            _unless_too_short(m, f"{m.monthly_churn:.1%} (lapse after {m.lapse_days} days)"),
-        ),
+        ("Monthly churn", _unless_too_short(m, _churn(m))),
         ("Observed lifetime, months", f"{m.avg_observed_lifetime_months:.1f}"),
     ]
     if m.margin is not None:
         rows.append(("Gross margin", f"{m.margin:.1%}"))
     ltv = calculator_ltv(analysis, currency)
-    rows.append(("Calculator LTV", "- (nobody lapsed yet)" if ltv is None else _money(ltv)))
+    rows.append(("Calculator LTV", _no_calculator_ltv(m) if ltv is None else _money(ltv)))
     return rows
+
+
+def _churn(m: MeasuredInputs) -> str:
+    thin = f"; thin: {m.lapsed_customers} lapsed" if m.too_few_lapsed else ""
+    return f"{m.monthly_churn:.1%} (lapse after {m.lapse_days} days{thin})"
+
+
+def _no_calculator_ltv(m: MeasuredInputs) -> str:
+    if m.too_few_lapsed:
+        lapsed = f"{m.lapsed_customers} customer{'' if m.lapsed_customers == 1 else 's'}"
+        return f"- (only {lapsed} lapsed, churn needs {m.min_lapsed_customers})"
+    return "- (nobody lapsed yet)"
 
 
 def _unless_too_short(m: MeasuredInputs, shown: str) -> str:

@@ -28,6 +28,8 @@ SHOP = [
 ]
 # At risk until min(last + 90, end), both days counted: A 151 days, B 91, C 121, D 1.
 SHOP_AT_RISK_MONTHS = (151 + 91 + 121 + 1) / DAYS_PER_MONTH
+# The shop four times over: 12 customers lapsed, enough to measure churn by.
+SHOPS = [(f"{customer}{n}", day, amount) for n in range(4) for customer, day, amount in SHOP]
 
 
 def test_counts_and_averages() -> None:
@@ -63,13 +65,13 @@ def test_lapse_window_grows_with_the_typical_gap() -> None:
 
 
 def test_calculator_ltv_equals_revenue_per_lapsed_customer() -> None:
-    m = measure(table_from_rows(SHOP))
+    m = measure(table_from_rows(SHOPS))
     result = calculate(to_ltv_inputs(m, "USD"), with_sensitivity=False)
-    assert result.revenue_ltv == pytest.approx(750.0 / 3)
+    assert result.revenue_ltv == pytest.approx(4 * 750.0 / 12)
 
 
 def test_to_ltv_inputs_states_lifetime_as_churn() -> None:
-    m = measure(table_from_rows(SHOP, costs=[60, 30, 90, 150, 50, 50, 20]))
+    m = measure(table_from_rows(SHOPS, costs=[60, 30, 90, 150, 50, 50, 20] * 4))
     inputs = to_ltv_inputs(m, "EUR")
     assert inputs.lifetime.source is LifetimeSource.CHURN
     assert inputs.lifetime.monthly_churn == pytest.approx(m.monthly_churn)
