@@ -35,7 +35,6 @@ from bot.storage.base import Repository
 from bot.views import Screen, step_screen
 from bot.wizard import steps
 from bot.wizard.handlers import (
-    TEXT_STATES,
     advance,
     after_button,
     default_currency,
@@ -44,11 +43,13 @@ from bot.wizard.handlers import (
     save_result,
     step_of,
 )
+from bot.wizard.states import LtvWizard
 from ltv_engine.errors import InvalidInput
 
 SKIP_ANSWER = "-"
 QUESTION = "group_question"  # draft key: the bot's message the answer must reply to
 ANCHOR = "group_anchor"  # draft key: the person's latest message, the next question's target
+TOPIC = "group_topic"  # draft key: the forum topic /setup was sent in (None: the chat itself)
 
 
 class GroupWizardCb(CallbackData, prefix="gw"):
@@ -63,7 +64,7 @@ class GroupWizardCb(CallbackData, prefix="gw"):
 def build_router() -> Router:
     router = Router(name="group_wizard")
     router.message.register(
-        on_answer, StateFilter(*TEXT_STATES), Magic(F.text), Magic(F.reply_to_message)
+        on_answer, StateFilter(LtvWizard), Magic(F.text), Magic(F.reply_to_message)
     )
     router.callback_query.register(on_button, GroupWizardCb.filter())
     return router
@@ -72,11 +73,18 @@ def build_router() -> Router:
 async def start_setup(
     message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
 ) -> None:
-    """An admin's /setup: from the team profile's summary when there is one."""
+    """An admin's /setup: from the team profile's summary when there is one. A setup this person
+    has under way is never thrown away: its question is asked again (/cancel starts afresh)."""
+    if step_of(await state.get_state()) is not None:
+        await state.update_data({ANCHOR: message.message_id})
+        note = t("group_setup_under_way")
+        await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
+        return
     profile = await repo.get_profile(message.chat.id)
     known = steps.from_inputs(profile.inputs) if profile else None
     first, draft = steps.opening(default_currency(t), known)
     draft[ANCHOR] = message.message_id
+    draft[TOPIC] = message.message_thread_id if message.is_topic_message else None
     await go(state, first, draft)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))
 
@@ -88,11 +96,13 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
     replied = message.reply_to_message
     if step is None or replied is None:
         return
-    if replied.message_id != draft.get(QUESTION):
-        if replied.from_user is not None and replied.from_user.id == bot.id:
-            # Said rather than dropped silently: the person would think it was taken.
+    to_the_question = replied.message_id == draft.get(QUESTION)
+    if not to_the_question or not _asks_text(step):
+        # Said rather than dropped silently, or the person would think it was taken: a reply to
+        # an older question of the bot's, or typed where buttons answer. Other replies are talk.
+        if to_the_question or (replied.from_user is not None and replied.from_user.id == bot.id):
             await state.update_data({ANCHOR: message.message_id})
-            note = t("group_reply_to_latest")
+            note = t("group_press_a_button" if to_the_question else "group_reply_to_latest")
             await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
         return
     draft[ANCHOR] = message.message_id
@@ -190,7 +200,7 @@ async def _ask(
     screen = step_screen(step, draft, t, error=error, group=True)
     if note is not None:
         screen = Screen(note + "\n\n" + screen.text, screen.markup)
-    asks_text = step != steps.SUMMARY and steps.STEPS[step].parse is not None
+    asks_text = _asks_text(step)
     if not asks_text and pressed is not None:
         shown = await replace(pressed, _owned(screen, owner=owner))
         if shown != draft.get(QUESTION):  # it could not be edited: a new message took its place
@@ -209,11 +219,16 @@ async def _ask(
         chat_id,
         text,
         reply_markup=markup,
+        message_thread_id=draft.get(TOPIC),
         reply_parameters=ReplyParameters(
             message_id=draft[ANCHOR], allow_sending_without_reply=True
         ),
     )
     await state.update_data({QUESTION: sent.message_id})
+
+
+def _asks_text(step: str) -> bool:
+    return step != steps.SUMMARY and steps.STEPS[step].parse is not None
 
 
 def _owned(screen: Screen, owner: int) -> Screen:

@@ -707,6 +707,49 @@ async def test_a_reply_to_an_earlier_question_is_asked_again_not_lost(
     assert "Purchase frequency" in anna.last_text()
 
 
+async def test_setup_again_mid_setup_asks_its_question_again_and_keeps_the_answers(
+    anna: TelegramClient,
+) -> None:
+    await command(anna, "/setup")
+    await anna.click("Cosmetics")
+    await answer(anna, "$65")
+
+    await command(anna, "/setup")
+
+    asked_again = anna.last_text()
+    assert asked_again.startswith("⏳ Your setup is already under way")
+    assert "Purchase frequency" in asked_again
+    await answer(anna, "0.6")
+    assert "Gross margin" in anna.last_text()
+
+
+async def test_typing_where_buttons_answer_is_told_so(anna: TelegramClient) -> None:
+    await command(anna, "/setup")
+    question = anna.last_message()  # "What do you sell", buttons only
+
+    await anna.reply("cosmetics", to=question)
+
+    told = anna.last_text()
+    assert told.startswith("👆 This step is answered with the buttons")
+    assert "What do you sell" in told
+    await anna.click("Cosmetics")
+    assert "Average order value" in anna.last_text()
+
+
+async def test_setup_questions_stay_in_the_topic_it_was_asked_in(
+    dp: Dispatcher, bot: Bot, session: RecordingSession
+) -> None:
+    session.admins[GROUP] = {ANNA}
+    anna = member(dp, bot, ANNA, "Anna")
+    anna.chat = anna.chat.model_copy(update={"type": ChatType.SUPERGROUP, "is_forum": True})
+    topic = anna.session.telegram.incoming_message(anna.user, anna.chat, text="/setup")
+    topic = topic.model_copy(update={"message_thread_id": 77, "is_topic_message": True})
+    await anna.dp.feed_update(anna.bot, Update(update_id=1, message=topic))
+
+    question = session.last(SendMessage)
+    assert question.message_thread_id == 77 and "What do you sell" in question.text
+
+
 async def test_a_forged_calculate_mid_setup_is_outdated_not_a_crash(
     anna: TelegramClient, session: RecordingSession, repo: SqliteRepository
 ) -> None:
