@@ -23,6 +23,7 @@ from ltv_engine.quick import parse_quick
 
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 GROUP_COMMANDS = ("ltv", "team", "setup", "useprofile", "digest", "forget", "cancel", "help")
+PRIVATE_ONLY_COMMANDS = ("calc", "history", "language")
 
 
 def build_router() -> Router:
@@ -37,12 +38,18 @@ def build_router() -> Router:
     router.message.register(on_forget, Command("forget"))
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_help, Command("help", "start"))
+    router.message.register(on_private_command, Command(*PRIVATE_ONLY_COMMANDS))
     router.include_routers(membership.build_router(), wizard.build_router())
     return router
 
 
 async def _reply(message: Message, screen: Screen) -> None:
     await message.reply(screen.text, reply_markup=screen.markup)
+
+
+async def on_private_command(message: Message, t: Texts) -> None:
+    """A private chat's command in a group: said where it works, rather than ignored."""
+    await _reply(message, Screen(t("group_private_only")))
 
 
 async def on_ltv(message: Message, command: CommandObject, t: Texts, repo: Repository) -> None:

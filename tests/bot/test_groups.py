@@ -147,6 +147,14 @@ async def test_cac_gives_the_ratio(boris: TelegramClient) -> None:
     assert "LTV:CAC = 13.5:1" in boris.last_text()
 
 
+@pytest.mark.parametrize("text", ["/calc", "/history", "/language en"])
+async def test_a_private_chats_command_is_told_where_it_works(
+    boris: TelegramClient, text: str
+) -> None:
+    await command(boris, text)
+    assert "work in a private chat with me" in boris.last_text()
+
+
 async def test_a_command_for_another_bot_is_ignored(
     boris: TelegramClient, session: RecordingSession
 ) -> None:
