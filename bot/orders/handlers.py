@@ -20,6 +20,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
 from aiohttp import ClientError
+from babel.numbers import get_decimal_symbol
 
 from bot.filters import Magic
 from bot.groups.admin import may_manage, written_by_admin
@@ -229,7 +230,11 @@ class OrderFiles:
             label = views.currency_label(currency, t.locale)
             charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
             csv = await asyncio.to_thread(
-                predictions_csv, analysis, headers=views.csv_headers(t), words=views.csv_words(t)
+                predictions_csv,
+                analysis,
+                headers=views.csv_headers(t),
+                words=views.csv_words(t),
+                decimal_comma=get_decimal_symbol(t.locale) == ",",
             )
         inputs = measured_ltv_inputs(analysis, currency)
         if inputs is not None:

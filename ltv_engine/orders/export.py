@@ -1,10 +1,12 @@
 """Per-customer predictions as a CSV file a shop owner opens in Excel or Google Sheets.
 
 The file is UTF-8 with a byte-order mark (so Excel reads Cyrillic ids and headers right),
-comma-separated with a decimal point and CRLF line ends (RFC 4180). A comma rather than a
-semicolon because that is what every tool reads without asking, whatever the locale; an Excel
-set to a decimal comma opens it through Data -> From Text. Unknown values (no model fitted)
-are empty cells.
+with CRLF line ends (RFC 4180). For a chat whose spreadsheets write a decimal point it is
+comma-separated with a decimal point, as every tool reads it without asking; for one whose
+spreadsheets write a decimal comma (Russian Excel), semicolon-separated with decimal commas,
+which is what such an Excel splits into columns when the file is opened with a double click.
+No ``sep=;`` line: Excel ignores the byte-order mark after one. Unknown values (no model
+fitted) are empty cells.
 
 Any cell that begins with ``= + - @``, a tab or a carriage return gets a leading apostrophe,
 so a customer id such as ``=HYPERLINK(...)`` stays text instead of running as a formula.
@@ -38,15 +40,17 @@ def predictions_csv(
     *,
     headers: Mapping[str, str] | None = None,
     words: Mapping[str, str] | None = None,
+    decimal_comma: bool = False,
 ) -> bytes:
     """One row per customer; ``headers`` maps column codes (``COLUMNS``) to the header the
     owner reads, ``words`` the segment and risk codes to the words for them; both default to
-    the codes themselves."""
+    the codes themselves. ``decimal_comma``: cells parted by ``;``, numbers written ``10,50``."""
     names = headers or {}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
     writer.writerow(neutralised(names.get(column, column)) for column in COLUMNS)
-    writer.writerows((neutralised(cell) for cell in row) for row in _rows(analysis, words or {}))
+    rows = _rows(analysis, words or {}, "," if decimal_comma else ".")
+    writer.writerows((neutralised(cell) for cell in row) for row in rows)
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -55,7 +59,7 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _rows(analysis: Analysis, words: Mapping[str, str]) -> Iterator[tuple[str, ...]]:
+def _rows(analysis: Analysis, words: Mapping[str, str], point: str) -> Iterator[tuple[str, ...]]:
     c = analysis.customers
     columns = zip(
         c.ids,
@@ -72,14 +76,14 @@ def _rows(analysis: Analysis, words: Mapping[str, str]) -> Iterator[tuple[str, .
         yield (
             customer_id,
             str(orders),
-            _number(revenue, 2),
-            _number(alive, 4),
-            _number(purchases, 3),
-            _number(clv, 2),
+            _number(revenue, 2, point),
+            _number(alive, 4, point),
+            _number(purchases, 3, point),
+            _number(clv, 2, point),
             words.get(segment, segment),
             words.get(risk, risk),
         )
 
 
-def _number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}" if math.isfinite(value) else ""
+def _number(value: float, decimals: int, point: str) -> str:
+    return f"{value:.{decimals}f}".replace(".", point) if math.isfinite(value) else ""

@@ -164,7 +164,9 @@ async def test_a_thin_file_gets_measured_figures_only(
     assert "Прогноз на" not in text and "Средний чек" in text
     assert len(session.of_type(SendPhoto)) == 1  # the cohort heatmap; no model, no CLV charts
     (table,) = uploaded(session, SendDocument)
-    rows = list(csv.reader(io.StringIO(table.decode("utf-8-sig"))))
+    assert table.startswith("\ufeffКлиент;Заказов;Выручка;".encode())  # as Russian Excel reads
+    rows = list(csv.reader(io.StringIO(table.decode("utf-8-sig")), delimiter=";"))
+    assert all(re.fullmatch(r"\d+,\d\d", row[2]) for row in rows[1:])  # revenue, decimal comma
     segments, risks = {row[-2] for row in rows[1:]}, {row[-1] for row in rows[1:]}
     assert segments and all(re.fullmatch(r"[А-Яа-яЁё ]+", segment) for segment in segments)
     assert risks == {"неизвестен"}  # no model was fitted
