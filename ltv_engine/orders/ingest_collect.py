@@ -1,8 +1,9 @@
 """The hot loop: rows of text into columns of numbers, then into a sorted OrderTable.
 
 Memory stays proportional to the orders kept, never to the text: customers become codes
-through a dict, dates become codes into the distinct date strings (parsed once each), amounts
-go to ``array('d')``. The day/month order of ``05/04/2024`` is settled once the whole column
+through a dict (of their spellings, merged into customers at the end: see customer_keys),
+dates become codes into the distinct date strings (parsed once each), amounts go to
+``array('d')``. The day/month order of ``05/04/2024`` is settled once the whole column
 has been seen, so the days are only computed at the end, in NumPy.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ltv_engine.orders.customer_keys import merge_spellings
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from ltv_engine.orders.ingest_columns import Layout
 from ltv_engine.orders.ingest_orders import SideLines, merge_lines
@@ -54,7 +56,8 @@ class Collected:
     extra: array[float] = field(default_factory=lambda: array("d"))  # cost or margin
     order_key: array[int] = field(default_factory=lambda: array("q"))  # hash of the order id
     row_number: array[int] = field(default_factory=lambda: array("i"))
-    customer_codes: dict[str, int] = field(default_factory=dict)
+    customer_codes: dict[str, int] = field(default_factory=dict)  # id shown -> code
+    respelled_customers: int = 0  # customers whose id the file writes in several ways
     date_forms: list[DateForm] = field(default_factory=list)
     side: SideLines = field(default_factory=SideLines)
     rows_read: int = 0
@@ -263,7 +266,19 @@ def collect(
         if ki is not None:
             add_currency(row[ki])
     got.rows_read = rows_read
+    _merge_spellings(got)
     return got, readers
+
+
+def _merge_spellings(got: Collected) -> None:
+    """One code per customer, however the file spells its id (see customer_keys)."""
+    merged = merge_spellings(list(got.customer_codes))
+    if merged is None:
+        return
+    by_spelling = merged.code.astype(np.int32)[np.frombuffer(got.customer, dtype=np.int32)]
+    got.customer = array("i", by_spelling.tobytes())
+    got.customer_codes = dict(zip(merged.ids, range(len(merged.ids)), strict=True))
+    got.respelled_customers = merged.respelled
 
 
 def _unreadable_money(
@@ -388,6 +403,7 @@ def build_table(
         notes=tuple(notes),
         merged_lines=merged_lines,
         positions=dict(layout.columns),
+        respelled_customers=got.respelled_customers,
     )
     return table, report
 

@@ -8,7 +8,8 @@ with at most 15 digits and no decimal comma. Anything else returns None and the 
 reader takes the file, so both give the same table and report (the tests check it).
 
 What the loop of ``ingest_collect.collect`` would gather is built column-wise here and
-handed to the same ``build_table``.
+handed to the same ``build_table``; spellings of one customer's id are merged as there (see
+``customer_keys``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ltv_engine.orders.customer_keys import merge_spellings
 from ltv_engine.orders.ingest_collect import Collected, Readers
 from ltv_engine.orders.ingest_columns import Layout
 from ltv_engine.orders.ingest_source import IngestLimits, Source
@@ -72,7 +74,7 @@ def collect_plain_csv(
     amounts = _amounts(raw, fields["amount"])
     if customers is None or dates is None or amounts is None:
         return None
-    (codes, ids), (date_codes, forms) = customers, dates
+    (codes, ids, respelled), (date_codes, forms) = customers, dates
     rows = codes.size
     collected = Collected(
         customer=array("i", codes.astype(np.int32).tobytes()),
@@ -80,6 +82,7 @@ def collect_plain_csv(
         amount=array("d", amounts.tobytes()),
         row_number=array("i", np.arange(2, rows + 2, dtype=np.int32).tobytes()),
         customer_codes=dict(zip(ids, range(len(ids)), strict=True)),
+        respelled_customers=respelled,
         date_forms=forms,
         rows_read=rows,
     )
@@ -134,8 +137,10 @@ def _lines(raw: Bytes) -> tuple[Ints, Ints | None]:
     return starts, ends
 
 
-def _customers(raw: Bytes, field: _Field, max_chars: int) -> tuple[Ints, list[str]] | None:
-    """Codes 0..n-1 in the sorted order of the ids (UTF-8 bytes sort as code points do)."""
+def _customers(raw: Bytes, field: _Field, max_chars: int) -> tuple[Ints, list[str], int] | None:
+    """Codes 0..n-1 of the customers, the id shown for each, and how many customers are
+    written in several ways. Spellings are coded in their sorted order (UTF-8 bytes sort as
+    code points do), then merged into customers."""
     length = field.length
     if length.min() < 1 or length.max() > min(MAX_ID_BYTES, max_chars):
         return None
@@ -153,7 +158,10 @@ def _customers(raw: Bytes, field: _Field, max_chars: int) -> tuple[Ints, list[st
     unsure = np.flatnonzero(np.any((edges < _VISIBLE[0]) | (edges > _VISIBLE[1]), axis=1))
     if any(ids[i] != ids[i].strip() for i in unsure.tolist()):
         return None  # spaces around an id: the general reader strips them
-    return codes, ids
+    merged = merge_spellings(ids, first_seen=distinct)  # lexsort is stable: each one's first row
+    if merged is None:
+        return codes, ids, 0
+    return merged.code[codes], merged.ids, merged.respelled
 
 
 def _texts(padded: Bytes, width: int) -> list[str]:

@@ -66,3 +66,4 @@ class IngestReport:
     notes: tuple[str, ...] = field(default_factory=tuple)  # machine-readable codes
     merged_lines: int = 0  # further lines of multi-line orders, added into their order
     positions: dict[str, int] = field(default_factory=dict)  # role -> column, 0 the first
+    respelled_customers: int = 0  # customers whose id is written in several ways, counted once

@@ -1,0 +1,202 @@
+"""One customer however the file spells them: the rules of the keys, and both readers (the
+NumPy one of plain files and the general one) counting the spellings as one customer shown
+by its first spelling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ltv_engine.orders import ingest
+from ltv_engine.orders.customer_keys import customer_keys, merge_spellings
+from ltv_engine.orders.ingest import read_orders
+from ltv_engine.orders.table import IngestReport, OrderTable
+
+
+def one_customer(*spellings: str) -> bool:
+    return len(set(customer_keys(spellings))) == 1
+
+
+def all_apart(*spellings: str) -> bool:
+    return len(set(customer_keys(spellings))) == len(spellings)
+
+
+QA_PHONES = ("+7 (916) 111-22-33", "89161112233", "8 916 111 22 33", "+79161112233")
+
+SAME = {
+    "e-mail case and spaces": ("Ann@Shop.com", "ann@shop.com", " ANN@SHOP.COM "),
+    "e-mail beyond ASCII": ("АННА@ПОЧТА.РФ", "анна@почта.рф", "Анна@Почта.рф"),
+    "phone formats, 8 and +7": QA_PHONES,
+    "phone without +7 in a Russian file": (*QA_PHONES, "9161112233", "916 111-22-33"),
+    "phone with dots and a spaced plus": ("+1 212.555.0100", "12125550100", "+ 1 (212) 555-0100"),
+    "inner runs of whitespace": ("Anna  Smith", "Anna Smith", "Anna\tSmith", "Anna\xa0 Smith"),
+    "whitespace at the edges": (" Anna Smith", "Anna Smith\u2009", "\u3000Anna Smith"),
+    "a line break inside an id": ("Anna\nSmith", "Anna Smith", "Anna\r\n Smith"),
+}
+
+APART = {
+    "system ids keep their case": ("AB12", "ab12", "Ab12"),
+    "not e-mails keep their case": ("A@B", "a@b", "X@Y.", "x@y.", "@Shop.com", "@shop.com"),
+    "an e-mail with a space is no e-mail": ("Ann @shop.com", "ann @shop.com"),
+    "too few or too many digits for a phone": ("12-34-56", "123456", "1234 5678 9012 3456 7"),
+    "a plus inside is no phone": ("7+9161112233", "79161112233+"),
+    "letters make it no phone": ("tel 89161112233", "Tel 89161112233"),
+    "different numbers": ("+7 916 111 22 33", "+7 916 111 22 34", "+7 926 111 22 33"),
+    "an 8 in front of a twelve-digit number is no trunk prefix": ("891611122334", "791611122334"),
+    "characters near whitespace are not spaces": ("Клиент №5", "Клиент 5", "a—b", "a b"),
+}
+
+
+@pytest.mark.parametrize("spellings", SAME.values(), ids=SAME.keys())
+def test_spellings_of_one_customer_share_a_key(spellings: tuple[str, ...]) -> None:
+    assert one_customer(*spellings)
+
+
+@pytest.mark.parametrize("spellings", APART.values(), ids=APART.keys())
+def test_other_ids_stay_apart(spellings: tuple[str, ...]) -> None:
+    assert all_apart(*spellings)
+
+
+def test_ids_that_are_neither_keep_their_text_trimmed_and_respaced() -> None:
+    texts = ["  Order-42  ", "Anna   Smith", "ID\tA7", "x@y", "№ 5", "abc"]
+    assert customer_keys(texts) == ["Order-42", "Anna Smith", "ID A7", "x@y", "№ 5", "abc"]
+
+
+def test_ten_digits_are_no_russian_number_where_most_phones_are_not_russian() -> None:
+    us_file = ["+1 916 111 2233", "+1 212 555 0100", "+7 916 111 22 33", "(916) 111-2233"]
+    keys = customer_keys([*us_file, "9161112233"])
+    assert keys[4] == keys[3] == keys[0][1:] != keys[2]  # (916) 111-2233 is +1, not +7
+
+
+def test_eight_in_front_of_ten_digits_is_plus_seven_in_any_file() -> None:
+    us_file = ["+1 916 111 2233", "+1 212 555 0100", "+1 646 555 0101"]
+    keys = customer_keys([*us_file, "89161112233", "+7 916 111 22 33", "9161112233"])
+    assert keys[3] == keys[4] != keys[5]
+
+
+# hard spellings (their phones all Russian, so that any choice of them is a Russian file): the
+# batch reading must give each the key it gets alone
+POOL = [
+    *QA_PHONES,
+    "Ann@Shop.com",
+    " ANN@SHOP.COM ",
+    "АННА@ПОЧТА.РФ",
+    "a@b",
+    "x@y.z",
+    "Anna  Smith",
+    "Anna\xa0Smith",
+    "a\nb",
+    "AB12",
+    "12-34-56",
+    "7+9161112233",
+    "Клиент №5",
+    "€5",
+    "q",
+    "(495) 123-45-67",
+    "12345678901234567",
+]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_each_text_gets_the_key_it_gets_alone(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    texts = [str(text) for text in rng.choice(np.array(POOL, dtype=object), size=30)]
+    assert customer_keys(texts) == [customer_keys([text])[0] for text in texts]
+
+
+def test_merged_customers_show_their_first_spelling() -> None:
+    merged = merge_spellings(["x", "ann@shop.com", "89161112233", "Ann@Shop.com", "+79161112233"])
+    assert merged is not None
+    assert merged.code.tolist() == [0, 1, 2, 1, 2]
+    assert merged.ids == ["x", "ann@shop.com", "89161112233"]
+    assert merged.respelled == 2
+
+
+def test_first_seen_ranks_the_spellings() -> None:
+    spellings = ["Ann@Shop.com", "ann@shop.com", "b"]  # sorted; in the file b, ann, Ann
+    merged = merge_spellings(spellings, first_seen=np.array([2, 1, 0]))
+    assert merged is not None
+    assert merged.ids == ["ann@shop.com", "b"]
+
+
+def test_nothing_to_merge_is_none() -> None:
+    assert merge_spellings(["a", "A", "ann@shop.com", "+79161112233", "Anna  Smith"]) is None
+
+
+# both readers
+
+SPELLINGS = ["Ann@Shop.com", "ann@shop.com", *QA_PHONES, "Anna  Smith", "Anna Smith", "b"]
+
+
+def csv(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def rows_of(spellings: list[str], *, status: bool) -> bytes:
+    header = "customer,date,amount" + (",status" if status else "")
+    tail = ",paid" if status else ""
+    return csv(
+        [header]
+        + [
+            f"{customer},2024-01-{day:02d},{day}{tail}"
+            for day, customer in enumerate(spellings, 1)
+        ]
+    )
+
+
+@pytest.fixture
+def fast_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    taken: list[bool] = []
+    original = ingest.collect_plain_csv
+
+    def spy(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(ingest, "collect_plain_csv", spy)
+    return taken
+
+
+def orders_per_customer(table: OrderTable) -> dict[str, int]:
+    counts = np.bincount(table.customer, minlength=table.n_customers).tolist()
+    return dict(zip(table.customer_ids, counts, strict=True))
+
+
+def check_merged(table: OrderTable, report: IngestReport) -> None:
+    assert orders_per_customer(table) == {
+        "Ann@Shop.com": 2,
+        "+7 (916) 111-22-33": 4,
+        "Anna  Smith": 2,
+        "b": 1,
+    }
+    assert report.respelled_customers == 3
+    assert report.orders_used == len(SPELLINGS)
+
+
+@pytest.mark.parametrize("status", [False, True], ids=["fast reader", "general reader"])
+def test_both_readers_count_the_spellings_as_one_customer(
+    status: bool, fast_taken: list[bool]
+) -> None:
+    table, report = read_orders(rows_of(SPELLINGS, status=status), "orders.csv")
+    assert fast_taken == [not status]
+    check_merged(table, report)
+
+
+def test_the_first_spelling_is_shown_though_another_sorts_first(fast_taken: list[bool]) -> None:
+    table, _ = read_orders(rows_of(["b", "ann@shop.com", "ANN@shop.com"], status=False), "o.csv")
+    assert fast_taken == [True]
+    assert table.customer_ids == ("ann@shop.com", "b")
+
+
+def test_the_general_reader_trims_and_merges_spaced_spellings(fast_taken: list[bool]) -> None:
+    spellings = [" ANN@SHOP.COM ", "Ann@Shop.com", "ann@shop.com", "c"]
+    table, report = read_orders(rows_of(spellings, status=False), "orders.csv")
+    assert fast_taken == [False]  # spaces around an id: not a plain file
+    assert orders_per_customer(table) == {"ANN@SHOP.COM": 3, "c": 1}
+    assert report.respelled_customers == 1
+
+
+def test_nothing_merged_reports_none(fast_taken: list[bool]) -> None:
+    _, report = read_orders(rows_of(["a", "A", "b"], status=False), "orders.csv")
+    assert fast_taken == [True] and report.respelled_customers == 0
