@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from aiogram import Bot
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import (
@@ -19,6 +20,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     MessageId,
+    ReplyParameters,
 )
 
 from bot.views import Screen
@@ -39,6 +41,7 @@ class SendScreen(SendMessage):
             reply_markup: InlineKeyboardMarkup | None,
             message_thread_id: int | None = None,
             business_connection_id: str | None = None,
+            reply_parameters: ReplyParameters | None = None,
         ) -> None: ...
 
 
@@ -62,15 +65,22 @@ class EditScreen(EditMessageText):
 
 async def send(message: Message, screen: Screen) -> int:
     """The id of the message sent, in the message's chat (and topic, and business connection,
-    as aiogram's ``message.answer`` fills them in)."""
+    as aiogram's ``message.answer`` fills them in); in a group, as a reply to ``message``, so
+    that who asked can tell their answer from another's."""
+    in_group = message.chat.type != ChatType.PRIVATE
     method = SendScreen(
         chat_id=message.chat.id,
         message_thread_id=message.message_thread_id if message.is_topic_message else None,
         business_connection_id=message.business_connection_id,
         text=screen.text,
         reply_markup=screen.markup,
+        reply_parameters=_reply_to(message) if in_group else None,
     )
     return await _sent(method, message.bot)
+
+
+def _reply_to(message: Message) -> ReplyParameters:
+    return ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
 
 
 async def _sent(method: SendScreen, bot: Bot | None) -> int:

@@ -147,6 +147,11 @@ async def test_cac_gives_the_ratio(boris: TelegramClient) -> None:
     assert "LTV:CAC = 13.5:1" in boris.last_text()
 
 
+async def test_digest_settings_answer_the_admin_who_asked(anna: TelegramClient) -> None:
+    await command(anna, "/digest")  # a reply to that very command, as every group answer
+    assert "digest" in anna.last_text().lower()
+
+
 @pytest.mark.parametrize("text", ["/calc", "/history", "/language en"])
 async def test_a_private_chats_command_is_told_where_it_works(
     boris: TelegramClient, text: str

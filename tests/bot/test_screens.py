@@ -15,6 +15,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     MessageId,
+    ReplyParameters,
     User,
 )
 
@@ -101,7 +102,11 @@ async def test_screens_go_where_aiogram_shortcuts_would_send_them(
     wire = BotSession()
 
     await send(message, screen)
-    shortcut = message.answer(screen.text, reply_markup=screen.markup)
+    in_group = chat.type != "private"  # where several ask, the answer replies to its question
+    reply = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+    shortcut = message.answer(
+        screen.text, reply_markup=screen.markup, reply_parameters=reply if in_group else None
+    )
     assert _wire(wire, bot, recording.requests[-1]) == _wire(wire, bot, shortcut)
 
     press = CallbackQuery(id="q", from_user=message.from_user, chat_instance="c", message=message)
