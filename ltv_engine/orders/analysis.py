@@ -345,7 +345,8 @@ def _advice(
 
 def measured_ltv_inputs(analysis: Analysis, currency: str) -> LtvInputs | None:
     """The calculator's inputs as the orders measure them (margin only where it is usable);
-    None when the data cannot state them (no customer has lapsed yet: no churn)."""
+    None when the data cannot state them (churn unmeasured: fewer customers have lapsed than
+    ``measured.MIN_LAPSED_CUSTOMERS``, none at all in a short export)."""
     try:
         inputs = to_ltv_inputs(analysis.measured, currency)
         inputs = replace(inputs, margin=analysis.margin_applied)
