@@ -313,6 +313,32 @@ def test_the_file_review_counts_partial_refunds_in_agreement(
     assert said in _file_review(locale, report).splitlines()
 
 
+@pytest.mark.parametrize(
+    ("locale", "customers", "said"),
+    [
+        ("en", 1, "1 customer is written in several ways (letter case, spaces, phone format); "
+         "it counts as one customer."),
+        ("en", 3, "3 customers are written in several ways (letter case, spaces, phone format); "
+         "each counts as one customer."),
+        ("ru", 1, "1 клиент записан по-разному (регистр букв, пробелы, формат телефона) — "
+         "он считается одним клиентом."),
+        ("ru", 21, "21 клиент записан по-разному (регистр букв, пробелы, формат телефона) — "
+         "каждый считается одним клиентом."),
+        ("ru", 3, "3 клиента записаны по-разному (регистр букв, пробелы, формат телефона) — "
+         "каждый считается одним клиентом."),
+        ("ru", 12, "12 клиентов записаны по-разному (регистр букв, пробелы, формат телефона) — "
+         "каждый считается одним клиентом."),
+    ],
+)  # fmt: skip
+def test_the_file_review_counts_customers_written_several_ways_in_agreement(
+    locale: str, customers: int, said: str
+) -> None:
+    report = IngestReport({}, None, None, 10, 9, respelled_customers=customers)
+    assert said in _file_review(locale, report).splitlines()
+    none_merged = _file_review(locale, IngestReport({}, None, None, 10, 9))
+    assert "several ways" not in none_merged and "по-разному" not in none_merged
+
+
 def _file_review(locale: str, report: IngestReport) -> str:
     understood = SimpleNamespace(
         report=report,
