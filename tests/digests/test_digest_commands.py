@@ -310,3 +310,14 @@ async def test_a_digest_option_that_does_nothing_says_why(
     await client.send(typed)
     assert said in client.last_text()
     assert "How often?" in client.last_text()  # the settings are still there to use
+
+
+async def test_a_stale_digest_keeps_one_blank_line_between_its_parts(
+    client: TelegramClient, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await repo.upsert_chat(client.chat.id, kind="private")
+    await repo.save_profile(client.chat.id, INPUTS, user_id=None, user_name=None)
+    clock.advance(timedelta(days=40))
+    await client.send("/digest now")
+    text = client.last_text()
+    assert "over a month ago" in text and "\n\n\n" not in text
