@@ -109,7 +109,8 @@ def clv_summary(clv: npt.NDArray[np.float64]) -> ClvSummary | None:
 
 @dataclass(frozen=True, slots=True)
 class CustomerPredictions:
-    """Per customer, in customer-code order; NaN where no model was fitted."""
+    """Per customer, in customer-code order; NaN where no model was fitted, and P(alive) NaN
+    for one-time buyers (the model says nothing of them)."""
 
     ids: tuple[str, ...]
     orders: npt.NDArray[np.int64]
@@ -163,15 +164,18 @@ def analyze(
     model = _predict(table, measured, horizon_months, monthly_discount_rate, margin)
     facts = customer_facts(table)
     lapsed = lapsed_mask(facts, measured.lapse_days, measured.last_day)
+    one_time = facts.purchase_days == 1
     customers = CustomerPredictions(
         ids=table.customer_ids,
         orders=facts.orders,
         revenue=facts.revenue,
-        p_alive=model.p_alive,
+        # BG/NBD's P(alive) of a one-time buyer is 1 however long ago: it says nothing (see
+        # _risk), so it is unknown rather than a certainty beside a "high" risk.
+        p_alive=np.where(one_time, np.nan, model.p_alive),
         predicted_purchases=model.purchases,
         clv=model.clv,
         segment=codes,
-        risk=_risk(model.p_alive, one_time=facts.purchase_days == 1, lapsed=lapsed),
+        risk=_risk(model.p_alive, one_time=one_time, lapsed=lapsed),
     )
     behaviour_notes = _behaviour_notes(measured, segments)
     holdout = _holdout(table) if model.bg is not None else None
