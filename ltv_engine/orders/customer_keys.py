@@ -166,19 +166,20 @@ class _Lines:
         return np.flatnonzero(odd)
 
     def keys(self) -> list[str] | None:
-        """Keys by the e-mail and phone rules; None when no line is either."""
+        """Keys by the e-mail and phone rules; None when they change no line."""
         (phone, digits), email = self._phones(), self._emails()
-        if not (phone.any() or email.any()):
+        upper = self.where(_UPPER) if email.any() else np.zeros(0, dtype=np.int64)
+        upper = upper[email[self.line[upper]]]
+        beyond_ascii = np.flatnonzero(email & self.has(_NON_ASCII))
+        if not (phone.any() or upper.size or beyond_ascii.size):
             return None
         raw = self.raw.copy()
+        raw[upper] += _CASE_GAP
         keep = np.ones(raw.size, dtype=np.bool_)
-        if email.any():
-            upper = self.where(_UPPER)
-            raw[upper[email[self.line[upper]]]] += _CASE_GAP
         if phone.any():
             self._phone_digits(raw, keep, phone, digits)
         keys = raw[keep].tobytes().decode().split("\n")[:-1]
-        for i in np.flatnonzero(email & self.has(_NON_ASCII)).tolist():
+        for i in beyond_ascii.tolist():
             keys[i] = self.texts[i].lower()
         return keys
 
