@@ -153,6 +153,7 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
         _section(
             "Orders",
             [
+                *([("Sheet", report.sheet)] if report.sheet else []),
                 ("Orders used / rows read", f"{report.orders_used:,} / {report.rows_read:,}"),
                 *_set_aside_rows(report),
                 *_returns_rows(report),

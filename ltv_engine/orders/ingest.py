@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import chain, islice
 
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from ltv_engine.orders.ingest_collect import Finish, build_table, collect
 from ltv_engine.orders.ingest_columns import Column, ColumnGuess, Layout, find_layout
 from ltv_engine.orders.ingest_fast import collect_plain_csv
-from ltv_engine.orders.ingest_source import IngestLimits, Source, open_source
+from ltv_engine.orders.ingest_source import IngestLimits, Sheet, Source, open_source
 from ltv_engine.orders.table import IngestReport, OrderTable
 
 __all__ = [
@@ -47,7 +48,7 @@ DEFAULT_LIMITS = IngestLimits()
 def sniff(data: bytes, filename: str, *, limits: IngestLimits = DEFAULT_LIMITS) -> ColumnGuess:
     """The headers and the role each column seems to play, from the first rows only."""
     with open_source(data, filename, limits) as source:
-        _, layout = _head_and_layout(source, None, limits)
+        _, _, layout = _sheet_head_and_layout(source, None, limits)
     return layout.guess
 
 
@@ -68,10 +69,10 @@ def read_orders(
     otherwise stretch every history to it. Raises InvalidOrdersFile.
     """
     with open_source(data, filename, limits) as source:
-        head, layout = _head_and_layout(source, overrides, limits)
+        sheet, head, layout = _sheet_head_and_layout(source, overrides, limits)
         plain = collect_plain_csv(data, source, layout, limits)  # NumPy; None if not plain
         collected, readers = plain or collect(
-            chain(head[layout.header_index + 1 :], source.rows),
+            chain(head[layout.header_index + 1 :], sheet.rows),
             layout.header_index + 2,
             layout,
             max_rows=limits.max_rows,
@@ -79,7 +80,8 @@ def read_orders(
             delimiter=source.delimiter,
         )
     finish = Finish(layout, source.encoding, source.delimiter)
-    return build_table(collected, readers, finish, latest_day=latest_day)
+    table, report = build_table(collected, readers, finish, latest_day=latest_day)
+    return table, replace(report, sheet=sheet.name if sheet.index else None)
 
 
 def read_orders_file(
@@ -100,8 +102,32 @@ def read_orders_file(
     )
 
 
-def _head_and_layout(
+def _sheet_head_and_layout(
     source: Source, overrides: Mapping[str, Column] | None, limits: IngestLimits
-) -> tuple[list[list[str]], Layout]:
-    head = list(islice(source.rows, _HEAD_ROWS))
-    return head, find_layout(head, overrides, limits.max_columns)
+) -> tuple[Sheet, list[list[str]], Layout]:
+    """The sheet of orders, its first rows and its layout, with the ``overrides``.
+
+    The sheet is chosen as if there were no overrides, so that a column picked from the
+    review (which ``sniff`` showed without them) is read on the sheet the review showed.
+    """
+    sheet, head, layout = _orders_sheet(source, limits)
+    if layout is None or overrides:
+        layout = find_layout(head, overrides, limits.max_columns)  # raises what is wrong
+    return sheet, head, layout
+
+
+def _orders_sheet(
+    source: Source, limits: IngestLimits
+) -> tuple[Sheet, list[list[str]], Layout | None]:
+    """The first sheet whose first rows have the columns of orders, with its layout; when no
+    sheet has, the first one, with none. Only the first rows of a sheet passed over are read."""
+    first: tuple[Sheet, list[list[str]], Layout | None] | None = None
+    for sheet in source.sheets:
+        head = list(islice(sheet.rows, _HEAD_ROWS))
+        try:
+            return sheet, head, find_layout(head, None, limits.max_columns)
+        except InvalidOrdersFile:
+            first = first or (sheet, head, None)
+    if first is None:
+        raise InvalidOrdersFile(FileReason.EMPTY_FILE)
+    return first

@@ -2,7 +2,8 @@
 
 The file type comes from the content (the zip magic, BOMs, NUL bytes), never only from the
 name. Nothing is materialised whole: CSV is decoded and split as it is read, XLSX is read by
-openpyxl in read-only mode after the zip directory has been checked for bombs.
+openpyxl in read-only mode after the zip directory has been checked for bombs, a sheet at a
+time and only as far as the reader asks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -52,10 +54,20 @@ class IngestLimits:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Sheet:
     """Rows of text cells from the first line on (blank rows included, possibly as [])."""
 
     rows: Iterator[list[str]]
+    name: str | None = None  # None for CSV
+    index: int = 0  # among the workbook's sheets in the order offered: 0 is the active one
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The sheets that have any rows, each read only when asked for: the active sheet of a
+    workbook first, then the others in their order; CSV is one sheet."""
+
+    sheets: Iterator[Sheet]
     encoding: str | None  # None for XLSX
     delimiter: str | None  # None for XLSX
 
@@ -95,7 +107,7 @@ def _csv_source(data: bytes, limits: IngestLimits) -> Iterator[Source]:
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     reader = csv.reader(stream, delimiter=delimiter)
     try:
-        yield Source(rows=reader, encoding=encoding, delimiter=delimiter)
+        yield Source(sheets=iter([Sheet(reader)]), encoding=encoding, delimiter=delimiter)
     except csv.Error as error:
         raise InvalidOrdersFile(
             FileReason.NOT_TABULAR, row=reader.line_num, why=str(error)
@@ -223,7 +235,7 @@ def _xlsx_source(data: bytes, limits: IngestLimits) -> Iterator[Source]:
         except Exception as error:  # openpyxl raises anything from KeyError to XML errors
             raise InvalidOrdersFile(FileReason.XLSX_BROKEN, why=type(error).__name__) from error
         try:
-            yield Source(rows=_sheet_rows(workbook, limits), encoding=None, delimiter=None)
+            yield Source(sheets=_sheets(workbook, limits), encoding=None, delimiter=None)
         finally:
             workbook.close()
 
@@ -270,30 +282,37 @@ def _ratio(unpacked: int, packed: int) -> float:
     return unpacked / max(packed, 1)
 
 
-def _sheet_rows(workbook: Any, limits: IngestLimits) -> Iterator[list[str]]:
-    """Rows of the first sheet that has any, as text (ISO for date cells).
+def _sheets(workbook: Any, limits: IngestLimits) -> Iterator[Sheet]:
+    """The worksheets that have any rows (chart sheets have none), the active one first."""
+    offered = [workbook.active, *workbook.worksheets]
+    worksheets = dict.fromkeys(sheet for sheet in offered if hasattr(sheet, "iter_rows"))
+    for index, sheet in enumerate(worksheets):
+        rows = _sheet_rows(sheet, limits)
+        first = next(rows, None)
+        if first is not None:
+            yield Sheet(chain([first], rows), name=sheet.title, index=index)
+
+
+def _sheet_rows(sheet: Any, limits: IngestLimits) -> Iterator[list[str]]:
+    """The sheet's rows as text (ISO for date cells); none if they are all blank.
 
     Rows are bounded in number (a sheet may declare a million empty ones) and in width
     (the declared dimension, capped at one past the column limit).
     """
-    sheets = [workbook.active, *workbook.worksheets]
-    for sheet in dict.fromkeys(sheet for sheet in sheets if hasattr(sheet, "iter_rows")):
-        width = min(sheet.max_column or limits.max_columns + 1, limits.max_columns + 1)
-        rows = sheet.iter_rows(values_only=True, max_col=width, max_row=limits.max_rows + 100)
-        try:
-            blank = 0
-            for row in rows:
-                if blank >= 0 and all(value is None for value in row):
-                    blank += 1
-                    continue
-                if blank > 0:
-                    yield from ([] for _ in range(blank))
-                blank = -1
-                yield _texts(row)
-        except Exception as error:  # a malformed sheet fails half-way through parsing
-            raise InvalidOrdersFile(FileReason.XLSX_BROKEN, why=type(error).__name__) from error
-        if blank < 0:
-            return
+    width = min(sheet.max_column or limits.max_columns + 1, limits.max_columns + 1)
+    rows = sheet.iter_rows(values_only=True, max_col=width, max_row=limits.max_rows + 100)
+    try:
+        blank = 0
+        for row in rows:
+            if blank >= 0 and all(value is None for value in row):
+                blank += 1
+                continue
+            if blank > 0:
+                yield from ([] for _ in range(blank))
+            blank = -1
+            yield _texts(row)
+    except Exception as error:  # a malformed sheet fails half-way through parsing
+        raise InvalidOrdersFile(FileReason.XLSX_BROKEN, why=type(error).__name__) from error
 
 
 def _texts(row: Sequence[object]) -> list[str]:

@@ -67,3 +67,4 @@ class IngestReport:
     merged_lines: int = 0  # further lines of multi-line orders, added into their order
     positions: dict[str, int] = field(default_factory=dict)  # role -> column, 0 the first
     respelled_customers: int = 0  # customers whose id is written in several ways, counted once
+    sheet: str | None = None  # the sheet read, when the workbook opens on another one
