@@ -7,7 +7,10 @@ from aiogram.fsm.state import State, StatesGroup
 
 
 class OrdersCb(CallbackData, prefix="od"):
-    action: str  # role | pick | back | go | save
+    # role: the file's columns for a role, on the page holding ``column`` (the arrows), else
+    #   on the page of the column read now; pick: read ``column`` for the role;
+    # back | go | save
+    action: str
     role: str = ""  # customer | date | amount
     column: int = -1  # index into the file's header list (names could exceed 64 bytes)
 

@@ -159,8 +159,10 @@ class OrderFiles:
             return
         await query.answer()
         if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
-            role = callback_data.role
-            screen = views.columns_screen(data["headers"], role, _position(data, role), t)
+            role, near = callback_data.role, callback_data.column
+            screen = views.columns_screen(
+                data["headers"], role, _position(data, role), t, near=near if near >= 0 else None
+            )
             await _edit(message, screen)
         elif callback_data.action == "pick":
             await self._pick(message, callback_data, data, state, t, bot)
@@ -180,11 +182,20 @@ class OrderFiles:
         t: Texts,
         bot: Bot,
     ) -> None:
-        """Read the file again with the chosen column; a choice it cannot read with is
-        explained above the columns as they were."""
+        """Read the file again with the chosen column; a column read for another role already
+        is refused before reading, and a choice the file cannot be read with is explained
+        above the columns as they were."""
         headers = data["headers"]
         if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
             await _edit(message, _review_again(data, t))
+            return
+        taken_by = _role_at(data, choice.column, besides=choice.role)
+        if taken_by is not None:
+            current = _position(data, choice.role)
+            screen = views.column_taken_screen(
+                headers, choice.role, current, choice.column, taken_by, t
+            )
+            await _edit(message, screen)
             return
         overrides = data["overrides"] | {choice.role: choice.column}
         understood = await self._understand(message, data, overrides, t, bot)
@@ -275,6 +286,12 @@ def _position(data: dict[str, Any], role: str) -> int | None:
         return position
     header = data["columns"].get(role)
     return data["headers"].index(header) if header in data["headers"] else None
+
+
+def _role_at(data: dict[str, Any], column: int, *, besides: str) -> str | None:
+    """The other correctable role read from this column now, if any."""
+    others = (role for role in views.CORRECTABLE_ROLES if role != besides)
+    return next((role for role in others if _position(data, role) == column), None)
 
 
 def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:

@@ -25,7 +25,9 @@ from ltv_engine.orders.table import as_date
 
 STAGES = ("reading", "understanding", "fitting", "charts")
 CORRECTABLE_ROLES = ("customer", "date", "amount")
-MAX_HEADER_BUTTONS = 60  # Telegram shows up to 100 buttons; a list longer than this helps nobody
+# A page of the column picker: 20 rows of two, then the arrows and "back", far below the
+# 100 buttons Telegram allows on a keyboard.
+COLUMNS_PER_PAGE = 40
 HEADERS_PER_ROW = 2
 QUOTED_HEADERS = 12  # an error message names at most this many of the file's columns
 
@@ -66,22 +68,77 @@ def review_keyboard(columns: Mapping[str, str], t: Texts) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def columns_screen(headers: Sequence[str], role: str, current: int | None, t: Texts) -> Screen:
-    """The file's headers as buttons, by index: names can be longer than callback data, and
-    two columns may share a name. ``current``: the position of the column read now."""
+def columns_screen(
+    headers: Sequence[str],
+    role: str,
+    current: int | None,
+    t: Texts,
+    *,
+    near: int | None = None,
+    note: str = "",
+) -> Screen:
+    """The file's headers as buttons by index (names can be longer than callback data, and
+    two columns may share a name), a page at a time with arrows to the pages beside it.
+    ``current``: the position of the column read now, ticked; the page shown holds ``near``,
+    else ``current``. ``note``: what to say above the question."""
+    first = _page_start(near if near is not None else current, len(headers))
+    end = min(first + COLUMNS_PER_PAGE, len(headers))
     buttons = [
         _button(
-            t.button("btn_orders_header", header=header, chosen=index == current),
+            t.button("btn_orders_header", header=headers[index], chosen=index == current),
             "pick",
             role,
             column=index,
         )
-        for index, header in enumerate(headers[:MAX_HEADER_BUTTONS])
+        for index in range(first, end)
     ]
     rows = [buttons[i : i + HEADERS_PER_ROW] for i in range(0, len(buttons), HEADERS_PER_ROW)]
+    arrows = _page_arrows(role, first, end, len(headers), t)
+    if arrows:
+        rows.append(arrows)
     rows.append([_button(t.button("btn_orders_back"), "back")])
-    text = t("orders_pick_column", role=role, shown=len(buttons), total=len(headers))
+    question = t(
+        "orders_pick_column",
+        role=role,
+        shown=end - first,
+        total=len(headers),
+        first=first,
+        page=first // COLUMNS_PER_PAGE,
+        pages=-(-len(headers) // COLUMNS_PER_PAGE),
+    )
+    text = f"{note}\n\n{question}" if note else question
     return Screen(text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def column_taken_screen(
+    headers: Sequence[str], role: str, current: int | None, column: int, taken_by: str, t: Texts
+) -> Screen:
+    """The columns again when the one picked for ``role`` is read for ``taken_by`` already:
+    one column cannot be both, and reading the file would only miss the other role."""
+    note = t("orders_column_taken", header=headers[column], role=role, taken_by=taken_by)
+    return columns_screen(headers, role, current, t, near=column, note=note)
+
+
+def _page_start(column: int | None, total: int) -> int:
+    """The first column of the page holding ``column`` (the first page for none, the last
+    for a column past the end)."""
+    clamped = min(max(column or 0, 0), max(total - 1, 0))
+    return clamped - clamped % COLUMNS_PER_PAGE
+
+
+def _page_arrows(
+    role: str, first: int, end: int, total: int, t: Texts
+) -> list[InlineKeyboardButton]:
+    """◀ to the page before and ▶ to the page after, each naming its columns (1-based)."""
+    arrows = []
+    if first > 0:
+        label = t.button("btn_orders_page", first=first - COLUMNS_PER_PAGE + 1, last=first)
+        arrows.append(_button(label, "role", role, column=first - 1))
+    if end < total:
+        last = min(end + COLUMNS_PER_PAGE, total)
+        label = t.button("btn_orders_page", first=end + 1, last=last, forward=True)
+        arrows.append(_button(label, "role", role, column=end))
+    return arrows
 
 
 def _button(text: str, action: str, role: str = "", *, column: int = -1) -> InlineKeyboardButton:

@@ -320,9 +320,11 @@ async def test_of_two_columns_with_one_name_the_guessed_one_is_ticked(
 async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kept(
     client: TelegramClient, session: RecordingSession
 ) -> None:
-    await client.send_document("export.csv", two_amounts())
+    lines = ["date,client,total,note"]
+    lines += [f"2024-01-{i:02d},c{i % 4},100,gift wrap" for i in range(1, 21)]
+    await client.send_document("export.csv", "\n".join(lines).encode())
     await client.click("Amount: total")
-    await client.click("client")
+    await client.click("note")
 
     text = client.last_text()
     assert "I cannot use this file" in text and "amount: «total»" in text
