@@ -54,6 +54,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "amount": (
         "order total", "order total amount", "total amount", "amount", "total", "sum",
         "revenue", "order amount", "grand total", "итоговая сумма", "сумма итого",
+        "сумма с ндс", "сумма с учетом ндс", "итого с ндс", "total incl tax", "amount incl tax",
         "total price", "price", "sales", "value", "subtotal", "сумма заказа", "сумма",
         "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
         "к оплате", "цена", "unit price", "price each", "item price", "lineitem price",
@@ -97,7 +98,8 @@ _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name i
 _HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
 _CONTENT_SHARE = 0.8  # share of a sample column that must look like a date / money / e-mail
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Money beside an order's total, never the total itself: a guess by content passes them over.
+# Money beside an order's total, rarely the total itself ("Сумма с НДС" is): a guess by content
+# tries them last.
 _NOT_THE_TOTAL = re.compile(
     r"\b(?:shipping|delivery|tax|vat|discount|fee|tip|доставк|налог|ндс|скидк|комисси|чаев)"
 )
@@ -300,9 +302,9 @@ def _by_content(
     for role, pick in (("date", _date_column), ("amount", _amount_column)):
         if role not in columns:
             free = [i for i in range(len(headers)) if i not in columns.values()]
-            if role == "amount":
-                free = [i for i in free if not _NOT_THE_TOTAL.search(normalize_header(headers[i]))]
-            index = pick({i: _column(sample, i) for i in free})
+            index = pick({i: _column(sample, i) for i in free if _named_a_total(role, headers[i])})
+            if index is None:
+                index = pick({i: _column(sample, i) for i in free})
             if index is not None:
                 columns[role] = index
                 found.add(role)
@@ -313,6 +315,12 @@ def _by_content(
             columns["customer"] = index
             found.add("customer")
     return frozenset(found)
+
+
+def _named_a_total(role: str, header: str) -> bool:
+    """Whether the header could name the role's column, as far as a guess by content goes: an
+    amount is looked for among shipping, tax or fee columns only when no other column has one."""
+    return role != "amount" or not _NOT_THE_TOTAL.search(normalize_header(header))
 
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:

@@ -129,3 +129,24 @@ def test_a_refund_repeated_on_every_line_of_its_order_comes_off_once() -> None:
 def test_a_cancelled_order_of_several_lines_counts_once() -> None:
     _, report = read(WOO.replace("Completed,ann@", "Cancelled,ann@"))
     assert (report.cancelled, report.orders_used) == (1, 3)
+
+
+@pytest.mark.parametrize("header", ["Amount & tax", "Сумма с налогом", "Total incl. fees"])
+def test_an_amount_named_with_tax_is_still_found_when_no_other_column_has_one(
+    header: str,
+) -> None:
+    _, report = read(f"Buyer,When,{header}\na@x.io,2024-01-05,51.49\nb@x.io,2024-01-06,72.09\n")
+    assert report.columns["amount"] == header
+
+
+def test_an_integer_total_beats_a_shipping_column_with_cents() -> None:
+    _, report = read(
+        "Buyer,When,Charged,Shipping\na@x.io,2024-01-05,51,4.99\nb@x.io,2024-01-06,72,4.99\n"
+    )
+    assert report.columns["amount"] == "Charged"
+
+
+@pytest.mark.parametrize("header", ["Сумма с НДС", "Сумма с учётом НДС", "Total (incl. tax)"])
+def test_a_total_with_tax_is_the_amount_by_its_name(header: str) -> None:
+    _, report = read(f"Клиент,Дата,Доставка,{header}\nанна,2024-01-05,300,2500\n")
+    assert report.columns["amount"] == header
