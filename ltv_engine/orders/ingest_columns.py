@@ -98,11 +98,19 @@ _RANKED = {name: (role, rank) for role, names in _NAMES.items() for rank, name i
 _HEADER_SEARCH_ROWS = 20  # title lines an export may put above its header
 _CONTENT_SHARE = 0.8  # share of a sample column that must look like a date / money / e-mail
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Money beside an order's total, rarely the total itself ("Сумма с НДС" is): a guess by content
-# tries them last.
-_NOT_THE_TOTAL = re.compile(
-    r"\b(?:shipping|delivery|tax|vat|discount|fee|tip|доставк|налог|ндс|скидк|комисси|чаев)"
-)
+# Money beside an order's total. A guess by content never takes a discount or a tip for it, and
+# tries shipping, tax and fee columns only when no other column has money ("Сумма с НДС" is a
+# total; "Доставка" beside it is not).
+_NEVER_THE_TOTAL = re.compile(r"\b(?:discount|tip|скидк|чаев)")
+_BESIDE_THE_TOTAL = re.compile(r"\b(?:shipping|delivery|tax|vat|fee|доставк|налог|ндс|комисси)")
+_NOTHING = re.compile(r"(?!)")
+# Header patterns a guess by content passes over, by role, tried in turn until one finds a column.
+_AVOIDED = {
+    "amount": (
+        re.compile(f"{_NEVER_THE_TOTAL.pattern}|{_BESIDE_THE_TOTAL.pattern}"),
+        _NEVER_THE_TOTAL,
+    ),
+}
 _ORDER_NUMBER = re.compile(r"\s*#\d+\s*")
 _VAGUE_ORDER_IDS = frozenset({"id", "№"})
 _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
@@ -301,10 +309,7 @@ def _by_content(
     found: set[str] = set()
     for role, pick in (("date", _date_column), ("amount", _amount_column)):
         if role not in columns:
-            free = [i for i in range(len(headers)) if i not in columns.values()]
-            index = pick({i: _column(sample, i) for i in free if _named_a_total(role, headers[i])})
-            if index is None:
-                index = pick({i: _column(sample, i) for i in free})
+            index = _guessed(role, pick, headers, sample, columns)
             if index is not None:
                 columns[role] = index
                 found.add(role)
@@ -317,10 +322,23 @@ def _by_content(
     return frozenset(found)
 
 
-def _named_a_total(role: str, header: str) -> bool:
-    """Whether the header could name the role's column, as far as a guess by content goes: an
-    amount is looked for among shipping, tax or fee columns only when no other column has one."""
-    return role != "amount" or not _NOT_THE_TOTAL.search(normalize_header(header))
+def _guessed(
+    role: str,
+    pick: Callable[[dict[int, list[str]]], int | None],
+    headers: tuple[str, ...],
+    sample: Sequence[list[str]],
+    columns: dict[str, int],
+) -> int | None:
+    """The column ``pick`` finds among the free ones, passing over the headers the role avoids
+    (``_AVOIDED``), tier after tier."""
+    taken = set(columns.values())
+    free = {i: normalize_header(h) for i, h in enumerate(headers) if i not in taken}
+    for avoided in _AVOIDED.get(role, (_NOTHING,)):
+        allowed = [i for i, name in free.items() if not avoided.search(name)]
+        index = pick({i: _column(sample, i) for i in allowed})
+        if index is not None:
+            return index
+    return None
 
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:

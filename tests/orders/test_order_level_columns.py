@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ltv_engine.orders.ingest import read_orders
+from ltv_engine.orders.ingest import FileReason, InvalidOrdersFile, read_orders
 from ltv_engine.orders.table import IngestReport, OrderTable
 
 # A WooCommerce line export: the order's shipping and total repeated on every item line.
@@ -150,3 +150,9 @@ def test_an_integer_total_beats_a_shipping_column_with_cents() -> None:
 def test_a_total_with_tax_is_the_amount_by_its_name(header: str) -> None:
     _, report = read(f"Клиент,Дата,Доставка,{header}\nанна,2024-01-05,300,2500\n")
     assert report.columns["amount"] == header
+
+
+def test_a_discount_is_never_taken_for_the_amount() -> None:
+    with pytest.raises(InvalidOrdersFile) as caught:
+        read("Buyer,When,Discount\na@x.io,2024-01-05,5.50\nb@x.io,2024-01-06,7.25\n")
+    assert caught.value.reason is FileReason.MISSING_AMOUNT
