@@ -23,9 +23,9 @@ ORDERS: Rows = [
 ]
 TOTALS: Rows = [["Заказов", 30], ["Выручка", 46500], ["Средний чек", 1550]]
 SUMMARY: Rows = [["Показатель", "Значение"], *TOTALS]
-CUSTOMERS: Rows = [  # customers and their first order, but no amount of money: not orders
-    ["Клиент", "Дата первого заказа", "Город", "Скидка, %"],
-    *([f"client-{n}", f"2024-01-{n + 1:02d}", "Москва", 5] for n in range(5)),
+CUSTOMERS: Rows = [  # customers and two counts, neither of them money: not orders
+    ["Клиент", "Дата первого заказа", "Баллы", "Визиты"],
+    *([f"client-{n}", f"2024-01-{n + 1:02d}", 10 * n, n + 1] for n in range(5)),
 ]
 
 
@@ -122,7 +122,7 @@ def test_a_column_picked_from_the_review_is_read_on_the_sheet_the_review_showed(
 
     table, report = read_orders(data, "orders.xlsx", overrides={"amount": picked})
 
-    assert report.sheet == "Заказы"  # not the customers, though their column 3 is a number
+    assert report.sheet == "Заказы"  # not the customers, though their column 3 could be read
     assert report.columns["amount"] == "Сумма с доставкой"
     assert table.amount.sum() == sum(100 * n + 300 for n in range(1, 31))
 
