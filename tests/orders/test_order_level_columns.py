@@ -53,10 +53,12 @@ def test_currencies_mixed_in_the_column_are_said_and_none_is_assumed() -> None:
 
 
 def line_items(prices: list[tuple[str, float]]) -> str:
+    """An export of one line per item: lines of an order differ in their item number."""
     rows = "".join(
-        f"{order},2024-0{1 + int(order) % 9}-01,c{order},{price}\n" for order, price in prices
+        f"{order},2024-0{1 + int(order) % 9}-01,c{order},{price},{item}\n"
+        for item, (order, price) in enumerate(prices)
     )
-    return "Order ID,Date,Customer,Amount\n" + rows
+    return "Order ID,Date,Customer,Amount,Item\n" + rows
 
 
 @pytest.mark.parametrize(
@@ -156,3 +158,15 @@ def test_a_discount_is_never_taken_for_the_amount() -> None:
     with pytest.raises(InvalidOrdersFile) as caught:
         read("Buyer,When,Discount\na@x.io,2024-01-05,5.50\nb@x.io,2024-01-06,7.25\n")
     assert caught.value.reason is FileReason.MISSING_AMOUNT
+
+
+def test_lines_of_an_order_total_pasted_twice_still_count_the_total_once() -> None:
+    lines = WOO.splitlines()
+    table, report = read("\n".join([*lines, *lines[1:4]]) + "\n")  # three lines pasted twice
+    assert sorted(table.amount.tolist()) == [24.49, 60.0, 70.99, 151.99]
+    assert "order_values_repeated" in report.notes
+
+
+def test_equal_rows_without_an_order_id_are_two_purchases() -> None:
+    table, _ = read("Customer,Date,Amount\nann,2024-01-05,10\nann,2024-01-05,10\n")
+    assert table.amount.tolist() == [10.0, 10.0]
