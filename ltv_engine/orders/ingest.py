@@ -2,8 +2,9 @@
 
 The reader never trusts the file: size, rows, columns, line length and the XLSX zip are
 bounded before they can cost memory; values that start with ``=``, ``+``, ``-`` or ``@`` are
-plain text (nothing is evaluated), and customer ids keep their text exactly (stripped), so
-whoever writes them back to CSV must neutralise them and whoever shows them must escape them.
+plain text (nothing is evaluated), and a customer id keeps the text of its first spelling
+(stripped; the spellings of one customer are merged, see ``customer_keys``), so whoever writes
+ids back to CSV must neutralise them and whoever shows them must escape them.
 
 Customer codes in the table are dense 0..n-1 in the sorted order of the customer ids; rows
 are sorted by (customer, day). Rows of one order (same order id) are merged into one order.
