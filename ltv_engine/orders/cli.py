@@ -2,8 +2,9 @@
 
 Prints a readable summary (codes as they are, in English) or, with ``--json``, one JSON
 document; ``--csv OUT`` also writes the per-customer predictions. The bot's charts are not
-drawn. A file the reader refuses, or one that cannot be read or written at all, prints
-``error: file: <reason>`` and exits with code 2.
+drawn. A file the reader refuses prints ``error: file: <what is wrong and what to do>
+[<reason code> <details>]`` (see ``cli_messages``), one that cannot be read or written at all
+``error: file: <path>: <the system's reason>``; both exit with code 2.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ltv_engine.orders.analysis import (
     clv_summary,
     measured_ltv_inputs,
 )
+from ltv_engine.orders.cli_messages import explain_file
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.ingest import read_orders_file
@@ -57,10 +59,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     try:
         table, report = read_orders_file(args.file, latest_day=day_of(date.today()) + 1)
     except InvalidOrdersFile as error:
-        details = "".join(
-            f" {key}={value}" for key, value in error.details.items() if value is not None
-        )
-        return _file_error(f"{error.reason.value}{details}")
+        return _file_error(explain_file(error))
     except OSError as error:
         return _file_error(f"{args.file}: {error.strerror or error}")
     analysis = analyze(

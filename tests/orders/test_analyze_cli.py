@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from ltv_engine.orders import cli
+from ltv_engine.orders.cli_messages import explain_file
+from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
 from tests.orders.cdnow import FIXTURES
 
 
@@ -75,7 +77,32 @@ def test_a_file_the_reader_refuses(tmp_path: Path, capsys: pytest.CaptureFixture
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert _run(str(empty)) == cli.FILE_ERROR
-    assert capsys.readouterr().err.startswith("error: file: empty_file")
+    assert capsys.readouterr().err == "error: file: the file is empty [empty_file]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("customer,date,amount\n", "the file has no rows under its header [no_usable_rows rows=0"),
+        (
+            "Артикул,Наименование\nA1,Чай\n",
+            'no column reads as the customer (an id, e-mail, phone or name); name one "Customer"',
+        ),
+    ],
+)
+def test_a_refused_file_is_explained_in_a_sentence_before_its_code(
+    text: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "orders.csv"
+    export.write_text(text, encoding="utf-8")
+    assert _run(str(export)) == cli.FILE_ERROR
+    assert capsys.readouterr().err.startswith("error: file: " + said)
+
+
+@pytest.mark.parametrize("reason", list(FileReason))
+def test_every_reason_a_file_is_refused_for_has_a_sentence(reason: FileReason) -> None:
+    said = explain_file(InvalidOrdersFile(reason, row=3))
+    assert said.endswith(f"[{reason.value} row=3]") and len(said) > len(reason.value) + 20
 
 
 @pytest.mark.parametrize(
