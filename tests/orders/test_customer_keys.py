@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ltv_engine.orders import ingest
 from ltv_engine.orders.customer_keys import customer_keys, merge_spellings
 from ltv_engine.orders.ingest import read_orders
 from ltv_engine.orders.table import IngestReport, OrderTable
@@ -142,20 +141,6 @@ def rows_of(spellings: list[str], *, status: bool) -> bytes:
             for day, customer in enumerate(spellings, 1)
         ]
     )
-
-
-@pytest.fixture
-def fast_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    taken: list[bool] = []
-    original = ingest.collect_plain_csv
-
-    def spy(*args: object, **kwargs: object) -> object:
-        result = original(*args, **kwargs)  # type: ignore[arg-type]
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(ingest, "collect_plain_csv", spy)
-    return taken
 
 
 def orders_per_customer(table: OrderTable) -> dict[str, int]:

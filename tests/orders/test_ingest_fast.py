@@ -14,21 +14,6 @@ from ltv_engine.orders.table import IngestReport, OrderTable
 Read = tuple[OrderTable, IngestReport]
 
 
-@pytest.fixture
-def fast_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Records, per read, whether the fast reader took the file."""
-    taken: list[bool] = []
-    original = ingest.collect_plain_csv
-
-    def spy(*args: object, **kwargs: object) -> object:
-        result = original(*args, **kwargs)  # type: ignore[arg-type]
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(ingest, "collect_plain_csv", spy)
-    return taken
-
-
 def general(data: bytes, monkeypatch: pytest.MonkeyPatch) -> Read | InvalidOrdersFile:
     with monkeypatch.context() as patch:
         patch.setattr(ingest, "collect_plain_csv", lambda *args: None)
