@@ -53,6 +53,7 @@ SEPARATOR = "="
 LABEL_ENDS = ":"  # "cac: 1500" is "cac=1500"
 CLOSERS = ",;"  # end a value: "2500, 2 раза в месяц, 30%"
 _PARTED = re.compile(r"[,;]\s")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a unit or a number said in letters, not "e" of 1e3
 _THOUSANDS_GAP = re.compile(r"(?<![\d.,])(\d{1,3})[ \u00a0\u202f](?=\d{3}(?![\d.]))")
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")  # the span of "2 раза в 3 месяца"
 
@@ -67,7 +68,7 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     AMBIGUOUS for an unknown name or a value beyond the five positions, and the parser's reason
     for a value it cannot read (``details["argument"]`` holds the text typed).
     """
-    values = _assign(_words(arguments))
+    values = _assign(_words(arguments), arguments)
     # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
     # the frequency still to come.
     aov = _optional(values, "aov", lambda text: parse_money(text, field="aov"))
@@ -232,14 +233,21 @@ _DASHES = frozenset({"-", "—", "–"})
 _UNIT_WORDS = frozenset(alias for aliases in UNIT_ALIASES.values() for alias in aliases)
 
 
-def _assign(words: list[str]) -> dict[str, str]:
+def _assign(words: list[str], arguments: str) -> dict[str, str]:
     """Argument name -> the text typed for it. A positional value takes the next place in
     POSITIONAL order not named before it: ``2500 freq=1.5 30% 18`` is check, frequency, margin,
-    lifetime."""
+    lifetime. A name in words right after a value it names is that value's ("2500 чек 2 30%
+    18", "... 1500 cac"): what follows it takes the next place."""
     values: dict[str, str] = {}
     position = 0
+    by_place: str | None = None  # the field the value before took by its place
     for word in words:
         label, separator, text = word.partition(SEPARATOR)
+        if separator and by_place is not None and _named_after(label, by_place, arguments):
+            label, separator, word = "", "", text.strip()
+        by_place = None
+        if not (separator or word):
+            continue
         while not separator and position < len(POSITIONAL) and POSITIONAL[position] in values:
             position += 1
         if separator:
@@ -250,6 +258,7 @@ def _assign(words: list[str]) -> dict[str, str]:
             if POSITIONAL[position] == "margin" and _a_lifetime_not_a_margin(word):
                 position += 1  # the margin left out: "3000, 2 раза в год, 3 года"
             name, text = POSITIONAL[position], word
+            by_place = name
             position += 1
         else:
             raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
@@ -259,7 +268,17 @@ def _assign(words: list[str]) -> dict[str, str]:
     return values
 
 
+def _named_after(label: str, field: str, arguments: str) -> bool:
+    """``label`` is a name in words (not typed with "=") of the value before it, ``field``."""
+    typed = re.search(re.escape(label.strip()) + r"\s*" + SEPARATOR, arguments, re.IGNORECASE)
+    return _field_named(label) == field and typed is None
+
+
 def _a_lifetime_not_a_margin(text: str) -> bool:
+    """A duration said with its unit ("3 years", "полтора года"): a bare number (150, 1e3) in
+    the margin's place is a margin, and over 100 % it is refused as one."""
+    if _WORD.search(text) is None:
+        return False
     return not _reads(lambda typed: parse_share(typed, field="margin"), text) and _reads(
         parse_duration_months, text
     )

@@ -85,6 +85,9 @@ def test_a_frequency_over_a_period_or_in_words_stays_one_argument(
         "2500, orders 1.5 a month, 30%, 18, CAC 1500",  # "orders" after a comma is a name
         "2500 1.5 a month margin 30% 18 1500",
         "средний чек 2 500 ₽, 1,5 раза в месяц, маржа 30%, 18 мес, 1 500",  # groups of digits
+        "2500 чек 1.5 30% 18 1500",  # a name right after its value is that value's
+        "2500 aov 1.5 30 18 1500 cac",
+        "2500 1.5 30 маржа 18 1500",
     ],
 )
 def test_names_in_words_and_commas_as_people_write(arguments: str) -> None:
@@ -145,6 +148,9 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("average 2500 1.5 30% 18", "average", Reason.AMBIGUOUS),  # no argument's name
         ("2500 1.5 30% 18 months, margin 40%", "margin", Reason.CONFLICT),
         ("2500, 1.5, abc, 18", "margin", Reason.NOT_A_NUMBER),  # a comma ends "1.5"
+        ("2500 1.5 150 18", "margin", Reason.MARGIN_ABOVE_100),  # no lifetime of 150 months
+        ("2500, 1.5, 1e3, 18", "margin", Reason.MARGIN_ABOVE_100),
+        ("2500 чек=2600 2 30% 18", "aov", Reason.CONFLICT),  # typed with "=": said twice
     ],
 )
 def test_what_is_wrong_names_the_argument(
