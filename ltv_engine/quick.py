@@ -161,6 +161,15 @@ def _names_a_share(value: str, word: str) -> bool:
     return bool(before) and before[-1].endswith("%")
 
 
+def _names_another_field(label: str, word: str) -> bool:
+    """``word`` names a field the name before it does not: "маржа" + "срок" or "margin" +
+    "life=" are two names, each with its own value; "order" + "frequency" is one (an order is
+    also a unit of frequency)."""
+    named = {NAMES[w] for w in label.lower().split() if w in NAMES and w not in _UNIT_WORDS}
+    other = NAMES.get(word.lower()) if word.lower() not in _UNIT_WORDS else None
+    return other is not None and bool(named) and other not in named
+
+
 def _field_named(label: str) -> str | None:
     """The argument a name stands for: its last word that names one ("average order value" is
     the check, "order frequency" the frequency); None when a word names nothing."""
@@ -186,8 +195,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
     orders (``2 monthly``, ``1 every 2 weeks``), and a lone dash never."""
     if value.endswith(SEPARATOR):
         return True
-    if _label_words(value):  # "средний" + "чек", "маржа" + "30%"; not "margin" + "life=18"
-        return SEPARATOR not in word or not any(w in NAMES for w in value.lower().split())
+    if _label_words(value):  # "средний" + "чек", "маржа" + "30%"
+        return not _names_another_field(value, word.partition(SEPARATOR)[0])
     if SEPARATOR in word or word in _DASHES:
         return False
     if _starts_a_name(word) and not _names_a_share(value, word):

@@ -151,6 +151,7 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("2500 1.5 150 18", "margin", Reason.MARGIN_ABOVE_100),  # no lifetime of 150 months
         ("2500, 1.5, 1e3, 18", "margin", Reason.MARGIN_ABOVE_100),
         ("2500 чек=2600 2 30% 18", "aov", Reason.CONFLICT),  # typed with "=": said twice
+        ("чек 2500 частота 1.5 маржа срок 18", "margin", Reason.EMPTY),  # not "маржа срок"
     ],
 )
 def test_what_is_wrong_names_the_argument(
