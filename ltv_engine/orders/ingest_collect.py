@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from ltv_engine.orders.customer_keys import merge_spellings
 from ltv_engine.orders.errors import FileReason, InvalidOrdersFile
-from ltv_engine.orders.ingest_columns import Layout
+from ltv_engine.orders.ingest_columns import Layout, names_an_order_figure
 from ltv_engine.orders.ingest_orders import SideLines, merge_lines
 from ltv_engine.orders.ingest_returns import Netted, Returns, net_returns
 from ltv_engine.orders.ingest_values import (
@@ -266,13 +266,14 @@ def collect(
         if ki is not None:
             add_currency(row[ki])
     got.rows_read = rows_read
-    _merge_spellings(got)
+    _merge_spellings(got, layout.headers[ci])
     return got, readers
 
 
-def _merge_spellings(got: Collected) -> None:
-    """One code per customer, however the file spells its id (see customer_keys)."""
-    merged = merge_spellings(list(got.customer_codes))
+def _merge_spellings(got: Collected, header: str) -> None:
+    """One code per customer, however the file spells its id in the column headed ``header``
+    (see customer_keys)."""
+    merged = merge_spellings(list(got.customer_codes), header=header)
     if merged is None:
         return
     by_spelling = merged.code.astype(np.int32)[np.frombuffer(got.customer, dtype=np.int32)]
@@ -422,10 +423,22 @@ def _merge(
         return np.ones(len(money[0]), dtype=np.bool_), 0, False
     key = np.frombuffer(got.order_key, dtype=np.int64)
     row = np.frombuffer(got.row_number, dtype=np.int32)
-    merged = merge_lines(key, row, money, got.side)
+    merged = merge_lines(key, row, money, got.side, _order_figures(layout))
     for number, why in merged.malformed:
         got.reject(number, why)
     return merged.keep, merged.merged_lines, any(merged.repeated)
+
+
+def _order_figures(layout: Layout) -> tuple[bool, bool, bool]:
+    """For the amount, the cost (or margin) and the stated refund: whether the column is named
+    as the order's own figure (see ingest_orders). A cost is an item's."""
+    amount = layout.headers[layout.columns["amount"]]
+    refund = layout.columns.get("refunded")
+    return (
+        names_an_order_figure(amount) and not layout.price_times_quantity,
+        False,
+        refund is not None and names_an_order_figure(layout.headers[refund]),
+    )
 
 
 def _less_refunds(

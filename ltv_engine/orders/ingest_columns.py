@@ -113,6 +113,11 @@ _AVOIDED = {
 }
 _ORDER_NUMBER = re.compile(r"\s*#\d+\s*")
 _VAGUE_ORDER_IDS = frozenset({"id", "№"})
+_ORDER_FIGURES = frozenset(
+    {"order total", "order total amount", "order amount", "order sum", "grand total"}
+    | {"order refund amount", "order refunded amount", "сумма заказа", "стоимость заказа"}
+    | {"итого по заказу", "сумма по заказу", "сумма возврата по заказу"}
+)
 _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
 
 
@@ -151,6 +156,12 @@ def normalize_header(text: str, *, split_humps: bool = True) -> str:
 
 
 _CAMEL_HUMP = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
+
+
+def names_an_order_figure(header: str) -> bool:
+    """The header names a figure of the whole order ("Order Total Amount", "Сумма заказа"), not
+    of a line: an export may repeat such a figure on each of the order's lines."""
+    return any(form in _ORDER_FIGURES for form in _forms(header))
 
 
 def _forms(header: str) -> Iterator[str]:

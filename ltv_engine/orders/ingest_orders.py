@@ -9,9 +9,10 @@ malformed all the same: its order keeps its other lines, and the report says wha
 An order whose first line was cancelled or refunded takes its later lines with it.
 
 Some exports repeat an order's own figures on each of its item lines (WooCommerce's "Order
-Total Amount" on every line of the order): a money column that holds one same value on every
-line of each order that has several is taken once per order, not summed. It takes a few such
-orders to tell: two items of the same price also make equal lines.
+Total Amount" on every line of the order). A column named as the order's (see
+``ingest_columns.names_an_order_figure``) that holds one same value on every line of each order
+that has several is taken once per order, not summed. Only such a name allows it, and it takes a
+few such orders to tell: items of one price also make equal lines, as in a shop of one price.
 """
 
 from __future__ import annotations
@@ -81,10 +82,16 @@ class Merged:
 
 
 def merge_lines(
-    key: Ints, row: npt.NDArray[np.int32], money: Sequence[Floats | None], side: SideLines
+    key: Ints,
+    row: npt.NDArray[np.int32],
+    money: Sequence[Floats | None],
+    side: SideLines,
+    order_figures: Sequence[bool],
 ) -> Merged:
     """Fold later lines into the first line of their order: ``money`` (the amount, cost or
-    margin, and stated refund of each line; None for a column the file has not) in place."""
+    margin, and stated refund of each line; None for a column the file has not) in place.
+    ``order_figures``: for each money column, whether it is named as the order's own figure
+    (and may then be repeated on its lines; see the module)."""
     keep = np.ones(len(key), dtype=np.bool_)
     with_id = np.flatnonzero(key != 0)
     ids = key[with_id]
@@ -103,7 +110,9 @@ def merge_lines(
     matched = _found(orders, pending)
     pending_group = np.searchsorted(orders, pending[matched])
     repeated = []
-    for values, pending_values in zip(money, side.pending_money, strict=True):
+    for values, pending_values, may_repeat in zip(
+        money, side.pending_money, order_figures, strict=True
+    ):
         once = False
         if values is not None:
             of_pending = np.frombuffer(pending_values, dtype=np.float64)[matched]
@@ -111,6 +120,7 @@ def merge_lines(
                 np.concatenate([values[with_id], of_pending]),
                 np.concatenate([group, pending_group]),
                 len(orders),
+                may_repeat=may_repeat,
             )
         repeated.append(once)
     excluded_keys, first_excluded_row = _first_excluded(side)
@@ -149,13 +159,15 @@ def _first_excluded(side: SideLines) -> tuple[Ints, npt.NDArray[np.int64]]:
     return keys, np.frombuffer(side.excluded_row, dtype=np.int64)[first_at]
 
 
-def _per_order(values: Floats, group: Ints, groups: int) -> tuple[Floats, bool]:
+def _per_order(
+    values: Floats, group: Ints, groups: int, *, may_repeat: bool
+) -> tuple[Floats, bool]:
     """Each order's value from its lines' known (non-NaN) ones, NaN for an order with none: the
     sum, or the one value its lines repeat (then True; see the module)."""
     known = ~np.isnan(values)
     values, group = values[known], group[known]
     counts = np.bincount(group, minlength=groups)
-    if _repeated_per_line(values, group, counts):
+    if may_repeat and _repeated_per_line(values, group, counts):
         first = np.full(groups, np.nan)
         first[group[::-1]] = values[::-1]  # the last assignment wins: each order's first value
         return first, True

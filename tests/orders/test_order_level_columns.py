@@ -52,13 +52,24 @@ def test_currencies_mixed_in_the_column_are_said_and_none_is_assumed() -> None:
     assert table.currency is None and "currency_mixed" in report.notes
 
 
-def line_items(prices: list[tuple[str, float]]) -> str:
+def line_items(prices: list[tuple[str, float]], amount: str = "Order Total") -> str:
     """An export of one line per item: lines of an order differ in their item number."""
     rows = "".join(
         f"{order},2024-0{1 + int(order) % 9}-01,c{order},{price},{item}\n"
         for item, (order, price) in enumerate(prices)
     )
-    return "Order ID,Date,Customer,Amount,Item\n" + rows
+    return f"Order ID,Date,Customer,{amount},Item\n" + rows
+
+
+# A shop of one price: every line of every order is 990.50.
+ONE_PRICE = [(order, 990.5) for order in ("1", "2", "3", "4") for _ in range(2)]
+
+
+@pytest.mark.parametrize("amount", ["Amount", "Line Total", "Сумма", "Total"])
+def test_equal_lines_under_a_line_amount_are_summed_however_many(amount: str) -> None:
+    table, report = read(line_items(ONE_PRICE, amount))
+    assert table.amount.tolist() == [1981.0] * 4
+    assert "order_values_repeated" not in report.notes
 
 
 @pytest.mark.parametrize(
