@@ -44,6 +44,7 @@ Floats = npt.NDArray[np.float64]
 _NO_DAY = np.iinfo(np.int64).min
 _STATUS_CACHE = 1000  # distinct status texts worth remembering
 _GROUPING = " '\u00a0\u202f\u2009"  # thousands separators float() does not take
+_ISO_CODE = re.compile(r"[A-Z]{3}")  # a currency code as ISO 4217 writes it
 
 
 @dataclass(slots=True)
@@ -572,15 +573,27 @@ def _cost(
     return amount - extra
 
 
+def _currency_code(text: str) -> str:
+    """A currency column's cell as a code: a sign or a name we know ("₽", "руб"), any three
+    Latin letters as an ISO code ("CAD"), else the text itself, which then stands for a
+    currency of its own (two of them are mixed currencies)."""
+    code = currency_in(text)
+    if code is not None:
+        return code
+    typed = text.strip().upper()
+    return typed if _ISO_CODE.fullmatch(typed) else text.strip()
+
+
 def _currency(
     reader: AmountReader, layout: Layout, column_texts: set[str], notes: list[str]
 ) -> str | None:
-    """The one currency of the amounts, their header and the currency column; None when none
-    or several."""
+    """The one currency of the amounts, their header and the currency column; None when none,
+    several, or one the column names but no code says."""
     named = currency_in(layout.headers[layout.columns["amount"]])
     seen = reader.currencies | ({named} if named else set())
-    seen |= {code for text in column_texts if (code := currency_in(text))}
+    seen |= {_currency_code(text) for text in column_texts if text.strip()}
     if len(seen) > 1:
         notes.append("currency_mixed")
         return None
-    return seen.pop() if seen else None
+    code = seen.pop() if seen else None
+    return code if code is None or _ISO_CODE.fullmatch(code) else None

@@ -181,3 +181,14 @@ def test_lines_of_an_order_total_pasted_twice_still_count_the_total_once() -> No
 def test_equal_rows_without_an_order_id_are_two_purchases() -> None:
     table, _ = read("Customer,Date,Amount\nann,2024-01-05,10\nann,2024-01-05,10\n")
     assert table.amount.tolist() == [10.0, 10.0]
+
+
+@pytest.mark.parametrize(
+    ("codes", "currency", "mixed"),
+    [(("cad",), "CAD", False), (("CAD", "USD"), None, True), (("Euro", "Dollar"), None, True)],
+)
+def test_any_currency_code_in_the_column_counts_and_an_unknown_mix_is_said(
+    codes: tuple[str, ...], currency: str | None, mixed: bool
+) -> None:
+    table, report = read(with_currencies(*codes))
+    assert table.currency == currency and ("currency_mixed" in report.notes) == mixed
