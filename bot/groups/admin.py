@@ -21,11 +21,18 @@ async def may_manage(bot: Bot, chat: Chat, user: User | None) -> bool:
     return user is not None and await is_admin(bot, chat.id, user.id)
 
 
+def sent_anonymously(message: Message) -> bool:
+    """Written on behalf of the group itself: by one of its admins, who stays anonymous. Such a
+    message has no person to own a setup or a file's buttons (the presses that follow come
+    from the person)."""
+    return message.sender_chat is not None and message.sender_chat.id == message.chat.id
+
+
 async def written_by_admin(bot: Bot, message: Message) -> bool:
     """The message comes from an admin of its group: by Telegram's word on its sender, or
     written on behalf of the group itself, which only an anonymous admin can (the sender is
     then GroupAnonymousBot, no admin of anything)."""
-    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+    if sent_anonymously(message):
         return True
     return message.from_user is not None and await is_admin(
         bot, message.chat.id, message.from_user.id

@@ -10,7 +10,7 @@ from aiogram.types import Message
 
 from bot.filters import Magic
 from bot.groups import membership, wizard
-from bot.groups.admin import written_by_admin
+from bot.groups.admin import sent_anonymously, written_by_admin
 from bot.groups.views import quick_screen, team_screen
 from bot.handlers.common import cancel_all
 from bot.render import Texts
@@ -78,8 +78,12 @@ async def on_team(message: Message, t: Texts, repo: Repository) -> None:
     await _reply(message, team_screen(profile, t) if profile else Screen(t("group_no_profile")))
 
 
-async def _refused(message: Message, t: Texts, bot: Bot) -> bool:
-    """True (after a polite refusal) unless the sender is an admin of the group."""
+async def _refused(message: Message, t: Texts, bot: Bot, *, as_a_person: bool = False) -> bool:
+    """True (after a polite refusal) unless the sender is an admin of the group; with
+    ``as_a_person``, one writing as themselves (what follows belongs to a person)."""
+    if as_a_person and sent_anonymously(message):
+        await _reply(message, Screen(t("group_write_as_yourself")))
+        return True
     if await written_by_admin(bot, message):
         return False
     await _reply(message, Screen(t("group_admins_only")))
@@ -89,13 +93,13 @@ async def _refused(message: Message, t: Texts, bot: Bot) -> bool:
 async def on_setup(
     message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
 ) -> None:
-    if not await _refused(message, t, bot):
+    if not await _refused(message, t, bot, as_a_person=True):
         await wizard.start_setup(message, state, t, repo, bot)
 
 
 async def on_use_profile(message: Message, t: Texts, repo: Repository, bot: Bot) -> None:
     """An admin's own profile (their private chat's, whose id is theirs) becomes the team's."""
-    if message.from_user is None or await _refused(message, t, bot):
+    if message.from_user is None or await _refused(message, t, bot, as_a_person=True):
         return
     user = message.from_user
     own = await repo.get_profile(user.id)

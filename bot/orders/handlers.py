@@ -23,7 +23,7 @@ from aiohttp import ClientError
 from babel.numbers import get_decimal_symbol
 
 from bot.filters import Magic
-from bot.groups.admin import may_manage, written_by_admin
+from bot.groups.admin import may_manage, sent_anonymously, written_by_admin
 from bot.orders import views
 from bot.orders.callbacks import OrdersCb, OrdersFlow
 from bot.orders.work import (
@@ -107,6 +107,9 @@ class OrderFiles:
             return True
         name = (document.file_name or "").lower()
         if not name.endswith(SPREADSHEET_SUFFIXES):
+            return False
+        if sent_anonymously(message):  # its review's buttons would have no one to answer
+            await message.reply(t("group_write_as_yourself"))
             return False
         if await written_by_admin(bot, message):
             return True

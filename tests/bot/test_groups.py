@@ -358,6 +358,19 @@ async def test_an_anonymous_admin_writing_as_the_group_is_an_admin(
     assert (await repo.get_profile(GROUP) is None) == (text == "/forget")
 
 
+@pytest.mark.parametrize("text", ["/setup", "/useprofile"])
+async def test_an_anonymous_admin_is_asked_to_set_up_as_themselves(
+    dp: Dispatcher, bot: Bot, repo: SqliteRepository, text: str
+) -> None:
+    """What follows a /setup (buttons, replies) belongs to a person, whom the group hides."""
+    anonymous = TelegramClient(
+        dp, bot, chat_id=GROUP, chat_type=ChatType.GROUP, language_code=None, on_behalf_of=GROUP
+    )
+    await anonymous.send(text)
+    assert anonymous.last_text() == Renderer()("ru")("group_write_as_yourself")
+    assert await repo.get_profile(GROUP) is None
+
+
 async def test_a_message_on_behalf_of_another_chat_is_no_admins(
     dp: Dispatcher, bot: Bot, repo: SqliteRepository
 ) -> None:

@@ -472,6 +472,12 @@ async def test_in_a_group_only_admins_files_are_analysed(
     await member.click("Разобрать")
     assert session.last(AnswerCallbackQuery).text == "Эта кнопка уже неактуальна."
 
+    anonymous = TelegramClient(
+        dp, bot, chat_id=GROUP, chat_type=ChatType.GROUP, language_code=None, on_behalf_of=GROUP
+    )
+    await anonymous.send_document("orders.csv", THIN)  # its review's buttons would answer no one
+    assert "Вы пишете анонимно, от имени группы" in anonymous.last_text()
+
 
 async def test_help_and_the_command_menu_mention_sending_a_file(
     client: TelegramClient, session: RecordingSession
