@@ -245,10 +245,12 @@ _REFUNDED_STEMS = ("refund", "return", "возврат", "вернул", "воз
 _PARTIAL_STEMS = ("partial", "частичн")
 # Orders the customer has not paid for (yet), read after the separators became spaces: "Не
 # оплачен", "Ожидает оплаты", WooCommerce's "Pending payment" and "On hold" (payment to be
-# confirmed; "Processing" is paid). A bare "pending" is Shopify's and WooCommerce's payment
-# state; "Pending shipment" or "Ожидает отправки" are paid orders waiting to be sent.
+# confirmed; "Processing" is paid), and its "wc-pending" slug. Shopify's bare "pending" is
+# kept: a cash-on-delivery shop's orders stay pending until the courier is paid, and setting them
+# aside would set aside the shop. "Pending shipment" or "Ожидает отправки" are paid orders
+# waiting to be sent.
 _UNPAID = re.compile(
-    r"unpaid|not paid|awaiting payment|pending payment|payment pending|on ?hold|^(?:wc )?pending$"
+    r"unpaid|not paid|awaiting payment|pending payment|payment pending|on ?hold|^wc pending$"
     r"|(?<!\w)не ?опла[тч]|(?:ожида\w*|ждет) (?:пред)?оплат|оплата не (?:поступ|получ)"
 )
 

@@ -30,8 +30,6 @@ from tests.orders.test_analyze_cli import _run
         "Оплата не поступила",
         "Pending payment",  # WooCommerce
         "wc-pending",
-        "pending",  # Shopify's financial status, WooCommerce's slug
-        "Pending",
         "Awaiting Payment",  # BigCommerce
         "awaiting_payment",
         "Payment pending",
@@ -66,6 +64,7 @@ def test_unpaid_statuses(text: str) -> None:
         "Awaiting fulfillment",
         "Prepaid",
         "authorized",  # Shopify: the card is authorised, the money taken on capture
+        "pending",  # Shopify: cash on delivery stays pending until the courier is paid
         "",
     ],
 )
@@ -114,7 +113,7 @@ def test_an_unpaid_order_takes_its_item_lines_with_it_as_a_cancelled_one_does() 
         ]
         return read_orders(("\n".join(lines) + "\n").encode(), "orders.csv")
 
-    table, report = read_with("pending")
+    table, report = read_with("Pending payment")
     cancelled_table, cancelled_report = read_with("cancelled")
     assert table.customer_ids == ("a",) and table.amount.tolist() == [15.0]
     assert table.amount.tolist() == cancelled_table.amount.tolist()
