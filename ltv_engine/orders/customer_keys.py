@@ -6,14 +6,17 @@ Rules, applied to the distinct id texts of one file:
   breaks) is one space: "Anna  Smith" is "Anna Smith".
 - E-mail (one "@" with something before it and a dot inside the part after it, no space):
   compared without case: "Ann@Shop.com" and " ANN@SHOP.COM " are "ann@shop.com".
-- Phone (digits, spaces and ``( ) - .``, an optional "+" in front, 10 to 15 digits):
-  compared by its digits alone. Eleven digits starting with 8 are a Russian number, the
-  same as with 7: "+7 (916) 111-22-33", "89161112233", "8 916 111 22 33" and "+79161112233"
-  are one customer.
-- In a file whose phones of eleven digits or more are mostly Russian (7 or 8, then ten
-  digits), a phone of ten digits is a Russian number written without its +7:
-  "9161112233" is "+79161112233" there. Elsewhere (a US file, say) it only meets its own
-  other spellings.
+- Phone (digits, spaces and ``( ) - .``, an optional "+" in front, 10 to 15 digits), when it
+  is written as one: a "+" or "(" in front or separators between its digits, as in
+  "+79161112233", "(916) 111-2233", "8 916 111 22 33". In a column whose header names a phone
+  ("Телефон", "Phone", "Моб.", "WhatsApp"...), bare digits are phones too; elsewhere
+  "80000000001" is a system's numeric id and keeps its text. A phone is compared by its
+  digits alone (its key is "+" and them), so it never meets an id that is no phone.
+- In a file whose phones of eleven digits or more are mostly Russian (7, or 8 with no "+",
+  then ten digits), the 7 or 8 is the country's code or trunk prefix, and ten digits are a
+  Russian number written without them: "+7 (916) 111-22-33", "8 916 111 22 33" and
+  "(916) 111-22-33" are one customer there. Elsewhere each phone only meets its own other
+  spellings: in a Brazilian file "(71) 98765-4321" and "(81) 98765-4321" are two.
 - Anything else keeps its text: a system id's case can matter, so "AB12" and "ab12" stay two
   customers.
 
@@ -27,11 +30,14 @@ one by one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from ltv_engine.orders.ingest_columns import normalize_header
 
 Ints = npt.NDArray[np.int64]
 Bytes = npt.NDArray[np.uint8]
@@ -45,7 +51,11 @@ _PHONE_BYTES = _DIGIT | _SEPARATOR | _BLANK_CLASS | _PLUS
 _PHONE_DIGITS = (10, 15)
 _PHONE_CHARS = 40  # longer is no phone (and its digits might overflow a byte's count)
 _CODED_DIGITS = 11  # a phone this long carries its country code: +7 916 111 22 33
-_NEWLINE, _BLANK, _DOT, _SEVEN, _EIGHT = (ord(c) for c in "\n .78")
+_NEWLINE, _BLANK, _DOT, _SEVEN, _EIGHT, _PLUS_SIGN, _OPENING = (ord(c) for c in "\n .78+(")
+# words of a normalised header (see normalize_header) that name a phone column
+_PHONE_HEADER = re.compile(
+    r"(?<!\w)(?:\w*phone\w*|телефон\w*|тел|mobile\w*|моб\w*|whats app)(?!\w)"
+)
 _CASE_GAP = ord("a") - ord("A")
 
 
@@ -77,21 +87,29 @@ class Merged:
     respelled: int  # customers written in more than one way
 
 
-def customer_keys(spellings: Sequence[str]) -> list[str]:
-    """The key of each id text (see the module's rules): texts of one customer, and only
-    those, share a key."""
-    keys = _keys(spellings)
+def names_a_phone(header: str) -> bool:
+    """Whether a column's header says it holds phones: "Телефон", "Моб. тел.", "CustomerPhone"."""
+    return _PHONE_HEADER.search(normalize_header(header)) is not None
+
+
+def customer_keys(spellings: Sequence[str], *, header: str = "") -> list[str]:
+    """The key of each id text of a column headed ``header`` (see the module's rules): texts
+    of one customer, and only those, share a key."""
+    keys = _keys(spellings, names_a_phone(header))
     return list(spellings) if keys is None else keys
 
 
-def merge_spellings(spellings: Sequence[str], first_seen: Ints | None = None) -> Merged | None:
-    """A file's distinct id texts grouped into customers; None when each is its own.
+def merge_spellings(
+    spellings: Sequence[str], first_seen: Ints | None = None, *, header: str = ""
+) -> Merged | None:
+    """A file's distinct id texts, of its customer column headed ``header``, grouped into
+    customers; None when each is its own.
 
     ``first_seen`` ranks the spellings by their first row; without it they come in the order
     they were first seen. Customers are numbered in the order of their keys' first spelling
     in ``spellings``.
     """
-    keys = _keys(spellings)
+    keys = _keys(spellings, names_a_phone(header))
     if keys is None:
         return None
     numbered = dict.fromkeys(keys)
@@ -110,8 +128,9 @@ def merge_spellings(spellings: Sequence[str], first_seen: Ints | None = None) ->
     )
 
 
-def _keys(spellings: Sequence[str]) -> list[str] | None:
-    """Keys of the texts; None when every text is its own key."""
+def _keys(spellings: Sequence[str], phone_column: bool) -> list[str] | None:
+    """Keys of the texts (bare digits are phones in a ``phone_column``); None when every text
+    is its own key."""
     texts = list(spellings)
     lines = _Lines.of(texts)
     inner_breaks = lines.end.size != len(texts)  # rare: then respace every id, one by one
@@ -120,7 +139,7 @@ def _keys(spellings: Sequence[str]) -> list[str] | None:
         texts[i] = " ".join(texts[i].split())
     if respaced.size:
         lines = _Lines.of(texts)
-    keys = lines.keys()
+    keys = lines.keys(phone_column)
     if keys is None:
         return texts if respaced.size else None
     return keys
@@ -165,9 +184,9 @@ class _Lines:
         odd[self.line[np.flatnonzero(blank[:-1] & blank[1:])]] = True
         return np.flatnonzero(odd)
 
-    def keys(self) -> list[str] | None:
+    def keys(self, phone_column: bool) -> list[str] | None:
         """Keys by the e-mail and phone rules; None when they change no line."""
-        (phone, digits), email = self._phones(), self._emails()
+        (phone, digits), email = self._phones(phone_column), self._emails()
         upper = self.where(_UPPER) if email.any() else np.zeros(0, dtype=np.int64)
         upper = upper[email[self.line[upper]]]
         beyond_ascii = np.flatnonzero(email & self.has(_NON_ASCII))
@@ -175,19 +194,20 @@ class _Lines:
             return None
         raw = self.raw.copy()
         raw[upper] += _CASE_GAP
-        keep = np.ones(raw.size, dtype=np.bool_)
         if phone.any():
-            self._phone_digits(raw, keep, phone, digits)
-        keys = raw[keep].tobytes().decode().split("\n")[:-1]
+            raw = self._phone_digits(raw, phone, digits)
+        keys = raw.tobytes().decode().split("\n")[:-1]
         for i in beyond_ascii.tolist():
             keys[i] = self.texts[i].lower()
         return keys
 
-    def _phones(self) -> tuple[Mask, Bytes]:
-        """Lines of phone bytes only, 10 to 15 digits, a "+" only in front; the digits of
-        each line (of the short ones)."""
+    def _phones(self, phone_column: bool) -> tuple[Mask, Bytes]:
+        """Lines of phone bytes only, 10 to 15 digits, a "+" only in front, written as a phone
+        unless in a ``phone_column``; the digits of each line (of the short ones)."""
         phone = (self.present & ~np.uint8(_PHONE_BYTES)) == 0  # the newline is no class
         phone &= self.end - self.start <= _PHONE_CHARS
+        if phone.any() and not phone_column:
+            phone &= self._phone_format()
         if not phone.any():
             return phone, np.zeros(phone.size, dtype=np.uint8)
         digits = np.add.reduceat(self.classes & _DIGIT, self.start)  # uint8: lines are short
@@ -196,6 +216,14 @@ class _Lines:
         inside = plus != self.start[self.line[plus]]
         phone[self.line[plus[inside]]] = False
         return phone, digits
+
+    def _phone_format(self) -> Mask:
+        """Lines written as a phone, if their bytes are a phone's: "+" or "(" in front, or
+        other bytes than digits between a digit in front and one at the end."""
+        lead = self.raw[self.start]
+        opened = (lead == _PLUS_SIGN) | (lead == _OPENING)
+        digit_ends = (self.classes[self.start] & self.classes[self.end - 1] & _DIGIT) != 0
+        return opened | (digit_ends & self.has(_PHONE_BYTES & ~_DIGIT))
 
     def _emails(self) -> Mask:
         """Lines with one "@" after something, a dot inside the part after it, no space."""
@@ -214,9 +242,10 @@ class _Lines:
         last_dot[dot_line[last]] = dots[last]
         return email & (at_of > self.start) & (last_dot > at_of + 1) & (last_dot < self.end - 1)
 
-    def _phone_digits(self, raw: Bytes, keep: Mask, phone: Mask, digits: Bytes) -> None:
-        """Phone lines down to their digits, in place: an 8 in front of ten digits is a 7;
-        in a mostly Russian file that 7 goes, so a number of ten digits meets it."""
+    def _phone_digits(self, raw: Bytes, phone: Mask, digits: Bytes) -> Bytes:
+        """The bytes with each phone line as "+" and its digits; in a mostly Russian file the
+        "+" takes the place of a Russian number's 7 or 8, so a number of ten digits meets it."""
+        keep = np.ones(raw.size, dtype=np.bool_)
         apart = self.where(_PHONE_BYTES & ~_DIGIT)
         keep[apart[phone[self.line[apart]]]] = False
         lines = np.flatnonzero(phone)
@@ -225,8 +254,16 @@ class _Lines:
             first[before] += 1
         lead, count = raw[first], digits[lines]
         coded = count >= _CODED_DIGITS
-        russian = (count == _CODED_DIGITS) & ((lead == _SEVEN) | (lead == _EIGHT))
-        if 2 * np.count_nonzero(russian) > np.count_nonzero(coded):
-            keep[first[russian]] = False
-        else:
-            raw[first[russian & (lead == _EIGHT)]] = _SEVEN
+        trunk = (lead == _EIGHT) & ~self.has(_PLUS)[lines]
+        russian = (count == _CODED_DIGITS) & ((lead == _SEVEN) | trunk)
+        if 2 * np.count_nonzero(russian) <= np.count_nonzero(coded):
+            russian[:] = False
+        raw[first[russian]] = _PLUS_SIGN
+        plus_before = first[~russian]
+        if not plus_before.size:
+            return raw[keep]
+        copies = keep.astype(np.intp)
+        copies[plus_before] = 2
+        keys = np.repeat(raw, copies)
+        keys[np.cumsum(copies)[plus_before] - 2] = _PLUS_SIGN  # the first of the two copies
+        return keys

@@ -69,7 +69,8 @@ def collect_plain_csv(
     fields = _fields(raw, source.delimiter or ",", layout)
     if fields is None or not 0 < fields["customer"].start.size <= limits.max_rows:
         return None
-    customers = _customers(raw, fields["customer"], limits.max_cell_chars)
+    header = layout.headers[layout.columns["customer"]]
+    customers = _customers(raw, fields["customer"], header, limits.max_cell_chars)
     dates = _dates(raw, fields["date"])
     amounts = _amounts(raw, fields["amount"])
     if customers is None or dates is None or amounts is None:
@@ -137,10 +138,12 @@ def _lines(raw: Bytes) -> tuple[Ints, Ints | None]:
     return starts, ends
 
 
-def _customers(raw: Bytes, field: _Field, max_chars: int) -> tuple[Ints, list[str], int] | None:
-    """Codes 0..n-1 of the customers, the id shown for each, and how many customers are
-    written in several ways. Spellings are coded in their sorted order (UTF-8 bytes sort as
-    code points do), then merged into customers."""
+def _customers(
+    raw: Bytes, field: _Field, header: str, max_chars: int
+) -> tuple[Ints, list[str], int] | None:
+    """Codes 0..n-1 of the customers (of the column headed ``header``), the id shown for each,
+    and how many customers are written in several ways. Spellings are coded in their sorted
+    order (UTF-8 bytes sort as code points do), then merged into customers."""
     length = field.length
     if length.min() < 1 or length.max() > min(MAX_ID_BYTES, max_chars):
         return None
@@ -158,7 +161,8 @@ def _customers(raw: Bytes, field: _Field, max_chars: int) -> tuple[Ints, list[st
     unsure = np.flatnonzero(np.any((edges < _VISIBLE[0]) | (edges > _VISIBLE[1]), axis=1))
     if any(ids[i] != ids[i].strip() for i in unsure.tolist()):
         return None  # spaces around an id: the general reader strips them
-    merged = merge_spellings(ids, first_seen=distinct)  # lexsort is stable: each one's first row
+    # lexsort is stable: each one's first row
+    merged = merge_spellings(ids, first_seen=distinct, header=header)
     if merged is None:
         return codes, ids, 0
     return merged.code[codes], merged.ids, merged.respelled

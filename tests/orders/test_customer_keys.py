@@ -20,14 +20,18 @@ def all_apart(*spellings: str) -> bool:
     return len(set(customer_keys(spellings))) == len(spellings)
 
 
-QA_PHONES = ("+7 (916) 111-22-33", "89161112233", "8 916 111 22 33", "+79161112233")
+QA_PHONES = ("+7 (916) 111-22-33", "8 916 111 22 33", "+79161112233", "8-916-111-22-33")
 
 SAME = {
     "e-mail case and spaces": ("Ann@Shop.com", "ann@shop.com", " ANN@SHOP.COM "),
     "e-mail beyond ASCII": ("АННА@ПОЧТА.РФ", "анна@почта.рф", "Анна@Почта.рф"),
     "phone formats, 8 and +7": QA_PHONES,
-    "phone without +7 in a Russian file": (*QA_PHONES, "9161112233", "916 111-22-33"),
-    "phone with dots and a spaced plus": ("+1 212.555.0100", "12125550100", "+ 1 (212) 555-0100"),
+    "phone without +7 in a Russian file": (*QA_PHONES, "(916) 111-22-33", "916 111-22-33"),
+    "phone with dots and a spaced plus": (
+        "+1 212.555.0100",
+        "1-212-555-0100",
+        "+ 1 (212) 555-0100",
+    ),
     "inner runs of whitespace": ("Anna  Smith", "Anna Smith", "Anna\tSmith", "Anna\xa0 Smith"),
     "whitespace at the edges": (" Anna Smith", "Anna Smith\u2009", "\u3000Anna Smith"),
     "a line break inside an id": ("Anna\nSmith", "Anna Smith", "Anna\r\n Smith"),
@@ -41,7 +45,13 @@ APART = {
     "a plus inside is no phone": ("7+9161112233", "79161112233+"),
     "letters make it no phone": ("tel 89161112233", "Tel 89161112233"),
     "different numbers": ("+7 916 111 22 33", "+7 916 111 22 34", "+7 926 111 22 33"),
-    "an 8 in front of a twelve-digit number is no trunk prefix": ("891611122334", "791611122334"),
+    "an 8 in front of a twelve-digit number is no trunk prefix": (
+        "8 916 111 22 334",
+        "7 916 111 22 334",
+    ),
+    "numeric ids are no phones": ("80000000001", "70000000001", "+70000000001"),
+    "bare digits are no phone": ("89161112233", "79161112233", "9161112233", "+79161112233"),
+    "a separator at an edge is no phone format": ("-89161112233", "-79161112233"),
     "characters near whitespace are not spaces": ("Клиент №5", "Клиент 5", "a—b", "a b"),
 }
 
@@ -63,14 +73,59 @@ def test_ids_that_are_neither_keep_their_text_trimmed_and_respaced() -> None:
 
 def test_ten_digits_are_no_russian_number_where_most_phones_are_not_russian() -> None:
     us_file = ["+1 916 111 2233", "+1 212 555 0100", "+7 916 111 22 33", "(916) 111-2233"]
-    keys = customer_keys([*us_file, "9161112233"])
-    assert keys[4] == keys[3] == keys[0][1:] != keys[2]  # (916) 111-2233 is +1, not +7
+    keys = customer_keys([*us_file, "916-111-2233"])
+    assert keys[4] == keys[3] != keys[2]  # (916) 111-2233 is not +7 916 111 22 33
 
 
-def test_eight_in_front_of_ten_digits_is_plus_seven_in_any_file() -> None:
+def test_eight_in_front_of_ten_digits_is_plus_seven_only_in_a_mostly_russian_file() -> None:
     us_file = ["+1 916 111 2233", "+1 212 555 0100", "+1 646 555 0101"]
-    keys = customer_keys([*us_file, "89161112233", "+7 916 111 22 33", "9161112233"])
-    assert keys[3] == keys[4] != keys[5]
+    assert all_apart(*us_file, "8 916 111 22 33", "+7 916 111 22 33")
+    assert one_customer(*QA_PHONES[:2], "8 916 111 22 33", "+7 916 111 22 33")
+
+
+BRAZIL = ("(11) 91234-5678", "(21) 99876-5432", "(31) 98888-7777", "(71) 98765-4321")
+
+
+def test_a_mostly_brazilian_file_keeps_its_eights() -> None:
+    assert all_apart(*BRAZIL, "(81) 98765-4321")
+    bare = [text.translate(str.maketrans("", "", "() -")) for text in BRAZIL]
+    keys = customer_keys([*bare, "81987654321"], header="WhatsApp")
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_plus_before_eight_is_no_trunk_prefix() -> None:
+    keys = customer_keys([*QA_PHONES, "+81 3 1234 5678", "+7 131 234 56 78"])
+    assert len(set(keys)) == 3
+
+
+PHONE_HEADERS = (
+    "Телефон",
+    "Моб. телефон",
+    "Тел.",
+    "Phone number",
+    "CustomerPhone",
+    "Mobile",
+    "WhatsApp",
+    "мобильный",
+    "Номер телефона клиента",
+)
+OTHER_HEADERS = ("Customer ID", "Код клиента", "Клиент", "Telegram", "Телеграм", "Mobility", "")
+
+
+@pytest.mark.parametrize("header", PHONE_HEADERS)
+def test_bare_digits_under_a_phone_header_are_phones(header: str) -> None:
+    keys = customer_keys(
+        ["89161112233", "79161112233", "9161112233", "80000000001"], header=header
+    )
+    assert keys[0] == keys[1] == keys[2] != keys[3]
+
+
+@pytest.mark.parametrize("header", OTHER_HEADERS)
+def test_bare_digits_under_another_header_stay_apart(header: str) -> None:
+    assert customer_keys(["89161112233", "79161112233"], header=header) == [
+        "89161112233",
+        "79161112233",
+    ]
 
 
 # hard spellings (their phones all Russian, so that any choice of them is a Russian file): the
@@ -104,10 +159,12 @@ def test_each_text_gets_the_key_it_gets_alone(seed: int) -> None:
 
 
 def test_merged_customers_show_their_first_spelling() -> None:
-    merged = merge_spellings(["x", "ann@shop.com", "89161112233", "Ann@Shop.com", "+79161112233"])
+    merged = merge_spellings(
+        ["x", "ann@shop.com", "8 916 111 22 33", "Ann@Shop.com", "+79161112233"]
+    )
     assert merged is not None
     assert merged.code.tolist() == [0, 1, 2, 1, 2]
-    assert merged.ids == ["x", "ann@shop.com", "89161112233"]
+    assert merged.ids == ["x", "ann@shop.com", "8 916 111 22 33"]
     assert merged.respelled == 2
 
 
@@ -131,8 +188,8 @@ def csv(lines: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def rows_of(spellings: list[str], *, status: bool) -> bytes:
-    header = "customer,date,amount" + (",status" if status else "")
+def rows_of(spellings: list[str], *, status: bool, customer: str = "customer") -> bytes:
+    header = f"{customer},date,amount" + (",status" if status else "")
     tail = ",paid" if status else ""
     return csv(
         [header]
@@ -185,3 +242,23 @@ def test_the_general_reader_trims_and_merges_spaced_spellings(fast_taken: list[b
 def test_nothing_merged_reports_none(fast_taken: list[bool]) -> None:
     _, report = read_orders(rows_of(["a", "A", "b"], status=False), "orders.csv")
     assert fast_taken == [True] and report.respelled_customers == 0
+
+
+BY_COLUMN = {
+    "numeric ids": ("Customer ID", ["80000000001", "70000000001"], 2),
+    "a mostly Brazilian file": ("customer", [*BRAZIL, "(81) 98765-4321"], len(BRAZIL) + 1),
+    "bare digits under Телефон": ("Телефон", ["89161112233", "79161112233", "9161112233"], 1),
+    "formatted Russian phones": ("Customer ID", list(QA_PHONES), 1),
+}
+
+
+@pytest.mark.parametrize("status", [False, True], ids=["fast reader", "general reader"])
+@pytest.mark.parametrize(("header", "spellings", "customers"), BY_COLUMN.values(), ids=BY_COLUMN)
+def test_both_readers_take_phones_by_their_format_or_their_column(
+    status: bool, fast_taken: list[bool], header: str, spellings: list[str], customers: int
+) -> None:
+    data = rows_of(spellings, status=status, customer=header)
+    table, report = read_orders(data, "orders.csv")
+    assert fast_taken == [not status]
+    assert spellings[0] in table.customer_ids and table.n_customers == customers
+    assert report.respelled_customers == (customers == 1)
