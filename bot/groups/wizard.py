@@ -76,7 +76,7 @@ async def start_setup(
     """An admin's /setup: from the team profile's summary when there is one. A setup this person
     has under way is never thrown away: its question is asked again (/cancel starts afresh)."""
     if step_of(await state.get_state()) is not None:
-        await state.update_data({ANCHOR: message.message_id})
+        await state.update_data({ANCHOR: message.message_id, TOPIC: _topic(message)})
         note = t("group_setup_under_way")
         await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
         return
@@ -84,7 +84,7 @@ async def start_setup(
     known = steps.from_inputs(profile.inputs) if profile else None
     first, draft = steps.opening(default_currency(t), known)
     draft[ANCHOR] = message.message_id
-    draft[TOPIC] = message.message_thread_id if message.is_topic_message else None
+    draft[TOPIC] = _topic(message)
     await go(state, first, draft)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))
 
@@ -225,6 +225,10 @@ async def _ask(
         ),
     )
     await state.update_data({QUESTION: sent.message_id})
+
+
+def _topic(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None
 
 
 def _asks_text(step: str) -> bool:
