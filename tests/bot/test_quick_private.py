@@ -123,3 +123,9 @@ async def test_a_value_given_twice_is_named_in_agreement(
 async def test_cac_given_twice_is_named_in_english(client: TelegramClient) -> None:
     await client.send("/ltv 2500 1.5 30% 18 cac=1500 cac=2000")
     assert "The acquisition cost (CAC) is given twice." in client.last_text()
+
+
+async def test_a_cac_of_zero_is_said_not_dropped(client: TelegramClient) -> None:
+    await client.send("/ltv 2500 1.5 30% 18 0")
+    assert "Acquisition cost 0: customers come at no cost" in client.last_text()
+    assert "LTV:CAC =" not in client.last_text()
