@@ -263,6 +263,8 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
             name = _field_named(label)
             if name is None:
                 raise InvalidInput(Reason.AMBIGUOUS, label.strip(), argument=word)
+        elif "margin" not in values and "margin" in POSITIONAL[:position] and _a_share(word):
+            name, text = "margin", word  # after a lifetime that took its place: "… 18 мес 30%"
         elif position < len(POSITIONAL):
             if POSITIONAL[position] == "margin" and _a_lifetime_not_a_margin(word):
                 position += 1  # the margin left out: "3000, 2 раза в год, 3 года"
@@ -291,6 +293,10 @@ def _a_lifetime_not_a_margin(text: str) -> bool:
     return not _reads(lambda typed: parse_share(typed, field="margin"), text) and _reads(
         parse_duration_months, text
     )
+
+
+def _a_share(text: str) -> bool:
+    return text.rstrip().endswith("%")
 
 
 def _reads(parse: Callable[[str], object], text: str) -> bool:

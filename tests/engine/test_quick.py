@@ -233,3 +233,9 @@ def test_a_hedge_after_a_value_is_dropped_not_glued_to_it(
 def test_hedges_alone_are_no_value(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_quick(text, currency="RUB")
+
+
+@pytest.mark.parametrize("arguments", ["2500 1.5 18 мес 30%", "2500 1.5 18 months 30% 1500"])
+def test_a_share_after_a_lifetime_in_the_margins_place_is_the_margin(arguments: str) -> None:
+    inputs = parse_quick(arguments, currency="RUB")
+    assert (inputs.margin, inputs.lifetime.months) == (0.3, 18)
