@@ -33,6 +33,7 @@ from bot.digests.schedule import (
 )
 from bot.filters import Magic
 from bot.groups.admin import may_manage, may_manage_by
+from bot.groups.wizard import Asked, open_setup, topic_of
 from bot.render import Texts
 from bot.screens import replace as replace_screen
 from bot.screens import send
@@ -162,7 +163,7 @@ async def on_digest_button(
         )
         return
     if action == "update":
-        await _update_numbers(query, message, state, t, repo)
+        await _update_numbers(query, message, state, t, repo, bot)
         return
     sub = await repo.get_digest_subscription(chat.id)
     try:
@@ -267,12 +268,19 @@ def settings_screen(
 
 
 async def _update_numbers(
-    query: CallbackQuery, message: Message, state: FSMContext, t: Texts, repo: Repository
+    query: CallbackQuery,
+    message: Message,
+    state: FSMContext,
+    t: Texts,
+    repo: Repository,
+    bot: Bot,
 ) -> None:
-    """The wizard, starting from the chat's numbers; it runs in private chats only."""
-    if message.chat.type != ChatType.PRIVATE:
-        await query.answer(t.button("digest_update_in_group"), show_alert=True)
-        return
+    """The wizard, starting from the chat's numbers; in a group, the admin's setup of the team
+    profile, its questions replying to the digest."""
     await query.answer()
+    if message.chat.type != ChatType.PRIVATE:
+        where = Asked(message.chat.id, message.message_id, topic_of(message))
+        await open_setup(bot, where, state, t, repo, owner=query.from_user.id)
+        return
     profile = await repo.get_profile(message.chat.id)
     await open_wizard(message, state, t, from_inputs(profile.inputs) if profile else None)

@@ -10,6 +10,7 @@ the chat, so two people's setups never mix.
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -73,20 +74,38 @@ def build_router() -> Router:
 async def start_setup(
     message: Message, state: FSMContext, t: Texts, repo: Repository, bot: Bot
 ) -> None:
-    """An admin's /setup: from the team profile's summary when there is one. A setup this person
-    has under way is never thrown away: its question is asked again (/cancel starts afresh)."""
+    """An admin's /setup."""
+    where = Asked(message.chat.id, message.message_id, topic_of(message))
+    await open_setup(bot, where, state, t, repo, owner=_sender(message))
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """Where a setup was asked for: the chat, the message its questions reply to, the topic."""
+
+    chat_id: int
+    anchor: int
+    topic: int | None
+
+
+async def open_setup(
+    bot: Bot, where: Asked, state: FSMContext, t: Texts, repo: Repository, *, owner: int
+) -> None:
+    """The setup of ``owner`` (an admin): from the team profile's summary when there is one. A
+    setup this person has under way is never thrown away: its question is asked again (/cancel
+    starts afresh)."""
     if step_of(await state.get_state()) is not None:
-        await state.update_data({ANCHOR: message.message_id, TOPIC: _topic(message)})
+        await state.update_data({ANCHOR: where.anchor, TOPIC: where.topic})
         note = t("group_setup_under_way")
-        await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
+        await _ask(bot, where.chat_id, state, t, owner=owner, note=note)
         return
-    profile = await repo.get_profile(message.chat.id)
+    profile = await repo.get_profile(where.chat_id)
     known = steps.from_inputs(profile.inputs) if profile else None
     first, draft = steps.opening(default_currency(t), known)
-    draft[ANCHOR] = message.message_id
-    draft[TOPIC] = _topic(message)
+    draft[ANCHOR] = where.anchor
+    draft[TOPIC] = where.topic
     await go(state, first, draft)
-    await _ask(bot, message.chat.id, state, t, owner=_sender(message))
+    await _ask(bot, where.chat_id, state, t, owner=owner)
 
 
 async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> None:
@@ -227,7 +246,7 @@ async def _ask(
     await state.update_data({QUESTION: sent.message_id})
 
 
-def _topic(message: Message) -> int | None:
+def topic_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 

@@ -6,7 +6,7 @@ from datetime import time, timedelta
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.enums import ChatType
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.digests.keyboards import TIMEZONES, DigestCb
 from bot.digests.schedule import Frequency, InvalidSchedule, next_due, zone_name
@@ -282,6 +282,17 @@ async def test_in_a_group_only_admins_manage_the_digest(
     assert sub is not None and not sub.paused
     await admin.send("/digest now")
     assert "/setup" in admin.last_text()
+    digest = admin.last_message()
+
+    await member.click("Calculate LTV", message=digest)
+    assert session.last(AnswerCallbackQuery).show_alert is True
+    await admin.click("Calculate LTV", message=digest)  # the admin's setup, asked right here
+    question = session.last(SendMessage)
+    assert "What do you sell" in (question.text or "")
+    assert question.reply_parameters is not None
+    assert question.reply_parameters.message_id == digest.message_id
+    await admin.click("Cosmetics")
+    assert "Average order value" in admin.last_text()
 
 
 async def test_callback_data_fits_telegram(client: TelegramClient) -> None:
