@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -257,7 +258,9 @@ class OrderFiles:
                 {"message_id": message.message_id, "inputs": inputs_to_dict(inputs)}
             )
         private = message.chat.type == ChatType.PRIVATE
-        await _edit(message, views.result_screen(analysis, inputs, currency, t, private=private))
+        today = datetime.now(UTC).date()
+        screen = views.result_screen(analysis, inputs, currency, t, private=private, today=today)
+        await _edit(message, screen)
         for chart in charts:
             photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
             await bot.send_photo(

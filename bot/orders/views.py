@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -147,15 +148,27 @@ def _button(text: str, action: str, role: str = "", *, column: int = -1) -> Inli
 
 
 def result_screen(
-    analysis: Analysis, inputs: LtvInputs | None, currency: str, t: Texts, *, private: bool
+    analysis: Analysis,
+    inputs: LtvInputs | None,
+    currency: str,
+    t: Texts,
+    *,
+    private: bool,
+    today: date | None = None,
 ) -> Screen:
+    """``today``: the day the owner reads it. An export that ended longer ago than the lapse
+    window is said to measure churn and activity as of its own last day: by now, anyone may
+    have lapsed."""
     m = analysis.measured
+    last = as_date(m.last_day)
+    ended_ago = (today - last).days if today is not None else 0
     text = t.page(
         "orders_result.j2",
         a=analysis,
         m=m,
         first=as_date(m.first_day),
-        last=as_date(m.last_day),
+        last=last,
+        old_export_days=ended_ago if ended_ago > m.lapse_days else None,
         currency=currency,
         measured_ltv=calculate(inputs, with_sensitivity=False) if inputs else None,
         clv=clv_summary(analysis.customers.clv),

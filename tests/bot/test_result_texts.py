@@ -4,6 +4,7 @@ the lifetime is no payback, and no churn of 100 % or more is printed."""
 import itertools
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +16,7 @@ from ltv_engine.advice import advise
 from ltv_engine.calc import calculate, improve
 from ltv_engine.model import Lever, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.orders.analysis import Analysis, analyze
+from ltv_engine.orders.table import as_date
 from tests.orders.cdnow import sample_orders
 from tests.orders.order_rows import table_from_rows
 
@@ -135,6 +137,34 @@ def test_the_lapse_window_of_a_file_agrees_with_its_days(
     a = replace(cdnow_analysis, measured=replace(cdnow_analysis.measured, lapse_days=days))
     text = result_screen(a, None, "USD", Renderer()(locale), private=True).text
     assert said in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "days_after", "said"),
+    [
+        ("en", 400, "⚠️ The file ends 400 days ago: churn and who is still buying are as of"),
+        ("ru", 401, "⚠️ Файл заканчивается 401 день назад: отток и то, кто ещё покупает, — на"),
+        ("ru", 402, "⚠️ Файл заканчивается 402 дня назад"),
+    ],
+)
+def test_an_export_that_ended_long_ago_says_its_churn_is_as_of_then(
+    cdnow_analysis: Analysis, locale: str, days_after: int, said: str
+) -> None:
+    last = as_date(cdnow_analysis.measured.last_day)
+    screen = result_screen(
+        cdnow_analysis,
+        None,
+        "USD",
+        Renderer()(locale),
+        private=True,
+        today=last + timedelta(days=days_after),
+    )
+    assert said in screen.text
+    fresh = last + timedelta(days=cdnow_analysis.measured.lapse_days)
+    text = result_screen(
+        cdnow_analysis, None, "USD", Renderer()(locale), private=True, today=fresh
+    ).text
+    assert "⚠️ The file ends" not in text and "⚠️ Файл заканчивается" not in text
 
 
 def test_the_holdout_period_reads_in_russian(cdnow_analysis: Analysis) -> None:
