@@ -186,17 +186,6 @@ _LABELLED = {
     for field, label in _FIELD_LABELS.items()
 }
 
-_LABEL_WORDS = {
-    field: frozenset(re.findall(r"[^\W\d_]{2,}", label.replace(r"\s", " ")))
-    for field, label in _FIELD_LABELS.items()
-}
-
-
-def names_the_field(word: str, field: str) -> bool:
-    """``word`` is a word of the field's name: "gross" and "margin" of "gross margin"."""
-    return word.lower() in _LABEL_WORDS[field]
-
-
 # "Примерно 2 раза в месяц", "~2 years": a hedge before the value changes nothing we compute.
 _HEDGES = (
     *("в среднем", "примерно", "приблизительно", "около", "где-то"),

@@ -19,7 +19,6 @@ from ltv_engine.parsing import (
     UNIT_ALIASES,
     Kind,
     continues_a_spelled_number,
-    names_the_field,
     only_a_hedge,
     parse_duration_months,
     parse_frequency,
@@ -151,16 +150,6 @@ def _starts_a_name(word: str) -> bool:
     return _label_words(word) and word.lower() not in _UNIT_WORDS
 
 
-def _names_a_share(value: str, word: str) -> bool:
-    """``word`` names the margin typed before it: "30%" + "margin", "30% gross" + "margin"."""
-    if not names_the_field(word, "margin"):
-        return False
-    before = value.split()
-    while before and names_the_field(before[-1], "margin"):
-        before.pop()
-    return bool(before) and before[-1].endswith("%")
-
-
 def _names_another_field(label: str, word: str) -> bool:
     """``word`` names a field the name before it does not: "маржа" + "срок" or "margin" +
     "life=" are two names, each with its own value; "order" + "frequency" is one (an order is
@@ -199,7 +188,7 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not _names_another_field(value, word.partition(SEPARATOR)[0])
     if SEPARATOR in word or word in _DASHES:
         return False
-    if _starts_a_name(word) and not _names_a_share(value, word):
+    if _starts_a_name(word):
         return False
     if only_a_hedge(value.rpartition(SEPARATOR)[2]):
         return True
@@ -213,8 +202,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return True
     if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
         return _a_count_of_orders(value, first=first)
-    if value.endswith("%"):  # a share takes its name, no unit: "30% a year" is two values
-        return names_the_field(word, "margin")
+    if value.endswith("%"):  # a share takes no unit: "30% a year" is two values
+        return False
     return not has_digit
 
 

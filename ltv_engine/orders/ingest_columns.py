@@ -103,7 +103,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # total; "Доставка" beside it is not).
 _NEVER_THE_TOTAL = re.compile(r"\b(?:discount|tip|скидк|чаев)")
 _BESIDE_THE_TOTAL = re.compile(r"\b(?:shipping|delivery|tax|vat|fee|доставк|налог|ндс|комисси)")
-_NOTHING = re.compile(r"(?!)")
+_NOTHING = re.compile(r"(?!)")  # matches no header: the one tier of a role that avoids none
 # Header patterns a guess by content passes over, by role, tried in turn until one finds a column.
 _AVOIDED = {
     "amount": (
