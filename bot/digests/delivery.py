@@ -49,6 +49,7 @@ GROUP_WINDOW = 60.0  # seconds: Telegram's per-group limit is per minute
 CLOSE_ENOUGH = 1e-6  # seconds: float rounding must not turn a finished wait into an endless one
 BATCH = 500  # due subscriptions read at a time
 GONE_MARKERS = ("chat not found", "user not found", "chat_id is empty", "bot was kicked")
+TOPIC_GONE_MARKERS = ("message thread not found", "topic_closed", "topic_deleted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +238,7 @@ class DigestDelivery:
             chat = await self._repo.get_chat(chat_id)
             t = self._renderer((chat.language if chat else None) or sub.locale)
             screen = digest_screen(digest, t, group=_is_group(chat_id))
-            message = await self._send(chat_id, screen)
+            message = await self._posted(sub, screen)
         except ChatGone as gone:
             await self._fail(
                 chat_id, due.period, str(gone), sub.next_due_at, due.next_due, deactivate=True
@@ -262,14 +263,33 @@ class DigestDelivery:
         )
         return Outcome.SENT
 
-    async def _send(self, chat_id: int, screen: Screen) -> Message:
+    async def _posted(self, sub: DigestSubscription, screen: Screen) -> Message:
+        """In the subscription's forum topic; in the chat itself (from now on) when the topic
+        was deleted or closed."""
+        if sub.thread_id is None:
+            return await self._send(sub.chat_id, screen)
+        try:
+            return await self._send(sub.chat_id, screen, thread_id=sub.thread_id)
+        except TelegramBadRequest as error:
+            if not any(marker in error.message.lower() for marker in TOPIC_GONE_MARKERS):
+                raise
+        log.info("digest topic of chat %s is gone: posting to the chat itself", sub.chat_id)
+        await self._repo.forget_digest_topic(sub.chat_id)
+        return await self._send(sub.chat_id, screen)
+
+    async def _send(
+        self, chat_id: int, screen: Screen, *, thread_id: int | None = None
+    ) -> Message:
         """Send, waiting out 429s and retrying network trouble; ChatGone when it is gone."""
         failures = 0
         while True:
             try:
                 async with self._pacer.turn(chat_id):
                     return await self._bot.send_message(
-                        chat_id, screen.text, reply_markup=screen.markup
+                        chat_id,
+                        screen.text,
+                        message_thread_id=thread_id,
+                        reply_markup=screen.markup,
                     )
             except TelegramRetryAfter as error:
                 self._report.rate_limited += 1

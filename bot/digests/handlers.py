@@ -4,7 +4,7 @@ unsubscribe, and ``/digest now`` for a preview. Private chats, and group admins 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from aiogram import Bot, F, Router
@@ -60,6 +60,20 @@ def _in_group(chat: Chat) -> bool:
     return chat.type != ChatType.PRIVATE
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the digest's settings are changed: the chat and, in a forum, the topic that
+    its digests then go to (None: General)."""
+
+    chat_id: int
+    forum: bool = False
+    topic: int | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> Place:
+        return cls(message.chat.id, bool(message.chat.is_forum), topic_of(message))
+
+
 async def on_digest_command(
     message: Message,
     command: CommandObject,
@@ -72,7 +86,8 @@ async def on_digest_command(
     if not await may_manage_by(bot, message):
         await send(message, Screen(t("digest_admins_only")))
         return
-    chat_id, now = message.chat.id, digest_clock()
+    place, now = Place.of(message), digest_clock()
+    chat_id = place.chat_id
     word, _, rest = (command.args or "").strip().partition(" ")
     word = word.lower()
     if word == "now":
@@ -95,17 +110,17 @@ async def on_digest_command(
         await repo.delete_digest_subscription(chat_id)
         sub, note = None, "unsubscribed"
     elif word in ("tz", "time"):
-        sub, note = await _set_from_text(repo, chat_id, locale, sub, word, rest.strip(), now)
+        sub, note = await _set_from_text(repo, place, locale, sub, word, rest.strip(), now)
     elif word in ("pause", "resume", *STOP_WORDS):
         note = "no_digest"  # nothing to pause, resume or stop
     elif word:
         note = "unknown_option"
-    await send(message, settings_screen(sub, t, note=note))
+    await send(message, settings_screen(sub, t, note=note, place=place))
 
 
 async def _set_from_text(
     repo: Repository,
-    chat_id: int,
+    place: Place,
     locale: str,
     sub: DigestSubscription | None,
     word: str,
@@ -121,7 +136,7 @@ async def _set_from_text(
             changed = replace(schedule, at=_parse_time(value))
     except (InvalidSchedule, ValueError):
         return sub, "bad_" + word
-    return await _save(repo, chat_id, locale, sub, changed, now), "saved"
+    return await _save(repo, place, locale, sub, changed, now), "saved"
 
 
 def _parse_time(value: str) -> time:
@@ -167,7 +182,8 @@ async def on_digest_button(
         return
     sub = await repo.get_digest_subscription(chat.id)
     try:
-        screen = await _apply(action, callback_data.value, sub, chat.id, locale, repo, t, now)
+        place = Place.of(message)
+        screen = await _apply(action, callback_data.value, sub, place, locale, repo, t, now)
     except (InvalidSchedule, ValueError):
         screen = None
     if screen is None:
@@ -181,7 +197,7 @@ async def _apply(
     action: str,
     value: str,
     sub: DigestSubscription | None,
-    chat_id: int,
+    place: Place,
     locale: str,
     repo: Repository,
     t: Texts,
@@ -189,11 +205,11 @@ async def _apply(
 ) -> Screen | None:
     """The screen after a settings button; ``None`` when the button no longer applies."""
     if action == "menu":
-        return settings_screen(sub, t)
+        return settings_screen(sub, t, place=place)
     if action == "subscribe":
         schedule = default_schedule(locale, Frequency(value))
-        saved = await _save(repo, chat_id, locale, sub, schedule, now)
-        return settings_screen(saved, t, note="subscribed")
+        saved = await _save(repo, place, locale, sub, schedule, now)
+        return settings_screen(saved, t, note="subscribed", place=place)
     if sub is None:
         return None
     schedule = sub.schedule
@@ -208,22 +224,23 @@ async def _apply(
         return Screen(t("digest_pick_timezone"), timezone_keyboard(locale, t))
     if action in ("pause", "resume"):
         paused = await repo.set_digest_paused(
-            chat_id, action == "pause", next_due_at=_due(sub, now)
+            place.chat_id, action == "pause", next_due_at=_due(sub, now)
         )
-        return settings_screen(paused, t, note="paused" if action == "pause" else "resumed")
+        note = "paused" if action == "pause" else "resumed"
+        return settings_screen(paused, t, note=note, place=place)
     if action == "unsubscribe":
-        await repo.delete_digest_subscription(chat_id)
-        return settings_screen(None, t, note="unsubscribed")
+        await repo.delete_digest_subscription(place.chat_id)
+        return settings_screen(None, t, note="unsubscribed", place=place)
     changed = _changed(schedule, action, value)
     if changed is None:
         return None
-    saved = await _save(repo, chat_id, locale, sub, changed, now)
+    saved = await _save(repo, place, locale, sub, changed, now)
     if action == "freq":
         return Screen(
             t("digest_pick_day", frequency=changed.frequency.value),
             day_keyboard(changed.frequency, t),
         )
-    return settings_screen(saved, t, note="saved")
+    return settings_screen(saved, t, note="saved", place=place)
 
 
 def _changed(schedule: Schedule, action: str, value: str) -> Schedule | None:
@@ -241,18 +258,20 @@ def _changed(schedule: Schedule, action: str, value: str) -> Schedule | None:
 
 async def _save(
     repo: Repository,
-    chat_id: int,
+    place: Place,
     locale: str,
     sub: DigestSubscription | None,
     schedule: Schedule,
     now: datetime,
 ) -> DigestSubscription:
+    """Digests go where their settings were last saved: in a forum, that topic."""
     return await repo.save_digest_subscription(
-        chat_id,
+        place.chat_id,
         schedule,
         locale=sub.locale if sub else locale,
         next_due_at=next_due(schedule, now),
         paused=sub.paused if sub else False,
+        thread_id=place.topic,
     )
 
 
@@ -262,9 +281,11 @@ def _due(sub: DigestSubscription, now: datetime) -> datetime:
 
 
 def settings_screen(
-    sub: DigestSubscription | None, t: Texts, *, note: str | None = None
+    sub: DigestSubscription | None, t: Texts, *, note: str | None = None, place: Place
 ) -> Screen:
-    return Screen(t("digest_settings", sub=sub, note=note), settings_keyboard(sub, t))
+    """In a forum, the text says which topic the digests go to."""
+    text = t("digest_settings", sub=sub, note=note, forum=place.forum, topic=place.topic)
+    return Screen(text, settings_keyboard(sub, t))
 
 
 async def _update_numbers(

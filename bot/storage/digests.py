@@ -40,6 +40,7 @@ class DigestSubscription:
     locale: str  # the language the chat subscribed in; a language the chat picks wins
     paused: bool
     next_due_at: datetime
+    thread_id: int | None = None  # the forum topic digests go to; None: General, or no forum
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,14 @@ class DigestStore(Protocol):
         locale: str,
         next_due_at: datetime,
         paused: bool = False,
+        thread_id: int | None = None,
     ) -> DigestSubscription:
-        """Subscribe or change the schedule; raises ``UnknownChat`` if the chat is not
-        recorded."""
+        """Subscribe or change the schedule, digests to go to the forum topic ``thread_id``;
+        raises ``UnknownChat`` if the chat is not recorded."""
+        ...
+
+    async def forget_digest_topic(self, chat_id: int) -> None:
+        """Digests go to the chat itself from now on (their topic was deleted or closed)."""
         ...
 
     async def set_digest_paused(
@@ -167,6 +173,7 @@ class SqliteDigestMixin:
         locale: str,
         next_due_at: datetime,
         paused: bool = False,
+        thread_id: int | None = None,
     ) -> DigestSubscription:
         async with self._writing() as db:
             await self._require_chat(chat_id)
@@ -174,13 +181,14 @@ class SqliteDigestMixin:
             rows = await db.execute_fetchall(
                 """
                 INSERT INTO digest_subscriptions (chat_id, frequency, day, at_time, timezone,
-                    locale, paused, next_due_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    locale, paused, next_due_at, thread_id, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (chat_id) DO UPDATE SET
                     frequency = excluded.frequency, day = excluded.day,
                     at_time = excluded.at_time, timezone = excluded.timezone,
                     locale = excluded.locale, paused = excluded.paused,
-                    next_due_at = excluded.next_due_at, updated_at = excluded.updated_at
+                    next_due_at = excluded.next_due_at, thread_id = excluded.thread_id,
+                    updated_at = excluded.updated_at
                 RETURNING *
                 """,
                 (
@@ -192,12 +200,19 @@ class SqliteDigestMixin:
                     locale,
                     int(paused),
                     _iso(next_due_at),
+                    thread_id,
                     stamp,
                     stamp,
                 ),
             )
         (row,) = rows
         return _subscription(row)
+
+    async def forget_digest_topic(self, chat_id: int) -> None:
+        async with self._writing() as db:
+            await db.execute(
+                "UPDATE digest_subscriptions SET thread_id = NULL WHERE chat_id = ?", (chat_id,)
+            )
 
     async def set_digest_paused(
         self, chat_id: int, paused: bool, *, next_due_at: datetime
@@ -362,6 +377,7 @@ def _subscription(row: sqlite3.Row) -> DigestSubscription:
         locale=row["locale"],
         paused=bool(row["paused"]),
         next_due_at=_time(row["next_due_at"]),
+        thread_id=row["thread_id"],
     )
 
 

@@ -114,6 +114,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX digest_sends_recent ON digest_sends (chat_id, status, updated_at);
         """,
     ),
+    Migration(
+        4,
+        """
+        -- the forum topic a group's digests go to; NULL: the chat itself (General in a forum)
+        ALTER TABLE digest_subscriptions ADD COLUMN thread_id INTEGER;
+        """,
+    ),
 )
 
 

@@ -768,12 +768,14 @@ async def test_setup_questions_stay_in_the_topic_it_was_asked_in(
     session.admins[GROUP] = {ANNA}
     anna = member(dp, bot, ANNA, "Anna")
     anna.chat = anna.chat.model_copy(update={"type": ChatType.SUPERGROUP, "is_forum": True})
-    topic = anna.session.telegram.incoming_message(anna.user, anna.chat, text="/setup")
-    topic = topic.model_copy(update={"message_thread_id": 77, "is_topic_message": True})
-    await anna.dp.feed_update(anna.bot, Update(update_id=1, message=topic))
+    anna.topic = 77
+    await anna.send("/setup")
 
-    question = session.last(SendMessage)
-    assert question.message_thread_id == 77 and "What do you sell" in question.text
+    question = anna.last_message()
+    assert question.message_thread_id == 77 and "What do you sell" in (question.text or "")
+    await anna.click("Cosmetics")
+    following = session.last(SendMessage)  # a typed answer's question: a new message
+    assert following.message_thread_id == 77 and "Average order value" in (following.text or "")
 
 
 async def test_a_forged_calculate_mid_setup_is_outdated_not_a_crash(

@@ -437,6 +437,38 @@ async def test_one_chats_broken_digest_does_not_stop_the_others(
     assert not (await delivery_for(bot, repo, clock).deliver_due()).outcomes  # period skipped
 
 
+async def test_a_forum_groups_digest_goes_to_its_topic(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    await subscribe(repo, GROUP, clock.now)
+    await repo.save_digest_subscription(
+        GROUP, MONDAY_UTC, locale="en", next_due_at=clock.now, thread_id=77
+    )
+    report = await delivery_for(bot, repo, clock).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 1}
+    assert session.last(SendMessage).message_thread_id == 77
+
+
+@pytest.mark.parametrize(
+    "refusal", ["Bad Request: message thread not found", "Bad Request: TOPIC_CLOSED"]
+)
+async def test_a_deleted_or_closed_topic_sends_the_digest_to_the_group_from_then_on(
+    bot: Bot, session: RecordingSession, repo: SqliteRepository, clock: FakeClock, refusal: str
+) -> None:
+    await subscribe(repo, GROUP, clock.now)
+    await repo.save_digest_subscription(
+        GROUP, MONDAY_UTC, locale="en", next_due_at=clock.now, thread_id=77
+    )
+    session.fail_next(SendMessage, ApiError(400, refusal))
+    report = await delivery_for(bot, repo, clock).deliver_due()
+    assert report.outcomes == {Outcome.SENT: 1}
+    tried, sent = session.of_type(SendMessage)
+    assert (tried.message_thread_id, sent.message_thread_id) == (77, None)
+    assert "Your LTV digest" in (sent.text or "")
+    sub = await repo.get_digest_subscription(GROUP)
+    assert sub is not None and sub.thread_id is None and sub.next_due_at > clock.now
+
+
 class StallingTime:
     """Virtual time for concurrent sleepers; once, the process stalls for ``stall`` seconds
     and everyone whose moment passed meanwhile wakes up at the same instant."""

@@ -295,6 +295,40 @@ async def test_in_a_group_only_admins_manage_the_digest(
     assert "Average order value" in admin.last_text()
 
 
+async def test_in_a_forum_digests_go_to_the_topic_their_settings_were_saved_in(
+    dp: Dispatcher, bot: Bot, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    session.admins[GROUP] = {ADMIN}
+    admin = group_client(dp, bot, ADMIN)
+    admin.chat = admin.chat.model_copy(update={"is_forum": True})
+    admin.topic = 77
+    await admin.send("/digest")
+    await admin.click("Weekly")
+    assert "📍 In this topic." in admin.last_text()
+    sub = await repo.get_digest_subscription(GROUP)
+    assert sub is not None and sub.thread_id == 77
+
+    admin.topic = None  # General
+    await admin.send("/digest")
+    assert "📍 In another topic of this group." in admin.last_text()
+    await admin.click("Pause")  # pausing keeps the topic
+    sub = await repo.get_digest_subscription(GROUP)
+    assert sub is not None and sub.paused and sub.thread_id == 77
+    await admin.send("/digest time 10:00")  # a change made in General moves it there
+    assert "📍 In this topic." in admin.last_text()
+    sub = await repo.get_digest_subscription(GROUP)
+    assert sub is not None and sub.thread_id is None
+    admin.topic = 77
+    await admin.send("/digest")
+    assert "📍 In the General topic." in admin.last_text()
+
+
+async def test_no_word_of_topics_outside_a_forum(client: TelegramClient) -> None:
+    await client.send("/digest")
+    await client.click("Weekly")
+    assert "📍" not in client.last_text()
+
+
 async def test_callback_data_fits_telegram(client: TelegramClient) -> None:
     await client.send("/digest")
     await client.click("Weekly")

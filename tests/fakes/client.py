@@ -56,6 +56,7 @@ class TelegramClient:
             username=username,
             language_code=language_code,
         )
+        self.topic: int | None = None  # the forum topic the person writes in; None: General
         self.chat = Chat(
             id=user_id if chat_id is None else chat_id,
             type=chat_type,
@@ -128,7 +129,9 @@ class TelegramClient:
         if self.on_behalf_of is not None:
             sender = GROUP_ANONYMOUS_BOT
             content["sender_chat"] = Chat(id=self.on_behalf_of, type=ChatType.GROUP)
-        return self.session.telegram.incoming_message(sender, self.chat, **content)
+        return self.session.telegram.incoming_message(
+            sender, self.chat, topic=self.topic, **content
+        )
 
     async def _feed(self, **event: Any) -> list[TelegramMethod[Any]]:
         update = Update(update_id=self.session.telegram.next_update_id(), **event)

@@ -305,12 +305,15 @@ class FakeTelegram:
         caption: str | None = None,
         reply_to: Message | None = None,
         sender_chat: Chat | None = None,
+        topic: int | None = None,
     ) -> Message:
         """A message a person sends to the chat (it takes the chat's next message id);
-        ``sender_chat``: the chat it is sent on behalf of (an anonymous admin's group)."""
+        ``sender_chat``: the chat it is sent on behalf of (an anonymous admin's group);
+        ``topic``: the forum topic it is written in."""
         self.users[user.id] = user
         self.chats[chat.id] = chat
         return Message(
+            **_in_topic(topic),
             message_id=self.next_message_id(chat.id),
             date=datetime.now(UTC),
             chat=chat,
@@ -358,7 +361,12 @@ class FakeTelegram:
 
     async def _send_message(self, method: SendMessage, bot: Bot | None) -> Message:
         text = _message_text(method.text, _parse_mode(method.parse_mode, bot))
-        return self._new_bot_message(method.chat_id, text=text, reply_markup=method.reply_markup)
+        return self._new_bot_message(
+            method.chat_id,
+            text=text,
+            reply_markup=method.reply_markup,
+            **_in_topic(method.message_thread_id),
+        )
 
     async def _send_document(self, method: SendDocument, bot: Bot | None) -> Message:
         stored = await self._upload(method.document, bot)
@@ -565,3 +573,8 @@ def _administrator(user: User) -> ChatMemberAdministrator:
         can_delete_stories=False,
         can_send_welcome_messages=False,
     )
+
+
+def _in_topic(topic: int | None) -> dict[str, Any]:
+    """A message's fields in a forum topic (none for General or a chat without topics)."""
+    return {} if topic is None else {"message_thread_id": topic, "is_topic_message": True}

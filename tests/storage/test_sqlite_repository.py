@@ -377,6 +377,32 @@ async def test_version_1_database_upgrades_to_latest(tmp_path: Path) -> None:
     assert chat.created_at == START
 
 
+async def test_a_version_3_digest_subscription_upgrades_to_no_topic(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    async with aiosqlite.connect(path) as db:
+        assert await apply_migrations(db, MIGRATIONS[:3]) == 3
+        stamp = START.isoformat()
+        await db.execute(
+            "INSERT INTO chats (chat_id, kind, created_at) VALUES (?, 'supergroup', ?)",
+            (GROUP, stamp),
+        )
+        await db.execute(
+            """INSERT INTO digest_subscriptions (chat_id, frequency, day, at_time, timezone,
+            locale, next_due_at, created_at, updated_at)
+            VALUES (?, 'weekly', 0, '09:00', 'Europe/Moscow', 'ru', ?, ?, ?)""",
+            (GROUP, stamp, stamp, stamp),
+        )
+        await db.commit()
+
+    repo = await SqliteRepository.open(str(path))
+    try:
+        sub = await repo.get_digest_subscription(GROUP)
+    finally:
+        await repo.close()
+
+    assert sub is not None and sub.thread_id is None and sub.schedule.timezone == "Europe/Moscow"
+
+
 async def test_appended_migration_upgrades_an_old_database_and_keeps_rows(
     tmp_path: Path,
 ) -> None:
