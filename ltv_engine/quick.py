@@ -55,6 +55,10 @@ _PARTED = re.compile(r"[,;]\s")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # a unit or a number said in letters, not "e" of 1e3
 _THOUSANDS_GAP = re.compile(r"(?<![\d.,])(\d{1,3})[ \u00a0\u202f](?=\d{3}(?![\d.]))")
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")  # the span of "2 раза в 3 месяца"
+# An amount written in groups of thousands, "1 200" or "$12 500,50 ₽": its head, then each group.
+_GROUPS_HEAD = re.compile(r"[$€₽]?\d{1,3}")
+_GROUP = re.compile(r"\d{3}(?:[.,]\d{1,2})?(?: ?(?:[$€₽]|руб\.?|р\.?))?", re.IGNORECASE)
+AMOUNTS = ("aov", "cac")
 
 T = TypeVar("T")
 
@@ -239,7 +243,9 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
     values: dict[str, str] = {}
     position = 0
     by_place: str | None = None  # the field the value before took by its place
-    for word in words:
+    pending = list(reversed(words))
+    while pending:
+        word = pending.pop()
         label, separator, text = word.partition(SEPARATOR)
         if separator and by_place is not None and _named_after(label, by_place, arguments):
             label, separator, word = "", "", text.strip()
@@ -264,8 +270,21 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
             raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
         if name in values:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
-        values[name] = text.strip()
+        values[name] = _with_groups(text.strip(), pending) if name in AMOUNTS else text.strip()
     return values
+
+
+def _with_groups(amount: str, pending: list[str]) -> str:
+    """An amount with the groups of thousands that follow it ("1 200", "18 500 ₽"), taken
+    from ``pending`` (next word last): a frequency is never written as a bare 3-digit count,
+    nor a lifetime after a CAC."""
+    if _GROUPS_HEAD.fullmatch(amount) is None:
+        return amount
+    while pending and _GROUP.fullmatch(pending[-1]):
+        amount += pending.pop()
+        if not amount[-1].isdigit():  # a currency ends it: "1 200 ₽"
+            break
+    return amount
 
 
 def _named_after(label: str, field: str, arguments: str) -> bool:

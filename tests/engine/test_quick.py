@@ -239,3 +239,25 @@ def test_hedges_alone_are_no_value(text: str) -> None:
 def test_a_share_after_a_lifetime_in_the_margins_place_is_the_margin(arguments: str) -> None:
     inputs = parse_quick(arguments, currency="RUB")
     assert (inputs.margin, inputs.lifetime.months) == (0.3, 18)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "aov", "cac"),
+    [
+        ("1 200 2 30% 18", 1200, None),
+        ("2 500 1,5 30% 18 1 500", 2500, 1500),
+        ("чек 1 200 2 30% 18", 1200, None),
+        ("1 200 ₽ 2 30% 18", 1200, None),
+        ("1 200,50 2 30% 18", 1200.5, None),
+        ("1 200 000 2 30% 18 12 500", 1_200_000, 12_500),
+        ("2500 1.5 30% 18 150", 2500, 150),  # a lifetime and a CAC, not "18 150"
+    ],
+)
+def test_an_amount_in_groups_of_thousands_is_one_number(
+    arguments: str, aov: float, cac: float | None
+) -> None:
+    """As /help writes numbers ("2 500"); before, "1 200 2 18" was read as a check of 1 ₽ and
+    200 orders a month."""
+    inputs = parse_quick(arguments, currency="RUB")
+    assert (inputs.aov, inputs.cac) == (aov, cac)
+    assert inputs.orders_per_month in (1.5, 2)
