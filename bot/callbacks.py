@@ -12,7 +12,7 @@ class WizardCb(CallbackData, prefix="wz"):
 
 
 class ResultCb(CallbackData, prefix="rs"):
-    action: str  # whatif | recalc | history | open
+    action: str  # whatif | recalc | redo (recalc, no question asked) | history | open
     calc_id: int = 0
     lever: str = ""
 
@@ -22,4 +22,4 @@ class LanguageCb(CallbackData, prefix="lang"):
 
 
 class StartCb(CallbackData, prefix="st"):
-    action: str  # calc | recalc
+    action: str  # calc | recalc | resume | afresh, afresh_recalc (no question asked)

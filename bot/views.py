@@ -122,27 +122,36 @@ def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
 
 
 def start_screen(first_name: str, has_profile: bool, resumable: bool, t: Texts) -> Screen:
-    actions = ["resume"] * resumable + ["calc"] + ["recalc"] * has_profile
+    """With a calculation under way, the text says that starting anew drops it: its buttons
+    start afresh without asking again."""
+    starts = ["afresh", "afresh_recalc"] if resumable else ["calc", "recalc"]
+    actions = ["resume"] * resumable + starts[: 1 + has_profile]
     text = t("start", name=first_name, has_profile=has_profile, resumable=resumable)
     return Screen(text, _start_keyboard(actions, t))
 
 
-def unfinished_screen(t: Texts) -> Screen:
-    """/calc while a calculation is under way: carry on, or start afresh (nothing is dropped
-    unasked)."""
-    return Screen(t("unfinished_calc"), _start_keyboard(["resume", "calc"], t))
+def unfinished_screen(t: Texts, afresh: StartCb | ResultCb) -> Screen:
+    """A new calculation asked for while one is under way: carry on with it, or start the new
+    one with ``afresh`` (StartCb "afresh" or "afresh_recalc", ResultCb "redo"), which asks no
+    more. Nothing is dropped unasked."""
+    label = t.button(
+        "btn_" + ("redo" if isinstance(afresh, ResultCb) else "start_" + afresh.action)
+    )
+    rows = [
+        [_start_button("resume", t)],
+        [InlineKeyboardButton(text=label, callback_data=afresh.pack())],
+    ]
+    return Screen(t("unfinished_calc"), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def _start_keyboard(actions: list[str], t: Texts) -> InlineKeyboardMarkup:
-    buttons = [
-        [
-            InlineKeyboardButton(
-                text=t.button("btn_start_" + action), callback_data=StartCb(action=action).pack()
-            )
-        ]
-        for action in actions
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=buttons)
+    return InlineKeyboardMarkup(inline_keyboard=[[_start_button(action, t)] for action in actions])
+
+
+def _start_button(action: str, t: Texts) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=t.button("btn_start_" + action), callback_data=StartCb(action=action).pack()
+    )
 
 
 def language_screen(t: Texts) -> Screen:

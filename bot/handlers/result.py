@@ -11,8 +11,8 @@ from bot.handlers.common import HISTORY_SIZE
 from bot.render import Texts
 from bot.screens import replace
 from bot.storage.base import Repository
-from bot.views import history_screen, result_screen, whatif_screen
-from bot.wizard.handlers import open_wizard
+from bot.views import history_screen, result_screen, unfinished_screen, whatif_screen
+from bot.wizard.handlers import ask_before_dropping, open_wizard, step_of
 from bot.wizard.steps import from_inputs
 from ltv_engine.calc import calculate, improve
 from ltv_engine.errors import InvalidInput
@@ -45,7 +45,10 @@ async def on_result_button(
         await _what_if(query, record.id, base, Lever(callback_data.lever), t)
         return
     await query.answer()
-    if callback_data.action == "recalc":
+    if callback_data.action == "recalc" and step_of(await state.get_state()) is not None:
+        redo = ResultCb(action="redo", calc_id=record.id)
+        await ask_before_dropping(query, unfinished_screen(t, redo))
+    elif callback_data.action in ("recalc", "redo"):
         await open_wizard(query, state, t, from_inputs(record.inputs))
     else:
         await replace(query, result_screen(record.id, base, t))
@@ -64,4 +67,6 @@ async def _what_if(
 
 
 def _understood(data: ResultCb) -> bool:
-    return data.action in ("recalc", "open") or (data.action == "whatif" and data.lever in LEVERS)
+    return data.action in ("recalc", "redo", "open") or (
+        data.action == "whatif" and data.lever in LEVERS
+    )

@@ -23,6 +23,8 @@ from ltv_engine.errors import InvalidInput
 from ltv_engine.model import LtvInputs, LtvResult
 
 TEXT_STATES = [getattr(LtvWizard, name) for name, spec in steps.STEPS.items() if spec.parse]
+# Start buttons that ask first while a calculation is under way -> the same start, unasked.
+ASKING_STARTS = {"calc": "afresh", "recalc": "afresh_recalc"}
 DEFAULT_CURRENCY = {"ru": "RUB", "en": "USD"}
 
 
@@ -104,7 +106,7 @@ async def start_wizard(
     message: Message, state: FSMContext, raw_state: str | None, t: Texts
 ) -> None:
     if step_of(raw_state) is not None:
-        await send(message, unfinished_screen(t))
+        await send(message, unfinished_screen(t, StartCb(action="afresh")))
         return
     await open_wizard(message, state, t)
 
@@ -114,15 +116,28 @@ async def start_from_button(
 ) -> None:
     await query.answer()
     step = step_of(await state.get_state())
-    if callback_data.action == "resume" and step is not None:
+    action = callback_data.action
+    if action == "resume" and step is not None:
         draft = await state.get_data()
         await show(query, state, step, draft, step_screen(step, draft, t))
         return
+    if action in ASKING_STARTS and step is not None:
+        afresh = StartCb(action=ASKING_STARTS[action])
+        await ask_before_dropping(query, unfinished_screen(t, afresh))
+        return
     known = None
-    if callback_data.action == "recalc" and query.message is not None:
+    if action in ("recalc", "afresh_recalc") and query.message is not None:
         profile = await repo.get_profile(query.message.chat.id)
         known = steps.from_inputs(profile.inputs) if profile else None
     await open_wizard(query, state, t, known)
+
+
+async def ask_before_dropping(query: CallbackQuery, question: Screen) -> None:
+    """Ask in a new message: the one the button is on (a result, a file's analysis) stays."""
+    if isinstance(query.message, Message):
+        await send(query.message, question)
+    else:
+        await replace(query, question)
 
 
 async def advance(

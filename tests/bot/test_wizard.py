@@ -279,8 +279,48 @@ async def test_calc_mid_wizard_asks_before_dropping_the_answers(client: Telegram
     assert "Purchase frequency" in client.last_text()
 
     await client.send("/calc")
-    await client.click("Calculate LTV")
+    await client.click("Start afresh")
     assert "What do you sell" in client.last_text()
+
+
+async def test_recalculate_mid_wizard_asks_before_dropping_the_answers(
+    client: TelegramClient,
+) -> None:
+    await reach_summary_golden(client)
+    await client.click("Calculate LTV")
+    result = client.last_message()
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$80")
+
+    await client.click("Recalculate", message=result)
+    assert "You have an unfinished calculation" in client.last_text()
+    assert "Customer LTV: $407.16" in (result.text or "")  # the result stays on screen
+    await client.click("Continue the calculation")
+    assert "Purchase frequency" in client.last_text()
+
+    await client.click("Recalculate", message=result)
+    await client.click("Afresh from this calculation's numbers")
+    assert "Check your numbers" in client.last_text() and "$65" in client.last_text()
+
+
+async def test_start_mid_wizard_offers_to_carry_on_or_start_afresh(client: TelegramClient) -> None:
+    await reach_summary_golden(client)
+    await client.click("Calculate LTV")
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("/start")
+
+    markup = client.last_message().reply_markup
+    assert markup is not None
+    labels = [button.text for row in markup.inline_keyboard for button in row]
+    assert labels == [
+        "▶️ Continue the calculation",
+        "🆕 Start afresh",
+        "🔁 Recalculate from my last numbers",
+    ]
+    await client.click("Recalculate from my last numbers")  # the text warned: no second question
+    assert "Check your numbers" in client.last_text()
 
 
 @pytest.mark.parametrize(
