@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sqlite3
@@ -19,6 +20,7 @@ from bot.app import run
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.storage import sqlite_path
+from bot.storage.migrations import SchemaTooNew
 
 log = logging.getLogger("bot")
 
@@ -28,7 +30,8 @@ def _fail(line: str) -> int:
     return 2
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    _arguments().parse_args(argv)  # --help, and a clear refusal of anything else
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -43,17 +46,37 @@ def main() -> int:
     except (TelegramAPIError, ClientDecodeError) as error:
         # never the error's text: it may quote the request URL, and so the token
         return _fail(_not_a_bot_api(settings, error))
-    except sqlite3.Error as error:
-        return _fail(
-            f"cannot open the database at {sqlite_path(settings.database_url)} ({error}): "
-            "check that its folder exists and is writable, or set DATABASE_URL."
-        )
+    except (sqlite3.Error, SchemaTooNew) as error:
+        where = sqlite_path(settings.database_url)
+        return _fail(f"cannot open the database at {where} ({error}): {_database_hint(error)}")
     except KeyboardInterrupt:
         pass
     except Exception:
         log.exception("stopped by an unexpected error")  # the log redacts the token
         return 1
     return 0
+
+
+def _arguments() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="ltv-bot",
+        description="LTV Bot: polls Telegram for updates until stopped (Ctrl+C).",
+        epilog=(
+            "Settings come from the environment or a .env file: BOT_TOKEN (required), "
+            "TELEGRAM_API_URL, DATABASE_URL, LOG_LEVEL, POLLING_TIMEOUT, DIGEST_RATE, "
+            "DIGEST_GROUP_PER_MINUTE; see .env.example and the README."
+        ),
+    )
+
+
+def _database_hint(error: Exception) -> str:
+    """What to do, by what went wrong: the error's own words say what, not where to look."""
+    if isinstance(error, SchemaTooNew):
+        return "a newer release wrote it; upgrade the bot, or set DATABASE_URL to another file."
+    text = str(error).lower()
+    if "already exists" in text or "not a database" in text:
+        return "the file is not this bot's database; set DATABASE_URL to a new file."
+    return "check that its folder exists and is writable, or set DATABASE_URL."
 
 
 def _unreachable(settings: Settings, error: Exception) -> str:

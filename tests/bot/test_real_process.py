@@ -10,13 +10,16 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
+from bot.__main__ import main as bot_main
 from tests.fakes.bot_api_server import BotApiStandIn
 from tests.fakes.session import TOKEN
 
@@ -410,3 +413,55 @@ async def test_ctrl_c_while_the_api_is_slow_to_answer_stops_cleanly(
         assert "Traceback" not in bot.stderr()
     finally:
         await runner.cleanup()
+
+
+def newer_release_database(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE kept (x)")
+        db.execute("PRAGMA user_version = 999")
+        db.commit()
+
+
+def another_programs_database(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE chats (id INTEGER)")
+        db.commit()
+
+
+@pytest.mark.parametrize(
+    ("prepare", "said"),
+    [
+        (newer_release_database, "a newer release wrote it; upgrade the bot"),
+        (another_programs_database, "the file is not this bot's database"),
+    ],
+)
+async def test_a_database_file_the_bot_cannot_use_is_one_line_that_says_why(
+    launch: Callable[..., BotProcess],
+    tmp_path: Path,
+    prepare: Callable[[Path], None],
+    said: str,
+) -> None:
+    prepare(tmp_path / "other.db")
+    bot = launch(
+        environment(
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=f"http://127.0.0.1:{closed_port()}",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}",
+        )
+    )
+    await bot.start()
+
+    stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=TOKEN)
+
+    assert said in stderr
+
+
+def test_help_says_how_to_run_and_starts_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        bot_main(["--help"])
+    assert stopped.value.code == 0
+    assert "BOT_TOKEN" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        bot_main(["--polling"])
+    assert refused.value.code == 2
+    assert "unrecognized arguments: --polling" in capsys.readouterr().err
