@@ -107,12 +107,13 @@ def _by_churn(result: LtvResult) -> bool:
     return result.inputs.lifetime.source is not LifetimeSource.MONTHS
 
 
-def history_screen(records: Sequence[CalculationRecord], t: Texts) -> Screen:
-    text = t.page("history.j2", records=records)
+def history_screen(records: Sequence[CalculationRecord], t: Texts, zone: str) -> Screen:
+    """Dated in the time zone ``zone``."""
+    text = t.page("history.j2", records=records, zone=zone)
     buttons = [
         [
             InlineKeyboardButton(
-                text=t.button("btn_open", record=record),
+                text=t.button("btn_open", record=record, zone=zone),
                 callback_data=ResultCb(action="open", calc_id=record.id).pack(),
             )
         ]

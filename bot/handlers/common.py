@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LanguageCb
+from bot.digests.schedule import default_timezone
 from bot.filters import Magic, PrivateCommand
 from bot.handlers.quick import on_plain_text, on_quick_ltv
 from bot.orders.handlers import orders_flow
@@ -72,8 +73,15 @@ async def cancel_all(state: FSMContext) -> set[str]:
 
 
 async def on_history(message: Message, t: Texts, repo: Repository) -> None:
-    records = await repo.list_calculations(message.chat.id, limit=HISTORY_SIZE)
-    await send(message, history_screen(records, t))
+    await send(message, await history_of(message.chat.id, t, repo))
+
+
+async def history_of(chat_id: int, t: Texts, repo: Repository) -> Screen:
+    """The chat's latest calculations, dated in its digest's time zone, else its language's."""
+    records = await repo.list_calculations(chat_id, limit=HISTORY_SIZE)
+    digest = await repo.get_digest_subscription(chat_id)
+    zone = digest.schedule.timezone if digest else default_timezone(t.locale)
+    return history_screen(records, t, zone)
 
 
 async def on_language(message: Message, t: Texts) -> None:

@@ -7,11 +7,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from bot.callbacks import ResultCb
-from bot.handlers.common import HISTORY_SIZE
+from bot.handlers.common import history_of
 from bot.render import Texts
 from bot.screens import replace
 from bot.storage.base import Repository
-from bot.views import history_screen, result_screen, unfinished_screen, whatif_screen
+from bot.views import result_screen, unfinished_screen, whatif_screen
 from bot.wizard.handlers import ask_before_dropping, open_wizard, step_of
 from bot.wizard.steps import from_inputs
 from ltv_engine.calc import calculate, improve
@@ -33,8 +33,7 @@ async def on_result_button(
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if callback_data.action == "history":
         await query.answer()
-        records = await repo.list_calculations(chat_id, limit=HISTORY_SIZE)
-        await replace(query, history_screen(records, t))
+        await replace(query, await history_of(chat_id, t, repo))
         return
     record = await repo.get_calculation(chat_id, callback_data.calc_id)
     if record is None or not _understood(callback_data):

@@ -1,6 +1,7 @@
 """The whole private-chat conversation, through the real dispatcher and a recording Bot API."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -705,3 +706,23 @@ async def test_one_customer_at_the_start_gets_no_example_it_would_refuse(
     refusal = client.last_text()
     assert "Not one of the 1 customer at the start" in refusal
     assert "An example that works" not in refusal
+
+
+async def test_history_is_dated_in_the_chats_time(
+    client: TelegramClient, ru_client: TelegramClient, repo: SqliteRepository
+) -> None:
+    await ru_client.send("/ltv 2500 1.5 30% 18")
+    await ru_client.send("/history")
+    (record,) = await repo.list_calculations(ru_client.chat.id)
+    moscow = record.created_at.astimezone(ZoneInfo("Europe/Moscow"))
+    assert moscow.strftime("%d.%m.%Y %H:%M") in ru_client.last_text()  # Moscow: the default
+    assert "UTC" not in ru_client.last_text()
+
+    await ru_client.send("/digest tz Asia/Novosibirsk")  # the digest's zone is the chat's
+    await ru_client.send("/history")
+    novosibirsk = record.created_at.astimezone(ZoneInfo("Asia/Novosibirsk"))
+    assert novosibirsk.strftime("%d.%m.%Y %H:%M") in ru_client.last_text()
+
+    await client.send("/ltv 65 0.6 58% 18")
+    await client.send("/history")
+    assert "Recent calculations (times in UTC)" in client.last_text()
