@@ -2,9 +2,12 @@
 
 Prints a readable summary (codes as they are, in English) or, with ``--json``, one JSON
 document; ``--csv OUT`` also writes the per-customer predictions. The bot's charts are not
-drawn. A file the reader refuses prints ``error: file: <what is wrong and what to do>
-[<reason code> <details>]`` (see ``cli_messages``), one that cannot be read or written at all
-``error: file: <path>: <the system's reason>``; both exit with code 2.
+drawn. Options are read before the file (``ltv_engine.cli_options``: ``--monthly-discount-rate``
+is a month's rate, as the model discounts; ``--discount-rate`` is its old name). A file the
+reader refuses prints ``error: file: <what is wrong and what to do> [<reason code> <details>]``
+(see ``cli_messages``), one that cannot be read or written at all ``error: file: cannot read
+<path>: <the system's reason>. For example: ... [cannot_read]`` (``--csv`` for the output);
+all exit with code 2.
 """
 
 from __future__ import annotations
@@ -13,12 +16,20 @@ import argparse
 import dataclasses
 import json
 import math
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ltv_engine.calc import calculate
+from ltv_engine.cli_messages import explain
+from ltv_engine.cli_options import (
+    MONTHLY_DISCOUNT,
+    annual_from_monthly,
+    parse_discount_rate,
+    parse_whole_months,
+)
+from ltv_engine.cli_usage import USAGE_ERROR, UsageError, UsageReason, fail
+from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import DEFAULT_CURRENCY
 from ltv_engine.orders.analysis import (
     TOP_SHARE,
@@ -30,11 +41,12 @@ from ltv_engine.orders.analysis import (
 from ltv_engine.orders.cli_messages import explain_file
 from ltv_engine.orders.errors import InvalidOrdersFile
 from ltv_engine.orders.export import predictions_csv
+from ltv_engine.orders.holdout import HoldoutCheck
 from ltv_engine.orders.ingest import read_orders_file
 from ltv_engine.orders.measured import MeasuredInputs
 from ltv_engine.orders.table import IngestReport, as_date, day_of
 
-FILE_ERROR = 2
+FILE_ERROR = USAGE_ERROR
 LABEL_WIDTH = 30
 
 
@@ -44,52 +56,75 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
     command: argparse.ArgumentParser = subparsers.add_parser(
         "analyze", help=summary, description=summary
     )
-    command.add_argument("file", type=Path, metavar="FILE", help="CSV or XLSX order export")
-    command.add_argument("--horizon-months", type=int, default=12, metavar="N")
+    command.add_argument("file", nargs="?", metavar="FILE", help="CSV or XLSX order export")
     command.add_argument(
-        "--discount-rate", type=float, default=1.0, metavar="PERCENT", help="monthly, default 1"
+        "--horizon-months", default="12", metavar="N", help="months of predicted value (12)"
+    )
+    command.add_argument(
+        "--monthly-discount-rate",
+        default="1",
+        metavar="PERCENT",
+        help="a MONTH's rate: 1, '1%%' or 0.01 (below 1 without %% is a share); default 1",
+    )
+    command.add_argument(  # the option's old name, before ltv calc's annual one shared it
+        "--discount-rate", dest="monthly_discount_rate", help=argparse.SUPPRESS
     )
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
-    command.add_argument("--csv", type=Path, metavar="OUT", help="write per-customer predictions")
+    command.add_argument("--csv", metavar="OUT", help="write per-customer predictions")
     command.set_defaults(handler=run_analyze)
     return command
 
 
 def run_analyze(args: argparse.Namespace) -> int:
+    """Analyse ``args.file``; options it cannot use raise (``InvalidInput``, ``UsageError``),
+    a file it cannot read or write is said here."""
+    horizon_months = parse_whole_months(args.horizon_months, "horizon_months")
+    monthly_discount_rate = parse_discount_rate(args.monthly_discount_rate, MONTHLY_DISCOUNT)
+    if args.file is None:
+        raise InvalidInput(Reason.MISSING, "file")
     try:
-        table, report = read_orders_file(args.file, latest_day=day_of(date.today()) + 1)
+        table, report = read_orders_file(Path(args.file), latest_day=day_of(date.today()) + 1)
     except InvalidOrdersFile as error:
-        return _file_error(explain_file(error))
+        return fail(f"file: {explain_file(error)}")
     except OSError as error:
-        return _file_error(f"{args.file}: {error.strerror or error}")
+        return _cannot(UsageReason.CANNOT_READ, "file", args.file, error)
     analysis = analyze(
-        table,
-        horizon_months=args.horizon_months,
-        monthly_discount_rate=args.discount_rate / 100,
+        table, horizon_months=horizon_months, monthly_discount_rate=monthly_discount_rate
     )
     if args.csv is not None:
         try:
-            args.csv.write_bytes(predictions_csv(analysis))
+            Path(args.csv).write_bytes(predictions_csv(analysis))
         except OSError as error:
-            return _file_error(f"{args.csv}: {error.strerror or error}")
-    currency = table.currency or DEFAULT_CURRENCY
+            return _cannot(UsageReason.CANNOT_WRITE, "csv", args.csv, error)
+    currency = Currency(table.currency or DEFAULT_CURRENCY, named_in_file=bool(table.currency))
     text = as_json if args.json else as_text
     print(text(analysis, report, currency))
     return 0
 
 
-def _file_error(reason: str) -> int:
-    print(f"error: file: {reason}", file=sys.stderr)
-    return FILE_ERROR
+def _cannot(reason: UsageReason, field: str, path: str, error: OSError) -> int:
+    why = error.strerror or str(error)
+    return fail(explain(UsageError(reason, field, path=path, why=why)))
 
 
-def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Currency:
+    """The currency of the file's money: the one its signs or currency column name, or the
+    default when it names none."""
+
+    code: str
+    named_in_file: bool
+
+
+def as_json(analysis: Analysis, report: IngestReport, currency: Currency) -> str:
     """Everything but the per-customer arrays (those go to ``--csv``), plus CLV statistics and
-    the calculator's LTV from the measured inputs (null when no customer, or too few, lapsed)."""
+    the calculator's LTV from the measured inputs (null when no customer, or too few, lapsed).
+    Days are ISO dates."""
     document = {
         "file": dataclasses.asdict(report),
+        "currency": dataclasses.asdict(currency),
         "measured": _measured_fields(analysis.measured),
-        "calculator_ltv": calculator_ltv(analysis, currency),
+        "calculator_ltv": calculator_ltv(analysis, currency.code),
         "cohorts": {
             "months": list(analysis.cohorts.months),
             "sizes": analysis.cohorts.sizes.tolist(),
@@ -101,7 +136,7 @@ def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
         "segments": [dataclasses.asdict(segment) for segment in analysis.segments],
         "bg_nbd": _fields(analysis.bg),
         "gamma_gamma": _fields(analysis.gg),
-        "holdout": _fields(analysis.holdout),
+        "holdout": _holdout_fields(analysis.holdout),
         "clv": _fields(clv_summary(analysis.customers.clv)),
         "notes": list(analysis.notes),
         "advice": list(analysis.advice),
@@ -116,6 +151,8 @@ def as_json(analysis: Analysis, report: IngestReport, currency: str) -> str:
 def _measured_fields(m: MeasuredInputs) -> dict[str, Any]:
     """The measured inputs, with null for the frequency and churn of a too short export."""
     fields = dataclasses.asdict(m) | {
+        "first_day": _iso(m.first_day),
+        "last_day": _iso(m.last_day),
         "history_days": m.history_days,
         "too_short": m.too_short,
         "too_few_lapsed": m.too_few_lapsed,
@@ -127,6 +164,12 @@ def _measured_fields(m: MeasuredInputs) -> dict[str, Any]:
 
 def _fields(item: Any) -> dict[str, Any] | None:
     return None if item is None else dataclasses.asdict(item)
+
+
+def _holdout_fields(holdout: HoldoutCheck | None) -> dict[str, Any] | None:
+    if holdout is None:
+        return None
+    return dataclasses.asdict(holdout) | {"calibration_end_day": _iso(holdout.calibration_end_day)}
 
 
 def _without_nan(value: Any) -> Any:
@@ -146,7 +189,7 @@ def calculator_ltv(analysis: Analysis, currency: str) -> float | None:
     return None if inputs is None else calculate(inputs, with_sensitivity=False).ltv
 
 
-def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
+def as_text(analysis: Analysis, report: IngestReport, currency: Currency) -> str:
     m = analysis.measured
     sections = [
         _section(
@@ -158,10 +201,11 @@ def as_text(analysis: Analysis, report: IngestReport, currency: str) -> str:
                 *_returns_rows(report),
                 ("Customers", f"{m.n_customers:,}"),
                 ("Period", f"{_iso(m.first_day)} .. {_iso(m.last_day)}"),
+                ("Currency", _currency(currency)),
                 ("Revenue", _money(m.revenue)),
             ],
         ),
-        _section("Measured", _measured_rows(analysis, currency)),
+        _section("Measured", _measured_rows(analysis, currency.code)),
         _section("Model", _model_rows(analysis)),
         _section("Segments (count, revenue share, action)", _segment_rows(analysis)),
         _section("Notes", [(code, "") for code in analysis.notes]),
@@ -200,6 +244,10 @@ def _returns_rows(report: IngestReport) -> list[Row]:
 def _section(title: str, rows: list[Row]) -> str:
     body = [f"  {label:<{LABEL_WIDTH}}{value}".rstrip() for label, value in rows]
     return "\n".join([title, *(body or ["  -"])])
+
+
+def _currency(currency: Currency) -> str:
+    return currency.code if currency.named_in_file else f"{currency.code} (the file names none)"
 
 
 def _iso(day: int) -> str:
@@ -265,7 +313,8 @@ def _model_rows(analysis: Analysis) -> list[Row]:
         rows.append(("Holdout repeat purchases", comparison))
     clv = clv_summary(analysis.customers.clv)
     if clv is not None:
-        discount = f"{analysis.monthly_discount_rate:.1%} a month"
+        monthly = analysis.monthly_discount_rate
+        discount = f"{monthly:.2%} a month ({annual_from_monthly(monthly):.1%} a year)"
         rows.append(("CLV horizon, discount", f"{analysis.horizon_months} months, {discount}"))
         rows.append(("CLV mean", _money(clv.average)))
         rows.append(("CLV median", _money(clv.median)))

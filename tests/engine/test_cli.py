@@ -112,7 +112,7 @@ def test_discount_rate_and_business(capsys: pytest.CaptureFixture[str]) -> None:
         ({"cac": "-5"}, "error: --cac: it cannot be negative. For example: --cac 1500 [negative]"),
         (
             {"discount_rate": "150"},
-            "error: --discount-rate: it is implausibly large (at most 100%). For example:",
+            "error: --discount-rate: it is implausibly large (at most 100% a year). For example:",
         ),
         (
             {"aov": "2e12"},
@@ -176,35 +176,6 @@ def test_a_missing_value_is_named(
     assert code == 2 and err.startswith(expected) and err.endswith("[missing]\n")
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        [],
-        ["calc", "--bogus"],
-        [
-            "calc",
-            "--aov",
-            "1",
-            "--orders-per-month",
-            "1",
-            "--churn",
-            "5",
-            "--lifetime-months",
-            "2",
-        ],
-        ["calc", "--business", "spaceships"],
-        ["analyze"],
-    ],
-)
-def test_a_malformed_command_line_is_one_line(
-    capsys: pytest.CaptureFixture[str], argv: list[str]
-) -> None:
-    code, out, err = run(capsys, *argv)
-    assert (code, out) == (2, "")
-    assert err.startswith("error: usage: ")
-    assert err.count("\n") == 1
-
-
 def test_calc_is_a_subcommand_of_the_parser() -> None:
     args = build_parser().parse_args(["calc", "--aov", "1"])
     assert args.handler is run_calc
@@ -242,6 +213,7 @@ def test_conflicting_currencies_are_rejected(capsys: pytest.CaptureFixture[str])
     code, _, err = run(capsys, *calc(aov="$65", currency="EUR"))
     assert code == 2
     assert err.startswith("error: the currency: the currencies given differ (EUR and USD).")
+    assert err.endswith("[conflict]\n")
 
 
 def test_a_bad_period_names_the_period(capsys: pytest.CaptureFixture[str]) -> None:
