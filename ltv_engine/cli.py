@@ -1,8 +1,9 @@
 """The ``ltv`` command line: ``ltv calc --aov 2500 --orders-per-month 1.5 --margin 30 ...``.
 
 Values are read as people type them (``"2 500 ₽"``, ``"30%"``, ``"1,5"``) by ltv_engine.parsing.
-Bad input prints one line, ``error: <option>: <what is wrong>. For example: ... [<reason>]``
-(see ltv_engine.cli_messages), and exits with code 2.
+Bad input, and a command line argparse or the commands refuse (``ltv_engine.cli_usage``),
+prints one line, ``error: <option>: <what is wrong>. For example: ... [<reason>]`` (see
+ltv_engine.cli_messages), and exits with code 2.
 """
 
 from __future__ import annotations
@@ -83,10 +84,10 @@ def add_command(
 
 def _add_calc_arguments(calc: argparse.ArgumentParser) -> None:
     calc.add_argument("--aov", metavar="MONEY", help="average order value, e.g. '2 500 ₽'")
-    calc.add_argument("--orders-per-month", metavar="N")
-    calc.add_argument("--orders-per-year", metavar="N", help="instead of --orders-per-month")
+    calc.add_argument("--orders-per-month", metavar="N", help="orders a customer places a month")
+    calc.add_argument("--orders-per-year", metavar="N", help="or a year")
     calc.add_argument("--margin", metavar="PERCENT", help="gross margin, e.g. 30 or '30 %%'")
-    calc.add_argument("--lifetime-months", metavar="N", help="the lifetime stated one way only:")
+    calc.add_argument("--lifetime-months", metavar="N", help="lifetime, one way only: months")
     calc.add_argument("--lifetime-years", metavar="N", help="or in years")
     calc.add_argument(
         "--churn",

@@ -58,13 +58,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
     )
     command.add_argument("file", nargs="?", metavar="FILE", help="CSV or XLSX order export")
     command.add_argument(
-        "--horizon-months", default="12", metavar="N", help="months of predicted value (12)"
+        "--horizon-months",
+        default="12",
+        metavar="N",
+        help="months of predicted value (default 12)",
     )
     command.add_argument(
         "--monthly-discount-rate",
         default="1",
         metavar="PERCENT",
-        help="a MONTH's rate: 1, '1%%' or 0.01 (below 1 without %% is a share); default 1",
+        help="a month's rate: 1, '1%%' or 0.01 (below 1 without %% is a share); default 1 %%",
     )
     command.add_argument(  # the option's old name, before ltv calc's annual one shared it
         "--discount-rate", dest="monthly_discount_rate", help=argparse.SUPPRESS

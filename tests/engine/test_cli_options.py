@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ltv_engine.cli import main
 from ltv_engine.cli_options import (
     ANNUAL_DISCOUNT,
     HIGHEST_DISCOUNT,
@@ -89,6 +90,18 @@ def test_calc_reads_a_rate_as_people_type_it(
 ) -> None:
     document = as_json(capsys, *GOLDEN, "--discount-rate", rate)
     assert document["inputs"]["annual_discount_rate"] == pytest.approx(0.12)
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [("calc", "annual discount rate: 12, '12%' or 0.12"), ("analyze", "a month's rate: 1, '1%'")],
+)
+def test_the_help_says_the_period_of_the_rate(
+    capsys: pytest.CaptureFixture[str], command: str, said: str
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert said in " ".join(capsys.readouterr().out.split())
 
 
 def table(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
