@@ -18,7 +18,7 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ltv_engine.calc import calculate
 from ltv_engine.cli_messages import explain
@@ -44,7 +44,7 @@ from ltv_engine.orders.export import predictions_csv
 from ltv_engine.orders.holdout import HoldoutCheck
 from ltv_engine.orders.ingest import read_orders_file
 from ltv_engine.orders.measured import MeasuredInputs
-from ltv_engine.orders.table import IngestReport, as_date, day_of
+from ltv_engine.orders.table import IngestReport, OrderTable, as_date, day_of
 
 FILE_ERROR = USAGE_ERROR
 LABEL_WIDTH = 30
@@ -99,7 +99,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             Path(args.csv).write_bytes(predictions_csv(analysis))
         except OSError as error:
             return _cannot(UsageReason.CANNOT_WRITE, "csv", args.csv, error)
-    currency = Currency(table.currency or DEFAULT_CURRENCY, named_in_file=bool(table.currency))
+    currency = _currency_of(table, report)
     text = as_json if args.json else as_text
     print(text(analysis, report, currency))
     return 0
@@ -113,10 +113,16 @@ def _cannot(reason: UsageReason, field: str, path: str, error: OSError) -> int:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Currency:
     """The currency of the file's money: the one its signs or currency column name, or the
-    default when it names none."""
+    default when it names none, or more than one."""
 
     code: str
-    named_in_file: bool
+    in_file: Literal["one", "none", "mixed"]
+
+
+def _currency_of(table: OrderTable, report: IngestReport) -> Currency:
+    if table.currency is not None:
+        return Currency(table.currency, "one")
+    return Currency(DEFAULT_CURRENCY, "mixed" if "currency_mixed" in report.notes else "none")
 
 
 def as_json(analysis: Analysis, report: IngestReport, currency: Currency) -> str:
@@ -249,8 +255,12 @@ def _section(title: str, rows: list[Row]) -> str:
     return "\n".join([title, *(body or ["  -"])])
 
 
+_ASSUMED = {"none": "the file names none", "mixed": "the file mixes currencies"}
+
+
 def _currency(currency: Currency) -> str:
-    return currency.code if currency.named_in_file else f"{currency.code} (the file names none)"
+    assumed = _ASSUMED.get(currency.in_file)
+    return f"{currency.code} ({assumed})" if assumed else currency.code
 
 
 def _iso(day: int) -> str:

@@ -100,7 +100,7 @@ def test_json_days_are_iso_dates(export: Path, capsys: pytest.CaptureFixture[str
 def test_the_currency_the_file_names_is_said(
     small: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert document(capsys, str(small))["currency"] == {"code": "USD", "named_in_file": True}
+    assert document(capsys, str(small))["currency"] == {"code": "USD", "in_file": "one"}
     assert "  Currency                      USD\n" in analyzed(capsys, str(small))
 
 
@@ -108,7 +108,17 @@ def test_a_file_that_names_no_currency_says_the_one_assumed(
     small: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     small.write_text(SMALL_EXPORT.replace("$", ""), encoding="utf-8")
-    assert document(capsys, str(small))["currency"] == {"code": "RUB", "named_in_file": False}
+    assert document(capsys, str(small))["currency"] == {"code": "RUB", "in_file": "none"}
     assert "  Currency                      RUB (the file names none)\n" in analyzed(
+        capsys, str(small)
+    )
+
+
+def test_a_file_of_mixed_currencies_says_so(
+    small: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small.write_text(SMALL_EXPORT.replace("$80.00", "€80.00"), encoding="utf-8")
+    assert document(capsys, str(small))["currency"] == {"code": "RUB", "in_file": "mixed"}
+    assert "  Currency                      RUB (the file mixes currencies)\n" in analyzed(
         capsys, str(small)
     )
