@@ -41,7 +41,7 @@ Signal = Literal[
     "not_big_ticket",
     "consumables",
     "goods",  # anything but services
-    "subscription_fits",  # never rare big-ticket goods; unknown goods when bought monthly
+    "subscription_fits",  # never big-ticket or rare; goods but consumables bought monthly
     "loses_money",
     "room_to_grow",
     "healthy",
@@ -95,6 +95,10 @@ FEW_REPEAT_ORDERS = 3.0
 REGULAR_ORDERS = 2.0
 RARE_ORDERS_PER_MONTH = 1 / 6  # a purchase less than every half year
 DAYS_PER_MONTH = 30.4
+MONTHS_PER_YEAR = 12
+FIRST_MONTH_DAYS = 30  # a second order within the first month is worth the most
+COUPON_DAYS_STEP = 10  # a coupon lasts a round number of days
+_FREQUENCY_FACTOR = 1 + STEPS[Lever.FREQUENCY]
 MIN_REWARD_PCT = 2  # below this, points or a discount are not worth announcing
 FREE_DELIVERY_ABOVE_AOV = (1.15, 1.20)
 CONSUMABLES = frozenset(
@@ -115,6 +119,7 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
     margin = inputs.margin
     business = inputs.business
     frequent = orders >= 1
+    rare = orders < RARE_ORDERS_PER_MONTH
     big_ticket = business in BIG_TICKET
     consumables = business in CONSUMABLES
     signals: set[Signal] = {
@@ -122,7 +127,7 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         "big_ticket" if big_ticket else "not_big_ticket",
         *_BAND_SIGNALS[r.band],
     }
-    if orders < RARE_ORDERS_PER_MONTH:
+    if rare:
         signals.add("rare_purchases")
     if margin is None or margin * 100 / 3 >= MIN_REWARD_PCT:
         signals.add("rewards_fit")
@@ -130,7 +135,7 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("margin_known")
         if margin < LOW_MARGIN:
             signals.add("low_margin")
-    if inputs.lifetime.source is not LifetimeSource.MONTHS:
+    if inputs.lifetime.source is not LifetimeSource.MONTHS:  # as _churn_stated, inline
         signals.add("churn_stated")
     if r.monthly_churn > HIGH_CHURN:
         signals.add("high_churn")
@@ -144,7 +149,7 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("consumables")
     if business is not Business.SERVICES:
         signals.add("goods")
-    if not big_ticket and (consumables or frequent):
+    if not (big_ticket or rare) and (consumables or frequent):
         signals.add("subscription_fits")
     return frozenset(signals)
 
@@ -165,6 +170,21 @@ def _usual_gap_days(r: LtvResult) -> float:
     return round(DAYS_PER_MONTH / r.inputs.orders_per_month)
 
 
+def _sooner_gap_days(r: LtvResult) -> float:
+    """Days between orders if customers bought as much more often as the frequency step that
+    advice on frequency is worth: a little less than the usual gap."""
+    return DAYS_PER_MONTH / r.inputs.orders_per_month / _FREQUENCY_FACTOR
+
+
+def _gap_between_orders(orders_per_month: float) -> tuple[float, str]:
+    """How often a customer buys, as said of rare purchases, to one decimal: (2.0, "year") is
+    once every two years, (1.5, "month") once every one and a half months."""
+    tenths_of_months = round(10 / orders_per_month)  # round(x, 1) is slower
+    if tenths_of_months < 10 * MONTHS_PER_YEAR:
+        return tenths_of_months / 10, "month"
+    return round(tenths_of_months / MONTHS_PER_YEAR) / 10, "year"
+
+
 def _nice_number_between(low: float, high: float) -> float:
     """The roundest number in [low, high]: 3000 in [2875, 3000], 75 in [74.75, 78]."""
     step = 10.0 ** math.ceil(math.log10(high))
@@ -182,28 +202,50 @@ def _stepped(value: float, lever: Lever) -> float:
 
 def _points_facts(r: LtvResult) -> Facts:
     low, high = _reward_band(r.inputs.margin, (3, 5))
+    orders = r.inputs.orders_per_month
+    gap, gap_unit = _gap_between_orders(orders)
     return {
-        "orders_per_month": r.inputs.orders_per_month,
-        "target_orders_per_month": _stepped(r.inputs.orders_per_month, Lever.FREQUENCY),
+        "orders_per_month": orders,
+        "gap": gap,
+        "gap_unit": gap_unit,
         "points_low": low,
         "points_high": high,
     }
 
 
 def _first_repeat_facts(r: LtvResult) -> Facts:
-    return {"expected_orders": r.expected_orders, "bonus_days": 30}
+    return {"expected_orders": r.expected_orders, "bonus_days": _coupon_days(r)}
+
+
+def _coupon_days(r: LtvResult) -> int:
+    """How long the coupon for the next order lasts: a little less than customers now take to
+    order again, so it brings that order forward, and never less than the first month. Where
+    purchases are rare, waiting for the next one is no use: the coupon is then for something to
+    go with the purchase, within the first month."""
+    if r.inputs.orders_per_month < RARE_ORDERS_PER_MONTH:  # as the signal rare_purchases
+        return FIRST_MONTH_DAYS
+    rounded = math.floor(_sooner_gap_days(r) / COUPON_DAYS_STEP) * COUPON_DAYS_STEP
+    return max(FIRST_MONTH_DAYS, rounded)
 
 
 def _winback_facts(r: LtvResult) -> Facts:
     return {
+        "churn_stated": _churn_stated(r),
         "monthly_churn": r.monthly_churn,
         "lost_per_100": round(r.monthly_churn * 100),
         "quiet_days": max(30, round(1.5 * _usual_gap_days(r))),
     }
 
 
+def _churn_stated(r: LtvResult) -> bool:
+    """Whether the lifetime lever was stepped as churn -10 % (lifetime +11.1 %), not as the
+    lifetime +10 %: the worth of advice on the lifetime says which (see calc.STEPS)."""
+    return r.inputs.lifetime.source is not LifetimeSource.MONTHS
+
+
 def _retention_facts(r: LtvResult) -> Facts:
     return {
+        "churn_stated": _churn_stated(r),
         "monthly_churn": r.monthly_churn,
         "target_monthly_churn": r.monthly_churn * (1 - STEPS[Lever.LIFETIME]),
         "lifetime_months": r.lifetime_months,
@@ -232,7 +274,9 @@ def _subscription_facts(r: LtvResult) -> Facts:
         "discount_low": low,
         "discount_high": high,
         "orders_per_month": r.inputs.orders_per_month,
-        "business": business.value if business else Business.OTHER.value,
+        "usual_gap_days": _usual_gap_days(r),
+        "delivery_days": int(_sooner_gap_days(r)) or 1,  # slightly more often
+        "business": business or Business.OTHER,  # a StrEnum: its value without .value's cost
     }
 
 
@@ -252,12 +296,16 @@ def _cac_facts(r: LtvResult) -> Facts:
     }
 
 
+def _scaling_facts(r: LtvResult) -> Facts:
+    return {**_cac_facts(r), "churn_stated": _churn_stated(r)}
+
+
 def _gap_days_facts(r: LtvResult) -> Facts:
     return {"usual_gap_days": _usual_gap_days(r)}
 
 
 def _lifetime_facts(r: LtvResult) -> Facts:
-    return {"lifetime_months": r.lifetime_months}
+    return {"churn_stated": _churn_stated(r), "lifetime_months": r.lifetime_months}
 
 
 def _loss_per_customer(r: LtvResult) -> float:
@@ -275,14 +323,20 @@ RULES: tuple[Rule, ...] = (
         "loyalty_points",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("low_frequency", _needs("rare_orders", "rewards_fit")),),
+        (
+            ("rare_purchases", _needs("rare_purchases", "rewards_fit")),  # no points expiry
+            ("low_frequency", _needs("rare_orders", "rewards_fit")),
+        ),
         _points_facts,
     ),
     Rule(
         "first_repeat_bonus",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("few_repeat_orders", _needs("few_repeat_orders")),),
+        (
+            ("rare_purchases", _needs("few_repeat_orders", "rare_purchases")),  # an add-on
+            ("few_repeat_orders", _needs("few_repeat_orders")),
+        ),
         _first_repeat_facts,
     ),
     Rule(
@@ -306,7 +360,9 @@ RULES: tuple[Rule, ...] = (
         "cross_sell_bundles",
         Family.CROSS_SELL,
         Lever.AOV,
-        (("frequent_orders", _needs("frequent_orders", "not_big_ticket")),),
+        (  # "see your shop often" needs customers who come back
+            ("frequent_orders", _needs("frequent_orders", "not_big_ticket", "regulars_exist")),
+        ),
         _aov_facts,
     ),
     Rule(
@@ -331,7 +387,7 @@ RULES: tuple[Rule, ...] = (
         Family.SUBSCRIPTION,
         Lever.FREQUENCY,
         (
-            ("subscription_business", _needs("consumables", "rewards_fit")),
+            ("subscription_business", _needs("consumables", "subscription_fits", "rewards_fit")),
             (  # "regularly, almost on a schedule" needs customers who come back
                 "regular_purchases",
                 _needs("subscription_fits", "rewards_fit", "goods", "regulars_exist"),
@@ -359,7 +415,7 @@ RULES: tuple[Rule, ...] = (
         Family.ACQUISITION,
         Lever.LIFETIME,
         (("ltv_cac_1_to_3", _needs("room_to_grow")),),
-        _cac_facts,
+        _scaling_facts,
     ),
     Rule(
         "cac_room_to_scale",
@@ -373,7 +429,10 @@ RULES: tuple[Rule, ...] = (
         "thank_you_followup",
         Family.LOYALTY,
         Lever.FREQUENCY,
-        (("baseline", _needs()),),
+        (
+            ("returning_customers", _needs("regulars_exist")),
+            ("baseline", _needs()),  # no "customers come back every N days"
+        ),
         _gap_days_facts,
         fallback=True,
     ),

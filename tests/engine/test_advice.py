@@ -54,7 +54,9 @@ def advice_of(result: LtvResult, rule_id: str) -> Advice:
 
 # (rule, trigger, inputs that fire it); every (rule, trigger) pair in RULES appears here.
 FIRING: list[tuple[str, str, dict[str, Any]]] = [
+    ("loyalty_points", "rare_purchases", {"orders_per_month": 1 / 24, "months": 60}),
     ("loyalty_points", "low_frequency", {"orders_per_month": 0.5}),
+    ("first_repeat_bonus", "rare_purchases", {"orders_per_month": 1 / 24, "months": 60}),
     ("first_repeat_bonus", "few_repeat_orders", {"orders_per_month": 0.2, "months": 10}),
     ("winback_calls", "high_churn", {"churn": 0.15}),
     ("feedback_survey", "high_churn", {"churn": 0.15}),
@@ -73,7 +75,8 @@ FIRING: list[tuple[str, str, dict[str, Any]]] = [
     ("cac_too_high", "ltv_cac_below_1", {"cac": 30_000}),
     ("retention_before_scaling", "ltv_cac_1_to_3", {"cac": 10_000}),
     ("cac_room_to_scale", "ltv_cac_3_or_more", {"cac": 2_000}),
-    ("thank_you_followup", "baseline", {}),
+    ("thank_you_followup", "returning_customers", {}),
+    ("thank_you_followup", "baseline", {"orders_per_month": 1, "months": 1}),  # 1 order
     ("feedback_reviews", "baseline", {}),
     ("order_recommendations", "baseline", {}),
 ]
@@ -88,12 +91,14 @@ NOT_FIRING: list[tuple[str, dict[str, Any]]] = [
     ("feedback_survey", {"months": 18}),
     ("cross_sell_bundles", {"orders_per_month": 0.5}),
     ("cross_sell_bundles", {"business": Business.ELECTRONICS}),
+    ("cross_sell_bundles", {"orders_per_month": 1, "months": 1}),  # 1 order: no visits
     ("free_delivery_threshold", {"business": Business.SERVICES}),
     ("upsell_service", {"business": Business.COFFEE}),
     ("subscription_consumables", {"business": None, "orders_per_month": 0.5}),
     ("subscription_consumables", {"business": Business.FURNITURE, "orders_per_month": 3}),
     ("subscription_consumables", {"business": Business.ELECTRONICS}),
     ("subscription_consumables", {"business": Business.COFFEE, "margin": 0.05}),
+    ("subscription_consumables", {"business": Business.COFFEE, "orders_per_month": 0.1}),
     ("subscription_consumables", {"business": Business.SERVICES, "orders_per_month": 3}),
     ("subscription_consumables", {"business": None, "months": 1}),  # 1.5 orders in a lifetime
     ("margin_mix", {"margin": 0.3}),
