@@ -111,8 +111,10 @@ async def on_digest_command(
         sub, note = None, "unsubscribed"
     elif word in ("tz", "time"):
         sub, note = await _set_from_text(repo, place, locale, sub, word, rest.strip(), now)
-    elif word in ("pause", "resume", *STOP_WORDS):
-        note = "no_digest"  # nothing to pause, resume or stop
+    elif word in STOP_WORDS:
+        note = "nothing_to_stop"
+    elif word in ("pause", "resume"):
+        note = "no_digest"  # nothing to pause or resume
     elif word:
         note = "unknown_option"
     await send(message, settings_screen(sub, t, note=note, place=place))
@@ -127,7 +129,7 @@ async def _set_from_text(
     value: str,
     now: datetime,
 ) -> tuple[DigestSubscription | None, str]:
-    """``/digest tz Europe/Berlin`` or ``/digest time 9:30``: subscribes if need be."""
+    """``/digest tz Berlin`` or ``/digest time 9:30``: subscribes if need be, and says so."""
     schedule = sub.schedule if sub else default_schedule(locale)
     try:
         if word == "tz":
@@ -136,7 +138,7 @@ async def _set_from_text(
             changed = replace(schedule, at=_parse_time(value))
     except (InvalidSchedule, ValueError):
         return sub, "bad_" + word
-    return await _save(repo, place, locale, sub, changed, now), "saved"
+    return await _save(repo, place, locale, sub, changed, now), "saved" if sub else "subscribed"
 
 
 def _parse_time(value: str) -> time:

@@ -28,6 +28,61 @@ PLACE_AREAS = frozenset(
     {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
     | {"Indian", "Pacific"}
 )
+# The main cities of Russia and its neighbours as people there write them, by the zone each
+# keeps (Saint Petersburg keeps Moscow time); the first is the one the zone is shown by.
+_RUSSIAN_CITIES_BY_ZONE = {
+    "Europe/Kaliningrad": ("Калининград",),
+    "Europe/Moscow": (
+        "Москва",
+        "Санкт-Петербург",
+        "Петербург",
+        "Питер",
+        "Нижний Новгород",
+        "Казань",
+        "Ростов-на-Дону",
+        "Краснодар",
+        "Воронеж",
+        "Сочи",
+    ),
+    "Europe/Volgograd": ("Волгоград",),
+    "Europe/Saratov": ("Саратов",),
+    "Europe/Samara": ("Самара", "Ижевск"),
+    "Europe/Ulyanovsk": ("Ульяновск",),
+    "Europe/Astrakhan": ("Астрахань",),
+    "Asia/Yekaterinburg": ("Екатеринбург", "Челябинск", "Уфа", "Пермь", "Тюмень"),
+    "Asia/Omsk": ("Омск",),
+    "Asia/Novosibirsk": ("Новосибирск",),
+    "Asia/Barnaul": ("Барнаул",),
+    "Asia/Tomsk": ("Томск",),
+    "Asia/Novokuznetsk": ("Новокузнецк", "Кемерово"),
+    "Asia/Krasnoyarsk": ("Красноярск",),
+    "Asia/Irkutsk": ("Иркутск",),
+    "Asia/Chita": ("Чита",),
+    "Asia/Yakutsk": ("Якутск",),
+    "Asia/Vladivostok": ("Владивосток", "Хабаровск"),
+    "Asia/Sakhalin": ("Южно-Сахалинск",),
+    "Asia/Magadan": ("Магадан",),
+    "Asia/Kamchatka": ("Камчатка", "Петропавловск-Камчатский"),
+    "Asia/Anadyr": ("Анадырь",),
+    "Europe/Kyiv": ("Киев", "Київ"),
+    "Europe/Minsk": ("Минск",),
+    "Europe/Chisinau": ("Кишинёв",),
+    "Europe/Riga": ("Рига",),
+    "Europe/Vilnius": ("Вильнюс",),
+    "Europe/Tallinn": ("Таллин", "Таллинн"),
+    "Asia/Almaty": ("Алматы", "Астана", "Алма-Ата"),
+    "Asia/Tashkent": ("Ташкент", "Самарканд"),
+    "Asia/Bishkek": ("Бишкек",),
+    "Asia/Dushanbe": ("Душанбе",),
+    "Asia/Ashgabat": ("Ашхабад",),
+    "Asia/Tbilisi": ("Тбилиси",),
+    "Asia/Yerevan": ("Ереван",),
+    "Asia/Baku": ("Баку",),
+    "Asia/Ulaanbaatar": ("Улан-Батор",),
+}
+RUSSIAN_CITIES = {
+    city: name for name, cities in _RUSSIAN_CITIES_BY_ZONE.items() for city in cities
+}
 DEFAULT_DAY = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1}
 DEFAULT_TIME = time(9, 0)
 DAY_RANGE = {Frequency.WEEKLY: range(7), Frequency.MONTHLY: range(1, 32)}
@@ -47,18 +102,34 @@ def zone(name: str) -> ZoneInfo:
 
 
 def zone_name(typed: str) -> str:
-    """A time zone a user typed or picked, as the IANA database spells it: "europe/moscow" ->
-    "Europe/Moscow". Only Area/City-style names of places (and UTC) are accepted."""
-    found = _zone_names().get(typed.strip().lower())
+    """A time zone a user typed or picked, as the IANA database spells it: "europe/moscow",
+    "Moscow", "new york" or "Москва" -> "Europe/Moscow". Only Area/City-style names of places,
+    their cities (in English, or in Russian from ``RUSSIAN_CITIES``) and UTC are accepted."""
+    found = _zone_names().get(_key(typed))
     if found is None:
         raise InvalidSchedule(f"unknown time zone {typed!r}")
     return found
 
 
+def _key(name: str) -> str:
+    """A name as it is compared: "New_York", "new york" and "NEW-YORK" are one, as are "ё"
+    and "е"."""
+    spaced = name.replace("_", " ").replace("-", " ").lower().replace("ё", "е")
+    return " ".join(spaced.split())
+
+
 @lru_cache(maxsize=1)
 def _zone_names() -> dict[str, str]:
-    places = {name for name in available_timezones() if name.split("/")[0] in PLACE_AREAS}
-    return {name.lower(): name for name in places | {"UTC"}}
+    """Full names first, then Russian cities, then the city part of a full name. A city named
+    in two areas ("Asia/Istanbul", "Europe/Istanbul") is one zone under two names: the first
+    in sorted order answers."""
+    places = sorted(name for name in available_timezones() if name.split("/")[0] in PLACE_AREAS)
+    names = {_key(name): name for name in [*places, "UTC"]}
+    for city, name in RUSSIAN_CITIES.items():
+        names.setdefault(_key(city), name)
+    for name in places:
+        names.setdefault(_key(name.rsplit("/", 1)[-1]), name)
+    return names
 
 
 @dataclass(frozen=True, slots=True)

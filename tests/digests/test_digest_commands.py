@@ -1,6 +1,7 @@
 """/digest as a person uses it: subscribe, day, time, time zone, pause, resume, unsubscribe,
 a preview; group admins only."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -9,7 +10,14 @@ from aiogram.enums import ChatType
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.digests.keyboards import TIMEZONES, DigestCb
-from bot.digests.schedule import Frequency, InvalidSchedule, next_due, zone_name
+from bot.digests.schedule import (
+    RUSSIAN_CITIES,
+    Frequency,
+    InvalidSchedule,
+    next_due,
+    zone_name,
+)
+from bot.render import Renderer
 from bot.storage.sqlite import SqliteRepository
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from tests.digests.conftest import FakeClock
@@ -139,16 +147,20 @@ async def test_commands_for_zone_time_pause_and_stop(
     assert "I do not know that time zone" in client.last_text()
     assert await repo.get_digest_subscription(client.chat.id) is None
     await client.send("/digest time 7:45")
+    assert "Subscribed" in client.last_text()  # not a bare "Saved": there was no digest
     sub = await repo.get_digest_subscription(client.chat.id)
     assert sub is not None and sub.schedule.at == time(7, 45)
     await client.send("/digest time 25:00")
     assert "could not read that time" in client.last_text()
     await client.send("/digest tz America/New_York")
+    assert "Saved" in client.last_text()
     await client.send("/digest pause")
     sub = await repo.get_digest_subscription(client.chat.id)
     assert sub is not None and sub.paused and sub.schedule.timezone == "America/New_York"
     await client.send("/digest stop")
     assert await repo.get_digest_subscription(client.chat.id) is None
+    await client.send("/digest stop")
+    assert "nothing to stop" in client.last_text()
 
 
 @pytest.mark.parametrize(
@@ -160,8 +172,35 @@ async def test_a_zone_that_is_no_place_is_refused_with_an_example(
     await client.send(f"/digest tz {typed}")
 
     assert "I do not know that time zone" in client.last_text()
-    assert "e.g. /digest tz Europe/Berlin or" in client.last_text()  # the tags render, unseen
+    assert "e.g. /digest tz Berlin or /digest tz New York" in client.last_text()  # tags unseen
     assert await repo.get_digest_subscription(client.chat.id) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "zone", "shown"),
+    [
+        ("en", "New York", "America/New_York", "every Monday at 09:00, New York time"),
+        ("en", "kyiv", "Europe/Kyiv", "every Monday at 09:00, Kyiv time"),
+        ("ru", "Москва", "Europe/Moscow", "в понедельник в 09:00 (Москва)"),
+        ("ru", "Алматы", "Asia/Almaty", "в понедельник в 09:00 (Алматы)"),
+        ("ru", "Tbilisi", "Asia/Tbilisi", "в понедельник в 09:00 (Тбилиси)"),
+    ],
+)
+async def test_a_zone_is_set_by_typing_its_city(
+    dp: Dispatcher,
+    bot: Bot,
+    repo: SqliteRepository,
+    locale: str,
+    typed: str,
+    zone: str,
+    shown: str,
+) -> None:
+    client = TelegramClient(dp, bot, language_code=locale)
+    await client.send(f"/digest tz {typed}")
+
+    sub = await repo.get_digest_subscription(client.chat.id)
+    assert sub is not None and sub.schedule.timezone == zone
+    assert shown in client.last_text()
 
 
 async def test_a_zone_is_read_whatever_its_case(
@@ -217,6 +256,37 @@ def test_places_and_utc_are_accepted() -> None:
         "UTC",
         "America/Argentina/Buenos_Aires",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Moscow", "Europe/Moscow"),
+        ("new york", "America/New_York"),
+        ("New_York", "America/New_York"),
+        ("  Kyiv ", "Europe/Kyiv"),
+        ("port-au-prince", "America/Port-au-Prince"),
+        ("America/New York", "America/New_York"),
+        ("Москва", "Europe/Moscow"),
+        ("санкт-петербург", "Europe/Moscow"),
+        ("Санкт Петербург", "Europe/Moscow"),
+        ("Київ", "Europe/Kyiv"),
+        ("Астана", "Asia/Almaty"),
+        ("Кишинёв", "Europe/Chisinau"),
+        ("Кишинев", "Europe/Chisinau"),
+    ],
+)
+def test_a_city_names_its_zone_in_english_or_russian(typed: str, zone: str) -> None:
+    assert zone_name(typed) == zone
+
+
+def test_every_russian_city_is_shown_in_russian_and_read_back() -> None:
+    """The settings name a zone by the Russian name of its city wherever the table knows one."""
+    texts = Renderer()("ru")
+    for zone in set(RUSSIAN_CITIES.values()):
+        shown = texts.button("btn_digest_zone", timezone=zone)
+        assert re.fullmatch(r"[А-ЯЁ][А-ЯЁа-яё -]+", shown), (zone, shown)
+        assert zone_name(shown) == zone
 
 
 def test_every_zone_on_a_button_is_known() -> None:
@@ -346,8 +416,8 @@ async def test_callback_data_fits_telegram(client: TelegramClient) -> None:
     ("typed", "said"),
     [
         ("/digest foo", "I do not know that option"),
-        ("/digest pause", "There is no digest in this chat yet"),
-        ("/digest stop", "There is no digest in this chat yet"),
+        ("/digest pause", "No digest is on in this chat: subscribe below first"),
+        ("/digest stop", "No digest is on in this chat, so there is nothing to stop"),
     ],
 )
 async def test_a_digest_option_that_does_nothing_says_why(

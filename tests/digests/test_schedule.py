@@ -19,8 +19,8 @@ from bot.digests.schedule import (
 MONDAY_9_MOSCOW = Schedule(Frequency.WEEKLY, 0, time(9, 0), "Europe/Moscow")
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_weekly_due_at_local_time_in_the_zone() -> None:
