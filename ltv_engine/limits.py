@@ -24,7 +24,7 @@ LIMITS: dict[str, Range] = {
     "lifetime_months": Range(0.0, 1200.0, smallest=0.01),
     "margin": Range(0.0, 1.0, smallest=1e-4),
     "monthly_churn": Range(0.0, 1.0),
-    "customers_start": Range(1.0, 1e9, low_inclusive=True),
+    "customers_start": Range(2.0, 1e9, low_inclusive=True),  # 1 can only stay or leave
     "customers_end": Range(0.0, 1e9, low_inclusive=True),
     "period_months": Range(0.0, 1200.0),
     "cac": Range(0.0, 1e9, low_inclusive=True),

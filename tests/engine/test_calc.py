@@ -77,6 +77,7 @@ def test_churn_over_a_quarter_is_converted_to_monthly() -> None:
         (counts(100, 0), Reason.CHURN_100_OR_MORE, "monthly_churn"),
         (counts(100.5, 50), Reason.NOT_WHOLE, "customers_start"),
         (counts(0, 0), Reason.TOO_SMALL, "customers_start"),
+        (counts(1, 0), Reason.TOO_SMALL, "customers_start"),  # one can only stay or leave
         (counts(100, 90, period=0), Reason.ZERO, "period_months"),
         (Lifetime(LifetimeSource.COUNTS, customers_start=10), Reason.MISSING, "customers_end"),
         (Lifetime(LifetimeSource.MONTHS), Reason.MISSING, "lifetime_months"),
