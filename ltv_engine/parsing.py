@@ -17,6 +17,7 @@ Spaces (no-break ones too) group thousands. Shares: with "%" a percent; without,
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -336,8 +337,32 @@ def parse_duration_months(
     """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks", "полтора года", "год"."""
     field = "lifetime_months"
     with _quoting(text):
-        reading = _read(_duration_in_digits(text), field, after=(Kind.TIME,))
+        in_digits = _duration_in_digits(text)
+        parts = _duration_parts(in_digits)
+        if parts:
+            return check_range(sum(parse_duration_months(part) for part in parts), field)
+        reading = _read(in_digits, field, after=(Kind.TIME,))
         return check_range(reading.value() * _months(reading, default_unit), field)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?")
+_PART_JOINT = re.compile(r"(?:\s|,|\band\b|\bи\b)*", re.IGNORECASE)
+
+
+def _duration_parts(text: str) -> list[str]:
+    """The parts of a duration said in several units, larger first: "1 год 6 мес", "2 years
+    and 3 months"; none for anything else ("18 мес 2 года" is two answers, not one)."""
+    parts = list(_DURATION_PART.finditer(text))
+    if len(parts) < 2:
+        return []
+    edges = [0, *(edge for part in parts for edge in part.span()), len(text)]
+    joints = (text[start:end] for start, end in zip(edges[::2], edges[1::2], strict=True))
+    if not all(_PART_JOINT.fullmatch(joint) for joint in joints):
+        return []
+    sizes = [UNIT_ALIASES[Kind.TIME].get(part[2].lower(), 0.0) for part in parts]
+    if not all(larger > smaller > 0 for larger, smaller in itertools.pairwise(sizes)):
+        return []
+    return [part[0] for part in parts]
 
 
 def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month") -> float:

@@ -249,6 +249,8 @@ def test_durations_said_in_words(text: str, months: float) -> None:
         "полгода с половиной",
         "1,5 с половиной",
         "once a year and a half",
+        "1 год 6",  # a part without its unit
+        "2 года 2 раза",
     ],
 )
 def test_durations_that_are_no_number_are_refused(text: str) -> None:
@@ -640,3 +642,18 @@ def test_another_fields_name_is_no_label(parse: Callable[[str], object], text: s
 
 def test_once_a_fortnight() -> None:
     assert parse_frequency("once a fortnight") == pytest.approx(30.4375 / 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("1 год 6 мес", 18),
+        ("1 год и 6 месяцев", 18),
+        ("1 год, 6 мес.", 18),
+        ("2 years and 3 months", 27),
+        ("1y 6m", 18),
+        ("1,5 года 2 недели", 18 + 14 * 12 / 365.25),
+    ],
+)
+def test_a_duration_in_several_units_is_their_sum(text: str, months: float) -> None:
+    assert parse_duration_months(text) == pytest.approx(months)
