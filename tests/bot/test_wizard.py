@@ -693,19 +693,19 @@ async def test_churn_said_with_its_period_is_read(
     assert f"Now: {shown}." in client.last_text()
 
 
-async def test_one_customer_at_the_start_gets_no_example_it_would_refuse(
+async def test_one_customer_at_the_start_is_refused_with_the_least_that_works(
     client: TelegramClient,
 ) -> None:
+    """One customer can only stay (no churn) or leave (all churn): both refused later, so the
+    count is refused where it is typed."""
     await reach_lifetime_choice(client, "1000", "1")
     await client.click("customers at start and end")
     await client.send("1")
-    assert "For example" not in client.last_text()
-
-    await client.send("0")
 
     refusal = client.last_text()
-    assert "Not one of the 1 customer at the start" in refusal
-    assert "An example that works" not in refusal
+    assert "The minimum is 2" in refusal and "Customers at the start" in refusal
+    await client.send("100")
+    assert "how many of those 100 were still with you" in client.last_text()
 
 
 async def test_history_is_dated_in_the_chats_time(
