@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -80,18 +80,31 @@ def _annotate_cells(axes: Axes, share: np.ma.MaskedArray) -> None:
             )
 
 
+def whole_number(value: float) -> str:
+    """An amount as a plain whole number (``32186``), for callers with no locale."""
+    return f"{value:.0f}"
+
+
 def clv_histogram(
-    clv: npt.NDArray[np.float64], currency_label: str, labels: Mapping[str, str]
+    clv: npt.NDArray[np.float64],
+    currency_label: str,
+    labels: Mapping[str, str],
+    *,
+    money: Callable[[float], str] = whole_number,
 ) -> bytes:
-    return _png(clv_figure(clv, currency_label, labels))
+    return _png(clv_figure(clv, currency_label, labels, money=money))
 
 
 def clv_figure(
-    clv: npt.NDArray[np.float64], currency_label: str, labels: Mapping[str, str]
+    clv: npt.NDArray[np.float64],
+    currency_label: str,
+    labels: Mapping[str, str],
+    *,
+    money: Callable[[float], str] = whole_number,
 ) -> Figure:
     """Customers by predicted CLV; the x axis reads "<x_label> (<currency_label>)" and stops
     at the 99th percentile, saying under it how many customers are beyond (``clipped``, with
-    ``{count}`` and ``{limit}``); mean and median are marked."""
+    ``{count}`` and ``{limit}``, the limit written by ``money``); mean and median are marked."""
     values = np.asarray(clv, dtype=np.float64)
     values = values[np.isfinite(values)]
     figure = Figure(figsize=(7, 4))
@@ -105,7 +118,7 @@ def clv_figure(
         axes.axvline(float(np.median(values)), color="#55a868", ls="--", label=labels["median"])
         axes.legend()
         if beyond := values.size - shown.size:
-            x_label += "\n" + labels["clipped"].format(count=beyond, limit=f"{upper:.0f}")
+            x_label += "\n" + labels["clipped"].format(count=beyond, limit=money(upper))
     axes.set_xlabel(x_label)
     axes.set_ylabel(labels["y_label"])
     axes.set_title(labels["title"])
