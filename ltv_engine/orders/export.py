@@ -6,7 +6,8 @@ comma-separated with a decimal point, as every tool reads it without asking; for
 spreadsheets write a decimal comma (Russian Excel), semicolon-separated with decimal commas,
 which is what such an Excel splits into columns when the file is opened with a double click.
 No ``sep=;`` line: Excel ignores the byte-order mark after one. Unknown values (no model
-fitted) are empty cells.
+fitted) are empty cells. Customers come most valuable first when a model predicted their
+value, else in the order of their ids.
 
 Any cell that begins with ``= + - @``, a tab or a carriage return gets a leading apostrophe,
 so a customer id such as ``=HYPERLINK(...)`` stays text instead of running as a formula.
@@ -18,6 +19,8 @@ import csv
 import io
 import math
 from collections.abc import Iterator, Mapping
+
+import numpy as np
 
 from ltv_engine.orders.analysis import Analysis
 
@@ -59,6 +62,11 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+def predicts(analysis: Analysis) -> bool:
+    """Whether the file carries a predicted value for any customer."""
+    return bool(np.isfinite(analysis.customers.clv).any())
+
+
 def _rows(analysis: Analysis, words: Mapping[str, str], point: str) -> Iterator[tuple[str, ...]]:
     c = analysis.customers
     columns = zip(
@@ -72,7 +80,10 @@ def _rows(analysis: Analysis, words: Mapping[str, str], point: str) -> Iterator[
         c.risk.tolist(),
         strict=True,
     )
-    for customer_id, orders, revenue, alive, purchases, clv, segment, risk in columns:
+    rows = list(columns)
+    if predicts(analysis):  # highest first; a customer with no prediction last
+        rows.sort(key=lambda row: -row[5] if math.isfinite(row[5]) else math.inf)
+    for customer_id, orders, revenue, alive, purchases, clv, segment, risk in rows:
         yield (
             customer_id,
             str(orders),

@@ -71,7 +71,13 @@ def test_cdnow_rows_carry_the_predictions() -> None:
     assert len(parsed) == 1 + analysis.measured.n_customers
     first = dict(zip(COLUMNS, parsed[1], strict=True))
     c = analysis.customers
-    assert first["customer_id"] == c.ids[0]
-    assert float(first["p_alive"]) == pytest.approx(c.p_alive[0], abs=5e-5)
-    assert float(first["predicted_clv"]) == pytest.approx(c.clv[0], abs=5e-3)
+    top = c.ids.index(first["customer_id"])
+    assert float(first["p_alive"]) == pytest.approx(c.p_alive[top], abs=5e-5)
+    assert float(first["predicted_clv"]) == pytest.approx(c.clv[top], abs=5e-3)
     assert first["risk_band"] in {"low", "medium", "high"}
+
+
+def test_customers_come_most_valuable_first() -> None:
+    parsed = _read(predictions_csv(analyze(sample_orders())))
+    clv = [float(row[COLUMNS.index("predicted_clv")]) for row in parsed[1:]]
+    assert clv == sorted(clv, reverse=True) and clv[0] > clv[-1]
