@@ -41,7 +41,7 @@ Signal = Literal[
     "not_big_ticket",
     "consumables",
     "goods",  # anything but services
-    "subscription_fits",  # never big-ticket or rare; goods but consumables bought monthly
+    "subscription_fits",  # never big-ticket or rare; besides consumables only bought monthly
     "loses_money",
     "room_to_grow",
     "healthy",
