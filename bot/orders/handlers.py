@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -28,6 +29,8 @@ from bot.groups.admin import may_manage, sent_anonymously, written_by_admin
 from bot.orders import views
 from bot.orders.callbacks import OrdersCb, OrdersFlow
 from bot.orders.work import (
+    CORRECTABLE_ROLES,
+    Refused,
     Understood,
     analyse,
     draw,
@@ -40,7 +43,7 @@ from bot.views import Screen
 from bot.wizard.handlers import chat_currency
 from ltv_engine.orders.analysis import measured_ltv_inputs
 from ltv_engine.orders.errors import InvalidOrdersFile
-from ltv_engine.orders.export import predictions_csv
+from ltv_engine.orders.export import predictions_csv, predicts
 from ltv_engine.orders.ingest import DEFAULT_LIMITS
 from ltv_engine.orders.ingest_columns import Column
 from ltv_engine.serialize import inputs_from_dict, inputs_to_dict
@@ -86,19 +89,9 @@ class OrderFiles:
             await state.clear()
             await _edit(progress, understood)
             return
-        review = views.review_screen(understood, {}, t)
+        review, fields = _review(understood, {}, t)
         await state.set_state(OrdersFlow.review)
-        await state.set_data(
-            file
-            | {
-                "message_id": progress.message_id,
-                "headers": list(understood.headers),
-                "columns": understood.report.columns,
-                "positions": understood.report.positions,
-                "overrides": {},
-                "review_text": review.text,
-            }
-        )
+        await state.set_data(file | {"message_id": progress.message_id} | fields)
         await _edit(progress, review)
 
     async def _may_upload(self, message: Message, document: Document, t: Texts, bot: Bot) -> bool:
@@ -124,8 +117,9 @@ class OrderFiles:
         overrides: dict[str, Column],
         t: Texts,
         bot: Bot,
-    ) -> Understood | Screen:
-        """Download and read the file, showing the stages; on failure, what to say why."""
+    ) -> Understood | Refused | Screen:
+        """Download and read the file, showing the stages; on failure, what to say why (a
+        refusal because of a column is Refused: the review shows it, to pick another)."""
         async with self._slots:
             data = await _download(bot, file["file_id"])
             if data is None:
@@ -162,10 +156,10 @@ class OrderFiles:
             await query.answer(t("group_admins_only"), show_alert=True)  # no longer an admin
             return
         await query.answer()
-        if callback_data.action == "role" and callback_data.role in views.CORRECTABLE_ROLES:
+        if callback_data.action == "role" and callback_data.role in CORRECTABLE_ROLES:
             role, near = callback_data.role, callback_data.column
             screen = views.columns_screen(
-                data["headers"], role, _position(data, role), t, near=near if near >= 0 else None
+                _labels(data, t), role, _position(data, role), t, near=near if near >= 0 else None
             )
             await _edit(message, screen)
         elif callback_data.action == "pick":
@@ -190,14 +184,14 @@ class OrderFiles:
         is refused before reading, and a choice the file cannot be read with is explained
         above the columns as they were."""
         headers = data["headers"]
-        if choice.role not in views.CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
+        if choice.role not in CORRECTABLE_ROLES or not 0 <= choice.column < len(headers):
             await _edit(message, _review_again(data, t))
             return
         taken_by = _role_at(data, choice.column, besides=choice.role)
         if taken_by is not None:
             current = _position(data, choice.role)
             screen = views.column_taken_screen(
-                headers, choice.role, current, choice.column, taken_by, t
+                _labels(data, t), choice.role, current, choice.column, taken_by, t
             )
             await _edit(message, screen)
             return
@@ -206,13 +200,13 @@ class OrderFiles:
         if isinstance(understood, Screen):
             await _edit(message, _review_again(data, t, problem=understood.text))
             return
-        review = views.review_screen(understood, overrides, t)
-        await state.update_data(
-            overrides=overrides,
-            columns=understood.report.columns,
-            positions=understood.report.positions,
-            review_text=review.text,
-        )
+        if isinstance(understood, Refused) and understood.role == choice.role:
+            label = _labels(data, t)[choice.column]
+            note = views.wrong_column_note(understood, label, t)
+            await _edit(message, _review_again(data, t, problem=note))
+            return
+        review, fields = _review(understood, overrides, t)
+        await state.update_data(fields)
         await _edit(message, review)
 
     async def _analyse(
@@ -243,7 +237,14 @@ class OrderFiles:
             currency = table.currency or await chat_currency(repo, message.chat.id, t)
             await _edit(message, views.progress_screen("charts", t))
             label = views.currency_label(currency, t.locale)
-            charts = await asyncio.to_thread(draw, table, analysis, label, views.chart_labels(t))
+            charts = await asyncio.to_thread(
+                draw,
+                table,
+                analysis,
+                label,
+                views.chart_labels(t),
+                partial(t.money, currency=currency),
+            )
             csv = await asyncio.to_thread(
                 predictions_csv,
                 analysis,
@@ -267,7 +268,8 @@ class OrderFiles:
                 message.chat.id, photo, caption=views.chart_caption(chart.kind, t)
             )
         document = BufferedInputFile(csv, CSV_FILE_NAME)
-        await bot.send_document(message.chat.id, document, caption=t("orders_csv_caption"))
+        caption = t("orders_csv_caption", predicted=predicts(analysis))
+        await bot.send_document(message.chat.id, document, caption=caption)
 
 
 async def _save(
@@ -296,13 +298,37 @@ def _position(data: dict[str, Any], role: str) -> int | None:
 
 def _role_at(data: dict[str, Any], column: int, *, besides: str) -> str | None:
     """The other correctable role read from this column now, if any."""
-    others = (role for role in views.CORRECTABLE_ROLES if role != besides)
+    others = (role for role in CORRECTABLE_ROLES if role != besides)
     return next((role for role in others if _position(data, role) == column), None)
 
 
+def _review(
+    reviewed: Understood | Refused, overrides: dict[str, Column], t: Texts
+) -> tuple[Screen, dict[str, Any]]:
+    """The review and what the flow keeps of it: enough to show it again and to pick."""
+    screen, names = views.review_screen(reviewed, overrides, t)
+    positions = reviewed.positions if isinstance(reviewed, Refused) else reviewed.report.positions
+    fields = {
+        "headers": list(reviewed.headers),
+        "samples": list(reviewed.samples),
+        "names": names,
+        "positions": positions,
+        "overrides": overrides,
+        "review_text": screen.text,
+        "ready": not isinstance(reviewed, Refused),
+    }
+    return screen, fields
+
+
+def _labels(data: dict[str, Any], t: Texts) -> list[str]:
+    return views.column_labels(data["headers"], data.get("samples", ()), t)
+
+
 def _review_again(data: dict[str, Any], t: Texts, *, problem: str = "") -> Screen:
+    """The review as last shown (reviews saved before names were kept: by their columns)."""
     text = data["review_text"] if not problem else problem + "\n\n" + data["review_text"]
-    return Screen(text, views.review_keyboard(data["columns"], t))
+    names = data.get("names", data.get("columns", {}))
+    return Screen(text, views.review_keyboard(names, t, ready=data.get("ready", True)))
 
 
 async def _download(bot: Bot, file_id: str) -> bytes | None:

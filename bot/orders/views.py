@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import StartCb
 from bot.formatting import currency_sign
 from bot.orders.callbacks import OrdersCb
-from bot.orders.work import Labels, Understood
+from bot.orders.work import CORRECTABLE_ROLES, Labels, Refused, Understood
 from bot.render import Texts
 from bot.views import Screen
 from ltv_engine.calc import calculate
@@ -25,7 +26,6 @@ from ltv_engine.orders.rfm import RISK_BANDS, SegmentCode
 from ltv_engine.orders.table import as_date
 
 STAGES = ("reading", "understanding", "fitting", "charts")
-CORRECTABLE_ROLES = ("customer", "date", "amount")
 # A page of the column picker: 20 rows of two, then the arrows and "back", far below the
 # 100 buttons Telegram allows on a keyboard.
 COLUMNS_PER_PAGE = 40
@@ -54,19 +54,85 @@ def _quotable(details: Mapping[str, Any]) -> dict[str, Any]:
     return quoted
 
 
-def review_screen(understood: Understood, overrides: Mapping[str, Column], t: Texts) -> Screen:
-    text = t("orders_understood", u=understood, overridden=sorted(overrides))
-    return Screen(text, review_keyboard(understood.report.columns, t))
-
-
-def review_keyboard(columns: Mapping[str, str], t: Texts) -> InlineKeyboardMarkup:
-    """A button per correctable role, naming the column it reads now; then "go on"."""
-    rows = [
-        [_button(t.button("btn_orders_role", role=role, header=columns[role]), "role", role)]
-        for role in CORRECTABLE_ROLES
+def column_labels(headers: Sequence[str], samples: Sequence[str], t: Texts) -> list[str]:
+    """What to call each column: its header, with its position and a value of it where
+    another column has the same header."""
+    counts = Counter(headers)
+    return [
+        t.button(
+            "orders_column_label",
+            header=header,
+            position=index + 1,
+            sample=samples[index] if index < len(samples) else "",
+            repeated=counts[header] > 1,
+        )
+        for index, header in enumerate(headers)
     ]
-    rows.append([_button(t.button("btn_orders_go"), "go")])
+
+
+def repeated_headers(headers: Sequence[str]) -> list[tuple[str, int]]:
+    """The headers several columns share, with how many, in the file's order."""
+    return [(header, count) for header, count in Counter(headers).items() if count > 1]
+
+
+def role_names(positions: Mapping[str, int], labels: Sequence[str]) -> dict[str, str]:
+    """Role -> the label of the column it is read from."""
+    return {role: labels[column] for role, column in positions.items() if column < len(labels)}
+
+
+def review_screen(
+    reviewed: Understood | Refused, overrides: Mapping[str, Column], t: Texts
+) -> tuple[Screen, dict[str, str]]:
+    """The columns understood, for checking; for a file refused because of a column, why, and
+    the roles known, to pick the column from the chat. Also: each role's column as named on
+    its button ("" for the role no column was found for)."""
+    labels = column_labels(reviewed.headers, reviewed.samples, t)
+    repeated = repeated_headers(reviewed.headers)
+    if isinstance(reviewed, Refused):
+        names = role_names(reviewed.positions, labels)
+        if reviewed.role is not None:
+            names.setdefault(reviewed.role, "")
+        error = reviewed.error
+        text = t(
+            "orders_refused",
+            reason=error.reason.value,
+            details=_quotable(error.details),
+            role=reviewed.role,
+            names=names,
+            repeated=repeated,
+        )
+        return Screen(text, review_keyboard(names, t, ready=False)), names
+    names = role_names(reviewed.report.positions, labels)
+    text = t(
+        "orders_understood",
+        u=reviewed,
+        overridden=sorted(overrides),
+        names=names,
+        repeated=repeated,
+    )
+    return Screen(text, review_keyboard(names, t)), names
+
+
+def review_keyboard(
+    names: Mapping[str, str], t: Texts, *, ready: bool = True
+) -> InlineKeyboardMarkup:
+    """A button per correctable role the review names, naming the column it reads now (or
+    none found); then "go on", when the file can be analysed as it reads."""
+    rows = [
+        [_button(t.button("btn_orders_role", role=role, header=names[role]), "role", role)]
+        for role in CORRECTABLE_ROLES
+        if role in names
+    ]
+    if ready:
+        rows.append([_button(t.button("btn_orders_go"), "go")])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def wrong_column_note(refused: Refused, label: str, t: Texts) -> str:
+    """Why the column just picked cannot be the role it was picked for."""
+    details = refused.error.details
+    why, row = details.get("why"), details.get("row")
+    return t("orders_wrong_column", role=refused.role, label=label, why=why, row=row)
 
 
 def columns_screen(
@@ -78,8 +144,9 @@ def columns_screen(
     near: int | None = None,
     note: str = "",
 ) -> Screen:
-    """The file's headers as buttons by index (names can be longer than callback data, and
-    two columns may share a name), a page at a time with arrows to the pages beside it.
+    """The file's columns (``headers``: as ``column_labels`` names them) as buttons by index
+    (names can be longer than callback data, and two columns may share a name), a page at a
+    time with arrows to the pages beside it.
     ``current``: the position of the column read now, ticked; the page shown holds ``near``,
     else ``current``. ``note``: what to say above the question."""
     first = _page_start(near if near is not None else current, len(headers))
