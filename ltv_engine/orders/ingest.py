@@ -13,9 +13,10 @@ Codes in ``IngestReport.notes``: ``date_order_ambiguous`` (every dd/mm date coul
 read day-first), ``date_month_first``, ``date_order_conflict`` (both orders proven: read
 day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``,
 ``amount_from_price_and_quantity``, ``order_values_repeated`` (an order's total written on each
-of its lines, counted once).
+of its lines, counted once), ``currency_main`` (the currency column names several currencies:
+only the orders of the main one are read, see ``IngestReport.other_currencies``).
 Reasons in ``first_malformed``: ``short_row``, ``missing_customer``, ``customer_too_long``,
-``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``, ``future_date``.
+``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ def read_orders(
     ``overrides`` maps a role (customer, date, amount, cost, margin, order_id, status) to the
     column to use for it, when the guess was wrong: its header, or its position (0 is the
     first) where headers repeat. Orders dated after ``latest_day`` (days since 1970-01-01;
-    say, tomorrow) are set aside as malformed, ``future_date``: a typo in a year would
-    otherwise stretch every history to it. Raises InvalidOrdersFile.
+    say, tomorrow) are set aside as ``future_dated``: a typo in a year would otherwise stretch
+    every history to it. Raises InvalidOrdersFile.
     """
     with open_source(data, filename, limits) as source:
         sheet, head, layout = _sheet_head_and_layout(source, overrides, limits)

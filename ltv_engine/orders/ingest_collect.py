@@ -27,6 +27,8 @@ from ltv_engine.orders.ingest_orders import SideLines, merge_lines
 from ltv_engine.orders.ingest_returns import Netted, Returns, net_returns
 from ltv_engine.orders.ingest_values import (
     AMOUNT_BOUND,
+    NOT_POSTED,
+    UNPOSTED,
     AmountReader,
     DateForm,
     Status,
@@ -64,9 +66,16 @@ class Collected:
     rows_read: int = 0
     excluded: Counter[str] = field(default_factory=Counter)  # by Status value
     refund: array[float] = field(default_factory=lambda: array("d"))  # stated refunds; NaN: none
-    currency_texts: set[str] = field(default_factory=set)  # the currency column's values kept
+    currency: array[int] = field(default_factory=lambda: array("i"))  # code into currency_texts
+    currency_texts: dict[str, int] = field(default_factory=dict)  # currency column's cells kept
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
+
+    def exclude(self, row_number: int, why: str, order_key: int) -> None:
+        """Sets aside a line by its status (``why``: a Status value, or ``UNPOSTED``), counted
+        once per order, not per item line."""
+        if not order_key or self.side.exclude(order_key, row_number):
+            self.excluded[why] += 1
 
     def reject(self, row_number: int, why: str, count: int = 1) -> None:
         self.malformed[why] += count
@@ -154,7 +163,8 @@ def collect(
     cost_per_unit = qi is not None and "cost" in columns  # a line export's cost is per unit too
     ri = columns.get("refunded")
     ki = columns.get("currency")
-    add_currency = got.currency_texts.add
+    pi = columns.get("posted")
+    add_currency, currency_texts = got.currency.append, got.currency_texts
     width = max(columns.values()) + 1
     date_width = layout.date_width or sys.maxsize
     plain = not layout.comma_decimal  # float() reads the amounts as they are
@@ -215,10 +225,12 @@ def collect(
         order_key = 0 if oi is None else hash(row[oi].strip())  # hash("") == 0: no order id
         if si is not None:
             status = statuses.get(row[si]) or _status(statuses, row[si])
-            if status is not Status.KEPT:
-                if not order_key or got.side.exclude(order_key, number):
-                    got.excluded[status.value] += 1  # once per order, not per item line
+            if status is not Status.KEPT and not _a_return(status, amount_text, readers):
+                got.exclude(number, status.value, order_key)
                 continue
+        if pi is not None and row[pi].strip().lower() in NOT_POSTED:
+            got.exclude(number, UNPOSTED, order_key)
+            continue
         if not customer or len(customer) > max_cell_chars:
             set_aside(
                 number, "customer_too_long" if customer else "missing_customer", order_key, row
@@ -265,7 +277,11 @@ def collect(
         if ri is not None:
             add_refund(readers.refund(row[ri]))
         if ki is not None:
-            add_currency(row[ki])
+            currency_text = row[ki].strip()
+            currency_code = currency_texts.get(currency_text)
+            if currency_code is None:
+                currency_code = currency_texts[currency_text] = len(currency_texts)
+            add_currency(currency_code)
     got.rows_read = rows_read
     _merge_spellings(got, layout.headers[ci])
     return got, readers
@@ -299,6 +315,20 @@ def _line_money(price: float, units: float) -> float:
     too."""
     money = price * units
     return -money if units < 0 < money else money
+
+
+def _a_return(status: Status, amount_text: str, readers: Readers) -> bool:
+    """A refund line: money going back under a return status ("Возврат", -1 124,10), to be
+    taken off the customer's orders as a negative amount without a status is. A positive order
+    marked returned is no sale and stays set aside."""
+    if status is not Status.REFUNDED:
+        return False
+    amount: float | None
+    try:
+        amount = float(amount_text.translate(readers.grouping))
+    except ValueError:
+        amount = readers.amount(amount_text)
+    return amount is not None and amount < 0
 
 
 def _status(cache: dict[str, Status], text: str) -> Status:
@@ -354,11 +384,9 @@ def build_table(
     if len(bad_date):
         got.reject(got.row_number[bad_date[0]], "bad_date", count=len(bad_date))
     keep &= dated
-    if latest_day is not None:
-        future = np.flatnonzero(keep & (day > latest_day))
-        if len(future):
-            got.reject(got.row_number[future[0]], "future_date", count=len(future))
-        keep &= day <= latest_day
+    future = _future(got, keep, day, latest_day)
+    main_currency, other_currencies = _main_currency(got, keep)
+    notes += ["currency_main"] if other_currencies else []
     refunded_in_full = 0
     if refund is not None:  # an order whose stated refund is all of it was no sale
         in_full = keep & (amount > 0) & (refund >= amount)
@@ -381,11 +409,12 @@ def build_table(
         int(np.count_nonzero(netted.kept)),
         refunded=by_refund + netted.netted + netted.unmatched,
         zero_amount=zero,
+        future=future,
     )
     cost = None if cost is None else cost[order]
     if cost is not None and netted.netted:
         cost *= netted.amount / amount[order]  # returned goods cost nothing: shrink with amount
-    currency = _currency(readers.amount, layout, got.currency_texts, notes)
+    currency = _currency(readers.amount, layout, main_currency, notes)
     table = _table(customer[order], customer_ids, day[order], netted, cost, currency)
     report = IngestReport(
         columns=layout.guess.roles,
@@ -406,8 +435,55 @@ def build_table(
         merged_lines=merged_lines,
         positions=dict(layout.columns),
         respelled_customers=got.respelled_customers,
+        unposted=got.excluded[UNPOSTED],
+        future_dated=future.count,
+        first_future=future.first_row,
+        other_currencies=other_currencies,
+        main_currency=main_currency if other_currencies else None,
     )
     return table, report
+
+
+@dataclass(frozen=True, slots=True)
+class _Future:
+    """Orders dated after the latest day: set aside as a kind of their own (a typo in a year)."""
+
+    count: int = 0
+    first_row: int | None = None
+
+
+def _future(
+    got: Collected, keep: npt.NDArray[np.bool_], day: npt.NDArray[np.int64], latest_day: int | None
+) -> _Future:
+    """Sets aside (in ``keep``) the orders dated after ``latest_day``."""
+    if latest_day is None:
+        return _Future()
+    future = keep & (day > latest_day)
+    keep &= ~future
+    rows = np.frombuffer(got.row_number, dtype=np.int32)[future]
+    return _Future(len(rows), int(rows.min()) if len(rows) else None)
+
+
+def _main_currency(
+    got: Collected, keep: npt.NDArray[np.bool_]
+) -> tuple[str | None, dict[str, int]]:
+    """The currency the currency column names most orders in, and the orders in each other
+    currency, set aside in ``keep``: sums in different currencies are never added, and cannot
+    be compared without rates either, so the main one is the one of most orders. Orders whose
+    cell is blank stay with it. No column: (None, {})."""
+    if not got.currency_texts:
+        return None, {}
+    codes = [_currency_code(text) if text else "" for text in got.currency_texts]
+    named = list(dict.fromkeys(code for code in codes if code))  # in the order first seen
+    of_text = np.array([named.index(code) if code else -1 for code in codes], dtype=np.int64)
+    of_row = of_text[np.frombuffer(got.currency, dtype=np.int32)]
+    counts = np.bincount(of_row[keep & (of_row >= 0)], minlength=len(named))
+    if np.count_nonzero(counts) < 2:
+        return (named[int(np.argmax(counts))] if counts.any() else None), {}
+    main = int(np.argmax(counts))  # a tie goes to the currency seen first
+    keep &= (of_row == main) | (of_row < 0)
+    others = {named[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist() if i != main}
+    return named[main], others
 
 
 def _has_extra(layout: Layout) -> bool:
@@ -472,11 +548,13 @@ def _or_no_day(day: int | None) -> int:
     return _NO_DAY if day is None else day
 
 
-def _check_usable(got: Collected, kept: int, *, refunded: int, zero_amount: int) -> None:
-    """Refuse a file with no orders left, or with more than half its rows malformed; the
-    refusal counts every kind of row set aside."""
+def _check_usable(
+    got: Collected, kept: int, *, refunded: int, zero_amount: int, future: _Future
+) -> None:
+    """Refuse a file with no orders left, or with more than half its rows malformed or dated in
+    the future; the refusal counts every kind of row set aside."""
     malformed = got.malformed.total()
-    if kept and malformed * 2 <= got.rows_read:
+    if kept and (malformed + future.count) * 2 <= got.rows_read:
         return
     row, why = got.first_malformed or (None, None)
     raise InvalidOrdersFile(
@@ -486,7 +564,10 @@ def _check_usable(got: Collected, kept: int, *, refunded: int, zero_amount: int)
         cancelled=got.excluded[Status.CANCELLED.value],
         refunded=refunded,
         unpaid=got.excluded[Status.UNPAID.value],
+        unposted=got.excluded[UNPOSTED],
         zero_amount=zero_amount,
+        future_dated=future.count,
+        first_future=future.first_row,
         row=row,
         why=why,
     )
@@ -585,13 +666,13 @@ def _currency_code(text: str) -> str:
 
 
 def _currency(
-    reader: AmountReader, layout: Layout, column_texts: set[str], notes: list[str]
+    reader: AmountReader, layout: Layout, in_column: str | None, notes: list[str]
 ) -> str | None:
-    """The one currency of the amounts, their header and the currency column; None when none,
-    several, or one the column names but no code says."""
+    """The one currency of the amounts, their header and the currency column (of the orders
+    kept: ``in_column``); None when none, several, or one the column names but no code says."""
     named = currency_in(layout.headers[layout.columns["amount"]])
     seen = reader.currencies | ({named} if named else set())
-    seen |= {_currency_code(text) for text in column_texts if text.strip()}
+    seen |= {in_column} if in_column else set()
     if len(seen) > 1:
         notes.append("currency_mixed")
         return None

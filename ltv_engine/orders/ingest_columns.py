@@ -29,6 +29,7 @@ ROLES = (
     "quantity",
     "refunded",
     "currency",
+    "posted",
 )
 REQUIRED = {
     "customer": FileReason.MISSING_CUSTOMER,
@@ -85,6 +86,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     # The code of each order's currency ("USD"), where the amounts carry no sign of it.
     "currency": ("currency", "order currency", "currency code", "валюта", "валюта заказа",
                  "код валюты"),
+    # 1C's "Проведён" (Да/Нет): a document not posted is no sale (see NOT_POSTED).
+    "posted": ("проведен", "проведено", "posted", "is posted"),
 }  # fmt: skip
 # Amount headers that name the price of one unit: a line's money is then price x quantity.
 # Not "item price": Amazon's is the line's total already.

@@ -118,6 +118,29 @@ _YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{2,5}(?:\.\d+)?$")
+# Dates with the month in words: "1 мая 2025 г.", "01-Jan-2025", "1 May 2025", "May 1, 2025".
+_YEAR_WORD = r"(?:\s*(?:г\.?|года?)(?![^\W\d_]))?"
+_NAMED_DAY_FIRST = re.compile(
+    r"(\d{1,2})[\s-]+([^\W\d_]{3,})\.?,?[\s-]+(\d{4}|\d{2}(?!\d))" + _YEAR_WORD, re.IGNORECASE
+)
+_NAMED_MONTH_FIRST = re.compile(
+    r"([^\W\d_]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _YEAR_WORD, re.IGNORECASE
+)
+_MONTH_NAMES = (  # nominative, genitive (the same in English)
+    ("январь", "января", "january"), ("февраль", "февраля", "february"),
+    ("март", "марта", "march"), ("апрель", "апреля", "april"),
+    ("май", "мая", "may"), ("июнь", "июня", "june"),
+    ("июль", "июля", "july"), ("август", "августа", "august"),
+    ("сентябрь", "сентября", "september"), ("октябрь", "октября", "october"),
+    ("ноябрь", "ноября", "november"), ("декабрь", "декабря", "december"),
+)  # fmt: skip
+# Every name and every abbreviation of it of three letters or more: "янв", "сент", "Sept".
+MONTHS = {
+    name[:length]: number
+    for number, names in enumerate(_MONTH_NAMES, start=1)
+    for name in names
+    for length in range(3, len(name) + 1)
+}
 
 
 class DateForm(NamedTuple):
@@ -132,8 +155,14 @@ class DateForm(NamedTuple):
 
 
 def date_part(text: str) -> str:
-    """``2024-01-05T13:45:00`` / ``05.01.2024 13:45`` -> the date alone."""
-    head = text.strip().partition(" ")[0]
+    """``2024-01-05T13:45:00`` / ``05.01.2024 13:45`` / ``1 мая 2025 г. 13:45`` -> the date
+    alone."""
+    stripped = text.strip()
+    head = stripped.partition(" ")[0]
+    if len(head) <= 2 or not head[:1].isdigit():  # "1 мая 2025", "May 1, 2025"
+        named = _NAMED_DAY_FIRST.match(stripped) or _NAMED_MONTH_FIRST.match(stripped)
+        if named:
+            return named[0]
     return head.partition("T")[0] if "T" in head else head
 
 
@@ -143,18 +172,37 @@ def date_form(text: str) -> DateForm | None:
         day = day_number(int(match[1]), int(match[2]), int(match[3]))
         return None if day is None else DateForm("day", day)
     if match := _DMY.match(text):
-        year = int(match[4])
-        if len(match[4]) == 2:
-            year += 2000 if year < 70 else 1900
         first, second = int(match[1]), int(match[3])
         if first > 12 and second > 12:
             return None
-        return DateForm("dm", first, second, year)
+        return DateForm("dm", first, second, _full_year(match[4]))
     if _SERIAL.match(text):
         serial = int(float(text))
         if _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
             return DateForm("serial", serial - _EXCEL_EPOCH_SERIAL)
-    return None
+        return None
+    return _named_month_form(text)
+
+
+def _named_month_form(text: str) -> DateForm | None:
+    """ "1 мая 2025 г.", "1-Jan-25", "May 1st, 2025": the month in words, in Russian or English."""
+    if match := _NAMED_DAY_FIRST.fullmatch(text):
+        day, month, year = match[1], match[2], match[3]
+    elif match := _NAMED_MONTH_FIRST.fullmatch(text):
+        month, day, year = match[1], match[2], match[3]
+    else:
+        return None
+    number = MONTHS.get(month.lower())
+    found = None if number is None else day_number(_full_year(year), number, int(day))
+    return None if found is None else DateForm("day", found)
+
+
+def _full_year(digits: str) -> int:
+    """``25`` is 2025 and ``85`` is 1985; four digits are the year itself."""
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
 
 
 def day_number(year: int, month: int, day: int) -> int | None:
@@ -253,6 +301,11 @@ _UNPAID = re.compile(
     r"unpaid|not paid|awaiting payment|pending payment|payment pending|on ?hold|^wc pending$"
     r"|(?<!\w)не ?опла[тч]|(?:ожида\w*|ждет) (?:пред)?оплат|оплата не (?:поступ|получ)"
 )
+
+
+# A 1C document's "Проведён" (posted) cell: a document not posted is a draft or a voided sale.
+UNPOSTED = "unposted"
+NOT_POSTED = frozenset({"нет", "no", "false", "0"})
 
 
 def status_of(text: str) -> Status:

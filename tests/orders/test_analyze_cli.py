@@ -158,4 +158,4 @@ def test_an_order_dated_in_the_future_is_set_aside(
         file.write("99999,2098-03-01,25.00\n")
     assert _run(str(export), "--json") == 0
     read = json.loads(capsys.readouterr().out)["file"]
-    assert read["malformed"] == 1 and read["first_malformed"][1] == "future_date"
+    assert read["malformed"] == 0 and read["future_dated"] == 1

@@ -286,7 +286,7 @@ def test_ambiguous_dates_stay_day_first_when_both_readings_reach_the_future() ->
     lines = ["customer|date|amount", "a|01/02/2025|1", "b|05/04/2025|2", "c|02/01/2025|3"]
     table, report = read(text(lines), latest_day=day("2025-03-06"))
     assert "date_order_ambiguous" in report.notes
-    assert report.first_malformed == (3, "future_date") and table.n_orders == 2
+    assert report.first_future == 3 and table.n_orders == 2
 
 
 def test_conflicting_date_orders_keep_day_first_and_drop_the_rest() -> None:
@@ -354,7 +354,7 @@ def test_malformed_rows_are_skipped_and_the_first_is_reported() -> None:
 def test_orders_dated_after_the_latest_day_are_set_aside_as_future() -> None:
     lines = [*BASIC, "ann|2099-01-04|30", "bob|2098-01-04|40"]
     table, report = read(text(lines), latest_day=day("2024-01-06"))
-    assert (report.malformed, report.first_malformed) == (2, (5, "future_date"))
+    assert (report.malformed, report.future_dated, report.first_future) == (0, 2, 5)
     assert report.orders_used == 3 and int(table.day.max()) == day("2024-01-05")
 
 

@@ -47,9 +47,15 @@ def test_a_currency_column_names_the_currency() -> None:
     assert (report.columns["currency"], table.currency) == ("Order Currency", "EUR")
 
 
-def test_currencies_mixed_in_the_column_are_said_and_none_is_assumed() -> None:
-    table, report = read(with_currencies("EUR", "USD"))
-    assert table.currency is None and "currency_mixed" in report.notes
+def test_currencies_mixed_in_the_column_keep_the_orders_of_the_main_one_only() -> None:
+    table, report = read(with_currencies("EUR", "USD"))  # an order's currency: its first line's
+    assert (table.currency, report.main_currency, report.other_currencies) == (
+        "EUR",
+        "EUR",
+        {"USD": 1},
+    )
+    assert sorted(table.amount.tolist()) == [24.49, 60.0, 151.99]  # 2004's 70.99 USD set aside
+    assert "currency_main" in report.notes and "currency_mixed" not in report.notes
 
 
 def line_items(prices: list[tuple[str, float]], amount: str = "Order Total") -> str:
@@ -184,11 +190,16 @@ def test_equal_rows_without_an_order_id_are_two_purchases() -> None:
 
 
 @pytest.mark.parametrize(
-    ("codes", "currency", "mixed"),
-    [(("cad",), "CAD", False), (("CAD", "USD"), None, True), (("Euro", "Dollar"), None, True)],
+    ("codes", "currency", "others"),
+    [
+        (("cad",), "CAD", {}),
+        (("CAD", "USD"), "CAD", {"USD": 1}),
+        (("Euro", "Dollar"), None, {"Dollar": 1}),
+    ],
 )
-def test_any_currency_code_in_the_column_counts_and_an_unknown_mix_is_said(
-    codes: tuple[str, ...], currency: str | None, mixed: bool
+def test_any_currency_code_in_the_column_counts_and_other_currencies_are_set_aside(
+    codes: tuple[str, ...], currency: str | None, others: dict[str, int]
 ) -> None:
     table, report = read(with_currencies(*codes))
-    assert table.currency == currency and ("currency_mixed" in report.notes) == mixed
+    assert (table.currency, report.other_currencies) == (currency, others)
+    assert table.n_orders == 4 - sum(others.values())
