@@ -20,7 +20,6 @@ from aiogram.methods import (
     SetMyCommands,
 )
 from aiogram.types import BufferedInputFile, File
-from openpyxl import Workbook
 
 from bot.app import create_dispatcher, register_commands
 from bot.orders import handlers
@@ -172,50 +171,24 @@ async def test_a_thin_file_gets_measured_figures_only(
     assert risks == {"неизвестен"}  # no model was fitted
 
 
-def missing_amount() -> bytes:
-    return "Клиент;Дата заказа;Комментарий\nann;01.02.2024;позвонить\n".encode()
-
-
-def bad_dates() -> bytes:
-    return b"customer,date,amount\nann,someday,10\nbob,never,12\n"
-
-
 REFUNDS = b"customer,date,amount\nann,2024-01-02,-10\nbob,2024-01-03,-12\ncid,2024-01-04,0\n"
-
-
-def formula_amounts() -> bytes:
-    """Amounts as formulas saved without their values, as openpyxl (and other programs) do."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(["Клиент", "Дата заказа", "Цена", "Сумма"])
-    for row in range(2, 40):
-        sheet.append([f"client-{row % 7}", f"2024-01-{row % 28 + 1:02d}", 100, f"=C{row}*2"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
         ("orders.csv", b"", "It is empty."),
-        ("orders.csv", missing_amount(), "no column with the order amount"),
-        ("orders.csv", missing_amount(), "«Клиент», «Дата заказа», «Комментарий»"),
-        ("orders.csv", bad_dates(), "The first bad row is row 2: the date is not a date"),
         ("orders.csv", b"<html><body><table></table></body></html>", "looks like a web page"),
         ("orders.csv", b"\x00\x01\x02junk" * 100, "This is not a table"),
         ("orders.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97"),
         ("orders.xlsx", b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
         ("orders.csv", b"2024-01-01,ann,10\n2024-01-02,bob,12\n", "holds data, not column"),
-        ("orders.xlsx", formula_amounts(), "If the amounts are formulas"),
         (
             "orders.csv",
             REFUNDS,
             "among its 3 rows: 2 refunds or negative amounts, 1 with a zero amount.",
         ),
         ("orders.csv", REFUNDS, "Send an export of completed sales"),
-        ("orders.csv", bad_dates(), "among its 2 rows: 2 unreadable."),
     ],
 )
 async def test_a_broken_file_is_explained(
@@ -293,11 +266,11 @@ async def test_of_two_columns_with_one_name_the_one_picked_is_read(
 
     await client.click("Amount: total")
     labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
-    assert labels.count("✓ total") == 1 and labels.count("total") == 1
+    assert labels[2:4] == ["✓ total (column 3, e.g. 10)", "total (column 4, e.g. 20)"]
     await client.click(data=OrdersCb(action="pick", role="amount", column=3).pack())
     await client.click("Amount: total")
     labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
-    assert labels[2:4] == ["total", "✓ total"]  # the second one now
+    assert labels[2:4] == ["total (column 3, e.g. 10)", "✓ total (column 4, e.g. 20)"]
     await client.click("Back")
 
     await client.click("Analyse")
@@ -314,7 +287,7 @@ async def test_of_two_columns_with_one_name_the_guessed_one_is_ticked(
     await client.click("Amount: info")
 
     labels = [b.text for row in client.last_message().reply_markup.inline_keyboard for b in row]
-    assert labels[1:3] == ["info", "✓ info"]  # the amounts, not the dates
+    assert labels[1:3] == ["info (column 2, e.g. 2024-01-01)", "✓ info (column 3, e.g. 10)"]
 
 
 async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kept(
@@ -327,7 +300,8 @@ async def test_a_column_that_cannot_be_the_amount_is_explained_and_the_guess_kep
     await client.click("note")
 
     text = client.last_text()
-    assert "I cannot use this file" in text and "amount: «total»" in text
+    assert "The column «note» holds no order amounts: already in row 2" in text
+    assert "I cannot use this file" not in text and "amount: «total»" in text
     await client.click("Analyse")
     assert "Average order: <b>$100</b>" in session.sent_texts()[-1]
 
