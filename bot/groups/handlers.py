@@ -16,7 +16,7 @@ from bot.handlers.common import cancel_all
 from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen, quick_usage_screen
-from bot.wizard.handlers import default_currency
+from bot.wizard.handlers import chat_currency
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput
 from ltv_engine.quick import parse_quick
@@ -60,7 +60,7 @@ async def on_ltv(message: Message, command: CommandObject, t: Texts, repo: Repos
             message, team_screen(profile, t) if profile else Screen(t("group_no_profile"))
         )
         return
-    currency = profile.inputs.currency if profile else default_currency(t)
+    currency = await chat_currency(repo, message.chat.id, t)
     try:
         result = calculate(parse_quick(command.args, currency=currency))
     except InvalidInput as error:

@@ -33,9 +33,14 @@ def default_currency(t: Texts) -> str:
 
 
 async def chat_currency(repo: Repository, chat_id: int, t: Texts) -> str:
-    """For amounts that name no currency: the chat profile's, else the locale's default."""
+    """For amounts that name no currency: the chat profile's, else its latest calculation's
+    (a team's members write in several languages, the shop has one currency), else the
+    locale's default."""
     profile = await repo.get_profile(chat_id)
-    return profile.inputs.currency if profile else default_currency(t)
+    if profile is not None:
+        return profile.inputs.currency
+    latest = await repo.list_calculations(chat_id, limit=1)
+    return latest[0].currency if latest else default_currency(t)
 
 
 def build_answers_router() -> Router:

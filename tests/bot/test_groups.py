@@ -278,6 +278,20 @@ async def test_quick_numbers_use_the_team_currency(
     assert "RUB" not in boris.last_text()  # the sign, as on the buttons
 
 
+async def test_without_a_profile_the_first_calculation_sets_the_teams_currency(
+    dp: Dispatcher, bot: Bot, boris: TelegramClient
+) -> None:
+    anna = TelegramClient(
+        dp, bot, user_id=ANNA, chat_id=GROUP, chat_type=ChatType.GROUP, language_code="ru"
+    )
+    await command(anna, "/ltv 2500 1.5 30% 18")
+    assert "20\xa0250\xa0₽" in anna.last_text()
+
+    await command(boris, "/ltv 2500 1.5 30% 18")  # Boris writes in English: same shop
+
+    assert "LTV: ₽20,250" in boris.last_text()
+
+
 # --- /team, /useprofile, /forget -------------------------------------------------------
 
 
