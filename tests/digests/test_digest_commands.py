@@ -350,8 +350,9 @@ async def test_in_a_group_only_admins_manage_the_digest(
     assert session.last(AnswerCallbackQuery).show_alert is True
     sub = await repo.get_digest_subscription(GROUP)
     assert sub is not None and not sub.paused
+    await admin.send("/ltv 2500 1.5 30% 18")  # a calculation is no team profile
     await admin.send("/digest now")
-    assert "/setup" in admin.last_text()
+    assert "The team has no shop profile yet: /setup" in admin.last_text()
     digest = admin.last_message()
 
     await member.click("Calculate LTV", message=digest)
