@@ -302,7 +302,7 @@ async def _update_numbers(
     profile, its questions replying to the digest."""
     await query.answer()
     if message.chat.type != ChatType.PRIVATE:
-        where = Asked(message.chat.id, message.message_id, topic_of(message))
+        where = Asked(message.chat.id, None, topic_of(message), name=query.from_user.first_name)
         await open_setup(bot, where, state, t, repo, owner=query.from_user.id)
         return
     profile = await repo.get_profile(message.chat.id)

@@ -38,7 +38,7 @@ from bot.wizard import steps
 from bot.wizard.handlers import (
     advance,
     after_button,
-    default_currency,
+    chat_currency,
     go,
     press_is_current,
     save_result,
@@ -51,6 +51,10 @@ SKIP_ANSWER = "-"
 QUESTION = "group_question"  # draft key: the bot's message the answer must reply to
 ANCHOR = "group_anchor"  # draft key: the person's latest message, the next question's target
 TOPIC = "group_topic"  # draft key: the forum topic /setup was sent in (None: the chat itself)
+# Draft key: the name of an owner who opened the setup with a button. Until a message of theirs
+# is the anchor, questions mention them: a selective forced reply reaches whom a message
+# mentions or replies to, and a reply to the bot's own message would reach no one.
+MENTIONED = "group_mentioned"
 
 
 class GroupWizardCb(CallbackData, prefix="gw"):
@@ -81,11 +85,13 @@ async def start_setup(
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """Where a setup was asked for: the chat, the message its questions reply to, the topic."""
+    """Where a setup was asked for: the chat, the owner's message its questions reply to (None
+    for a button the owner pressed, ``name`` then mentioned instead), the topic."""
 
     chat_id: int
-    anchor: int
+    anchor: int | None
     topic: int | None
+    name: str = ""
 
 
 async def open_setup(
@@ -95,15 +101,16 @@ async def open_setup(
     setup this person has under way is never thrown away: its question is asked again (/cancel
     starts afresh)."""
     if step_of(await state.get_state()) is not None:
-        await state.update_data({ANCHOR: where.anchor, TOPIC: where.topic})
+        await state.update_data({ANCHOR: where.anchor, TOPIC: where.topic, MENTIONED: where.name})
         note = t("group_setup_under_way")
         await _ask(bot, where.chat_id, state, t, owner=owner, note=note)
         return
     profile = await repo.get_profile(where.chat_id)
     known = steps.from_inputs(profile.inputs) if profile else None
-    first, draft = steps.opening(default_currency(t), known)
+    first, draft = steps.opening(await chat_currency(repo, where.chat_id, t), known)
     draft[ANCHOR] = where.anchor
     draft[TOPIC] = where.topic
+    draft[MENTIONED] = where.name
     await go(state, first, draft)
     await _ask(bot, where.chat_id, state, t, owner=owner)
 
@@ -229,7 +236,14 @@ async def _ask(
     if asks_text:
         spec = steps.STEPS[step]
         unit = spec.toggle.key if spec.toggle else None
-        hint = t("group_reply_hint", skippable=spec.skip_key is not None, unit=unit)
+        mentioned = draft.get(MENTIONED) if draft.get(ANCHOR) is None else None
+        hint = t(
+            "group_reply_hint",
+            skippable=spec.skip_key is not None,
+            unit=unit,
+            owner=owner,
+            mentioned=mentioned,
+        )
         text = screen.text + "\n\n" + hint
         markup = ForceReply(selective=True, input_field_placeholder=t.button("group_placeholder"))
     else:
@@ -239,11 +253,17 @@ async def _ask(
         text,
         reply_markup=markup,
         message_thread_id=draft.get(TOPIC),
-        reply_parameters=ReplyParameters(
-            message_id=draft[ANCHOR], allow_sending_without_reply=True
-        ),
+        reply_parameters=_reply_to(draft.get(ANCHOR)),
     )
     await state.update_data({QUESTION: sent.message_id})
+
+
+def _reply_to(anchor: int | None) -> ReplyParameters | None:
+    return (
+        None
+        if anchor is None
+        else ReplyParameters(message_id=anchor, allow_sending_without_reply=True)
+    )
 
 
 def topic_of(message: Message) -> int | None:

@@ -360,10 +360,14 @@ async def test_in_a_group_only_admins_manage_the_digest(
     await admin.click("Calculate LTV", message=digest)  # the admin's setup, asked right here
     question = session.last(SendMessage)
     assert "What do you sell" in (question.text or "")
-    assert question.reply_parameters is not None
-    assert question.reply_parameters.message_id == digest.message_id
     await admin.click("Cosmetics")
-    assert "Average order value" in admin.last_text()
+    typed = session.last(SendMessage)  # a forced reply: it must reach the admin, not the bot
+    assert "Average order value" in (typed.text or "")
+    assert typed.reply_parameters is None  # a reply to the bot's digest would target the bot
+    assert f'<a href="tg://user?id={ADMIN}">' in (typed.text or "")
+    await admin.reply("2500", to=admin.last_message())
+    following = session.last(SendMessage)
+    assert following.reply_parameters is not None and "tg://user" not in (following.text or "")
 
 
 async def test_in_a_forum_digests_go_to_the_topic_their_settings_were_saved_in(
