@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from functools import cache, partial
+from typing import NamedTuple
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_symbol
 from markupsafe import Markup, escape
 
 WHOLE_FROM = 1000.0  # from here on money is shown in whole units
+MONTHS_A_YEAR = 12
+FACTOR_DIGITS = range(2, 7)  # decimals tried for the factors of an LTV, fewest first
+NOISE = 1e-9  # relative: 0.6 × 12 is 7.199999999999999, and exactly 7.2 all the same
 SIGNS_LOCALE = "ru"  # whose currency signs stand in where a locale has none (₽, ₴)
 _SAMPLE = 1234567.25
 
@@ -68,6 +72,17 @@ class LocaleNumbers:
         prefix, suffix = affixes
         return _markup(self._localized(text, value < 0, prefix, suffix))
 
+    def money_change(self, new: float, old: float, currency: str) -> Markup:
+        """The signed difference of ``new`` and ``old`` as ``money`` shows them, so a reader
+        who subtracts the shown figures gets it: "+9 105 ₽". It is of whole units when either
+        figure is shown in them, as "1 209 ₽ (+356 ₽)" reads and "(+355,56 ₽)" would not."""
+        if abs(new) >= WHOLE_FROM or abs(old) >= WHOLE_FROM:
+            change: float = round(new) - round(old)
+        else:
+            change = round(new, 2) - round(old, 2)
+        text = self.money(change, currency)
+        return text if change < 0 else _markup(f"+{text}")  # Markup's own + escapes: slower
+
     def percent(self, share: float, digits: int = 1) -> str:
         return self.num(share * 100, digits) + "%"
 
@@ -77,7 +92,7 @@ class LocaleNumbers:
             return _NOT_FINITE
         text = _digits(abs(value), digits)
         if value and not text.strip("0._"):  # 0.004 is no "0": two significant digits
-            text = _digits(abs(value), 1 - math.floor(math.log10(abs(value))))
+            text = _digits(abs(value), _significant(value))
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return self._localized(text, value < 0)
@@ -103,6 +118,79 @@ class LocaleNumbers:
         if sign != currency:
             prefix, suffix = prefix.replace(currency, sign), suffix.replace(currency, sign)
         return str(escape(prefix)), str(escape(suffix))
+
+
+def _significant(value: float) -> int:
+    """The decimals that show two significant digits of ``value`` (non-zero): 0.004 -> 3."""
+    return 1 - math.floor(math.log10(abs(value)))
+
+
+def shown_money(value: float) -> float:
+    """``value`` rounded as ``money`` shows it: to whole units from WHOLE_FROM up, else cents."""
+    return round(value) if abs(value) >= WHOLE_FROM else round(value, 2)
+
+
+def shown_num(value: float, digits: int) -> float:
+    """``value`` rounded as ``num(value, digits)`` shows it."""
+    return round(value, digits) or (value and round(value, _significant(value)))
+
+
+class Factors(NamedTuple):
+    """How the line "order value × frequency × lifetime × margin" shows an LTV."""
+
+    per_year: bool  # orders a year and the lifetime in years, else a month and months
+    orders: float  # a year or a month
+    lifetime: float  # years or months
+    digits: int  # the decimals of orders and lifetime; the margin's percent takes one fewer
+
+    def orders_of(self, orders_per_month: float) -> float:
+        """Another frequency in the same unit, as a what-if states the new one."""
+        return orders_per_month * MONTHS_A_YEAR if self.per_year else orders_per_month
+
+
+_factors = partial(tuple.__new__, Factors)  # skips the Python-level Factors.__new__
+
+
+def ltv_factors(
+    aov: float, orders_per_month: float, lifetime_months: float, margin: float | None
+) -> Factors:
+    """The factors of an LTV with the fewest decimals whose shown values multiply to the LTV as
+    ``money`` shows it: an owner checks the line by hand.
+
+    Below one order a month they are per year where both the orders a year and the years are
+    exact ("0,5 заказа в год × 5 лет"), else per month. A rounded order value ("2 500 ₽" for
+    2 500,50) may miss the LTV by itself: the others then aim at the product it gives. Factors
+    that no decimals up to the last of FACTOR_DIGITS bring there are shown with the first.
+    """
+    share = 1.0 if margin is None else margin
+    order_value = shown_money(aov)
+    # the LTV as calculate multiplies it, unless the order value is shown rounded
+    target = shown_money(order_value * orders_per_month * lifetime_months * share)
+    per_year, orders, lifetime = False, orders_per_month, lifetime_months
+    if orders_per_month < 1:
+        a_year, years = orders_per_month * MONTHS_A_YEAR, lifetime_months / MONTHS_A_YEAR
+        few = FACTOR_DIGITS[0]  # both exact with these decimals, float noise aside
+        if (
+            abs(round(a_year, few) - a_year) < NOISE * a_year
+            and abs(round(years, few) - years) < NOISE * years
+        ):
+            per_year, orders, lifetime = True, a_year, years
+    points = share * 100
+    # Strictly within half a shown unit of the target (no tie an owner may round either way), a
+    # product is shown as the target, but near 1 000, where money changes its unit: the cheap
+    # test first, money's own rounding to confirm.
+    half = 0.5 if abs(target) >= WHOLE_FROM else 0.005
+    for digits in FACTOR_DIGITS:  # round(...) or shown_num(...): shown_num, inlined (hot)
+        shown = (
+            order_value
+            * (round(orders, digits) or shown_num(orders, digits))
+            * (round(lifetime, digits) or shown_num(lifetime, digits))
+            * (round(points, digits - 1) or shown_num(points, digits - 1))
+            / 100
+        )
+        if abs(shown - target) < half and shown_money(shown) == target:
+            return _factors((per_year, orders, lifetime, digits))
+    return _factors((per_year, orders, lifetime, FACTOR_DIGITS[0]))
 
 
 def currency_sign(currency: str, locale: str) -> str:

@@ -14,6 +14,7 @@ from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from bot import formatting
+from ltv_engine.model import LtvResult
 
 LOCALES = ("ru", "en")
 DEFAULT_LOCALE = "ru"
@@ -54,6 +55,8 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.globals.clear()
     numbers = formatting.numbers(locale)
     env.filters["money"] = numbers.money
+    env.filters["money_change"] = numbers.money_change
+    env.filters["factors"] = _factors
     env.filters["percent"] = numbers.percent
     env.filters["num"] = numbers.num
     env.filters["date"] = partial(_date, locale=locale)
@@ -62,6 +65,12 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["numbered"] = _numbered
     env.filters["clip"] = _clip
     return env
+
+
+def _factors(result: LtvResult) -> formatting.Factors:
+    """How the line "order value × frequency × lifetime × margin" shows ``result``'s LTV."""
+    i = result.inputs
+    return formatting.ltv_factors(i.aov, i.orders_per_month, result.lifetime_months, i.margin)
 
 
 def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
