@@ -3,13 +3,16 @@ the lifetime is no payback, and no churn of 100 % or more is printed."""
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.groups.views import quick_screen, team_screen
 from bot.orders.views import result_screen
 from bot.render import Renderer
+from bot.storage.base import ShopProfile
 from bot.views import result_screen as result_screen_of_calculation
 from bot.views import whatif_screen
 from ltv_engine.advice import advise
@@ -255,3 +258,51 @@ def test_a_what_if_on_revenue_marks_its_ratio(locale: str, said: str) -> None:
     text = whatif_screen(1, base, improved, Lever.AOV, Renderer()(locale)).text
     assert f"LTV:CAC: {base.ltv_cac:.1f}".replace(".", "," if locale == "ru" else ".") in text
     assert said in text
+
+
+UNDER_ONE_ORDER = {
+    "ru": "⚠️ По этим цифрам клиент не делает даже одного заказа",
+    "en": "⚠️ By these numbers a customer does not make even one order",
+}
+A_WEEK = 7 / 30.4375  # months
+
+
+def team_page(locale: str, inputs: LtvInputs) -> str:
+    profile = ShopProfile(1, inputs, 7, "Anna", datetime(2025, 1, 1, tzinfo=UTC))
+    return team_screen(profile, Renderer()(locale)).text
+
+
+def group_page(locale: str, inputs: LtvInputs) -> str:
+    return quick_screen(calculate(inputs), Renderer()(locale)).text
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+@pytest.mark.parametrize("shown", [page, group_page, team_page])
+def test_a_lifetime_shorter_than_the_gap_between_orders_is_questioned(
+    locale: str, shown: Callable[[str, LtvInputs], str]
+) -> None:
+    """Once a month for a week: 0.23 orders. The numbers stay, with a warning under them."""
+    text = shown(locale, shop(1.0, A_WEEK))
+    assert UNDER_ONE_ORDER[locale] in text
+    assert re.search(r"0[.,]23", text), text
+    assert UNDER_ONE_ORDER[locale] not in shown(locale, shop(1 / 12, 12.0))  # one order exactly
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "later"),
+    [
+        (
+            "en",
+            "Acquisition pays back with the first order",
+            "Acquisition pays back in 0.5 months",
+        ),
+        ("ru", "Привлечение окупается с первого заказа", "Привлечение окупается за 0,5 мес."),
+    ],
+)
+def test_a_cac_covered_by_the_first_order_pays_back_with_it(
+    locale: str, first: str, later: str
+) -> None:
+    """$65 × 58% = $37.70 of gross profit from the first order; $75.40 a month."""
+    assert first in page(locale, shop(2.0, 18.0, cac=37.7))
+    assert later in page(locale, shop(2.0, 18.0, cac=37.8))
+    assert first in page(locale, replace(shop(2.0, 18.0, cac=65.0), margin=None))

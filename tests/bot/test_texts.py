@@ -165,8 +165,8 @@ SAFE_UNESCAPED = re.compile(
         | (GOODS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
         | times\(f\["\w+"\]\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
-            \ \|\ (money\((c|currency)\) | num(\(\d\))? | percent
-            | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\d)?\))
+            \ \|\ (money\((c|currency)\) | money_change\(\w+,\ c\) | num(\(\w+\))?
+            | percent(\(\w+(\ -\ 1)?\))? | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\w+)?\))
     )\ \}\}""",
     re.X,
 )
