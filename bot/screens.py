@@ -67,19 +67,26 @@ async def send(message: Message, screen: Screen) -> int:
     """The id of the message sent, in the message's chat (and topic, and business connection,
     as aiogram's ``message.answer`` fills them in); in a group, as a reply to ``message``, so
     that who asked can tell their answer from another's."""
-    in_group = message.chat.type != ChatType.PRIVATE
     method = SendScreen(
         chat_id=message.chat.id,
-        message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        message_thread_id=topic_of(message),
         business_connection_id=message.business_connection_id,
         text=screen.text,
         reply_markup=screen.markup,
-        reply_parameters=_reply_to(message) if in_group else None,
+        reply_parameters=reply_in_group(message),
     )
     return await _sent(method, message.bot)
 
 
-def _reply_to(message: Message) -> ReplyParameters:
+def topic_of(message: Message) -> int | None:
+    """The forum topic of ``message`` (None: General, or a chat without topics)."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
+def reply_in_group(message: Message) -> ReplyParameters | None:
+    """In a group, an answer replies to what asked, so that who asked can tell it apart."""
+    if message.chat.type == ChatType.PRIVATE:
+        return None
     return ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
 
 

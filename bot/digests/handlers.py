@@ -33,10 +33,10 @@ from bot.digests.schedule import (
 )
 from bot.filters import Magic
 from bot.groups.admin import may_manage, may_manage_by
-from bot.groups.wizard import Asked, open_setup, topic_of
+from bot.groups.wizard import Asked, open_setup
 from bot.render import Texts
 from bot.screens import replace as replace_screen
-from bot.screens import send
+from bot.screens import send, topic_of
 from bot.storage.base import Clock, Repository, utc_now
 from bot.storage.digests import DigestSubscription
 from bot.views import Screen

@@ -31,7 +31,7 @@ from bot.filters import Magic
 from bot.groups.admin import is_admin
 from bot.groups.views import team_screen
 from bot.render import Texts
-from bot.screens import replace
+from bot.screens import replace, topic_of
 from bot.storage.base import Repository
 from bot.views import Screen, step_screen
 from bot.wizard import steps
@@ -264,10 +264,6 @@ def _reply_to(anchor: int | None) -> ReplyParameters | None:
         if anchor is None
         else ReplyParameters(message_id=anchor, allow_sending_without_reply=True)
     )
-
-
-def topic_of(message: Message) -> int | None:
-    return message.message_thread_id if message.is_topic_message else None
 
 
 def _asks_text(step: str) -> bool:

@@ -20,7 +20,14 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message, User
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Document,
+    InaccessibleMessage,
+    Message,
+    User,
+)
 from aiohttp import ClientError
 from babel.numbers import get_decimal_symbol
 
@@ -38,6 +45,7 @@ from bot.orders.work import (
     with_profile_extras,
 )
 from bot.render import Texts
+from bot.screens import reply_in_group, topic_of
 from bot.storage.base import Repository
 from bot.views import Screen
 from bot.wizard.handlers import chat_currency
@@ -82,7 +90,9 @@ class OrderFiles:
             await message.answer(views.too_large_screen(size, DEFAULT_LIMITS.max_bytes, t).text)
             return
         state = orders_flow(state)
-        progress = await message.answer(views.progress_screen("reading", t).text)
+        progress = await message.answer(
+            views.progress_screen("reading", t).text, reply_parameters=reply_in_group(message)
+        )
         file = {"file_id": document.file_id, "file_name": document.file_name or "orders.csv"}
         understood = await self._understand(progress, file, {}, t, bot)
         if isinstance(understood, Screen):
@@ -148,7 +158,8 @@ class OrderFiles:
             or message.message_id != data.get("message_id")
             or await state.get_state() != expected.state
         ):
-            await query.answer(t("outdated"))
+            text, alert = _not_current(message, query.from_user, t)
+            await query.answer(text, show_alert=alert)
             return
         if callback_data.action == "save" and not await may_manage(
             bot, message.chat, query.from_user
@@ -265,11 +276,28 @@ class OrderFiles:
         for chart in charts:
             photo = BufferedInputFile(chart.png, f"{chart.kind}.png")
             await bot.send_photo(
-                message.chat.id, photo, caption=views.chart_caption(chart.kind, t)
+                message.chat.id,
+                photo,
+                message_thread_id=topic_of(message),
+                caption=views.chart_caption(chart.kind, t),
             )
         document = BufferedInputFile(csv, CSV_FILE_NAME)
         caption = t("orders_csv_caption", predicted=predicts(analysis))
-        await bot.send_document(message.chat.id, document, caption=caption)
+        await bot.send_document(
+            message.chat.id, document, message_thread_id=topic_of(message), caption=caption
+        )
+
+
+def _not_current(
+    review: Message | InaccessibleMessage | None, presser: User, t: Texts
+) -> tuple[str, bool]:
+    """Why a review's button does nothing for ``presser``: in a group, the review of another
+    person's file (an alert); else an outdated button."""
+    asked = review.reply_to_message if isinstance(review, Message) else None
+    sender = asked.from_user if asked else None
+    if sender is not None and sender.id != presser.id:
+        return t("orders_not_yours"), True
+    return t("outdated"), False
 
 
 async def _save(

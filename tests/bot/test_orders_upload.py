@@ -109,12 +109,13 @@ async def test_an_order_dated_in_the_future_is_set_aside_and_the_year_questioned
     review = client.last_text()
     assert "2023-01-02 .. 2024-06-24" in review
     assert (
-        "1 unreadable row (first: row 3900, the date is in the future (a typo in the year?))"
-        in (review)
+        "1 order is dated in the future, in row 3900; I set it aside. Check the year in the "
+        "dates: it looks like a typo." in review
     )
+    assert "unreadable" not in review
 
     await ru_client.send_document("orders.csv", typo)
-    assert "дата в будущем (опечатка в годе?)" in ru_client.last_text()
+    assert "1 заказ датирован будущим, в строке 3900; его я отложил" in ru_client.last_text()
 
 
 async def test_a_return_row_is_taken_off_the_customers_order_and_said_so(
@@ -444,7 +445,10 @@ async def test_in_a_group_only_admins_files_are_analysed(
     await admin.send_document("orders.csv", THIN)
     assert "от 39 клиентов" in admin.last_text()
     await member.click("Разобрать")
-    assert session.last(AnswerCallbackQuery).text == "Эта кнопка уже неактуальна."
+    refusal = session.last(AnswerCallbackQuery)
+    assert refusal.show_alert and refusal.text == (
+        "Это разбор чужого файла: его кнопки — для того, кто прислал файл."
+    )
 
     anonymous = TelegramClient(
         dp, bot, chat_id=GROUP, chat_type=ChatType.GROUP, language_code=None, on_behalf_of=GROUP
@@ -489,3 +493,21 @@ async def test_group_cancel_of_a_file_review_says_the_review_is_closed(
     await admin.send("/cancel")
 
     assert admin.last_text() == "File review closed."  # saved or not: no claim on the profile
+
+
+async def test_in_a_forum_topic_the_review_charts_and_csv_stay_in_the_topic(
+    dp: Any, bot: Bot, session: RecordingSession
+) -> None:
+    admin = TelegramClient(dp, bot, user_id=6, chat_id=GROUP, chat_type=ChatType.SUPERGROUP)
+    admin.chat = admin.chat.model_copy(update={"is_forum": True})
+    admin.topic = 10
+    session.admins[GROUP] = {6}
+    await admin.send_document("orders.csv", FULL)
+    review = admin.last_message()
+    assert review.message_thread_id == 10
+    assert review.reply_to_message is not None  # the answer to this person's file
+
+    await admin.click("Разобрать")
+
+    sent = [*session.of_type(SendPhoto), *session.of_type(SendDocument)]
+    assert sent and {method.message_thread_id for method in sent} == {10}

@@ -51,6 +51,7 @@ from aiogram.types import (
     Message,
     MessageEntity,
     PhotoSize,
+    ReplyParameters,
     TelegramObject,
     User,
 )
@@ -229,6 +230,7 @@ class FakeTelegram:
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         # The bot's messages as they look now, the most recently sent or edited last.
+        self._people_messages: dict[tuple[int, int], Message] = {}  # to show what is replied to
         self._bot_messages: dict[tuple[int, int], Message] = {}
         self._last_message_id: dict[int, int] = {}
         self._update_ids = itertools.count(1)
@@ -312,7 +314,7 @@ class FakeTelegram:
         ``topic``: the forum topic it is written in."""
         self.users[user.id] = user
         self.chats[chat.id] = chat
-        return Message(
+        message = Message(
             **_in_topic(topic),
             message_id=self.next_message_id(chat.id),
             date=datetime.now(UTC),
@@ -325,6 +327,8 @@ class FakeTelegram:
             reply_to_message=reply_to,
             sender_chat=sender_chat,
         )
+        self._people_messages[(chat.id, message.message_id)] = message
+        return message
 
     def incoming_callback(self, user: User, message: Message, data: str | None) -> CallbackQuery:
         """A press of an inline button on a message the bot sent."""
@@ -361,10 +365,12 @@ class FakeTelegram:
 
     async def _send_message(self, method: SendMessage, bot: Bot | None) -> Message:
         text = _message_text(method.text, _parse_mode(method.parse_mode, bot))
+        replied = method.reply_parameters
         return self._new_bot_message(
             method.chat_id,
             text=text,
             reply_markup=method.reply_markup,
+            reply_to_message=self._replied(method.chat_id, replied),
             **_in_topic(method.message_thread_id),
         )
 
@@ -460,6 +466,13 @@ class FakeTelegram:
         )
         self._bot_messages[(chat.id, message.message_id)] = message
         return message
+
+    def _replied(self, chat_id: int | str, replied: ReplyParameters | None) -> Message | None:
+        """The message a new one replies to, as Telegram shows it in ``reply_to_message``."""
+        if replied is None:
+            return None
+        key = (_chat_id(chat_id), replied.message_id)
+        return self._bot_messages.get(key) or self._people_messages.get(key)
 
     def _edited(self, chat_id: int | str | None, message_id: int | None) -> Message:
         if chat_id is None or message_id is None:
