@@ -45,12 +45,14 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "почта", "электронная почта", "customer phone", "phone", "phone number", "телефон",
         "номер телефона", "buyer", "user id", "contact", "контрагент", "customer name",
         "client name", "фио", "имя клиента", "фио клиента", "фио покупателя",
+        "телефон покупателя", "телефон клиента", "email покупателя", "email клиента",
     ),
     "date": (
         "order date", "дата заказа", "date", "дата", "created at", "created", "created date",
         "order created", "purchase date", "transaction date", "invoice date", "datetime",
         "timestamp", "дата создания", "дата покупки", "дата оформления", "дата и время",
-        "paid at", "дата оплаты",
+        "paid at", "дата оплаты", "дата документа", "дата продажи", "дата реализации",
+        "период",
     ),
     "amount": (
         "order total", "order total amount", "total amount", "amount", "total", "sum",
@@ -60,7 +62,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "итого", "выручка", "стоимость заказа", "стоимость", "сумма оплаты", "оплачено",
         "к оплате", "цена", "unit price", "price each", "item price", "lineitem price",
         "цена за единицу", "цена за шт", "цена за штуку", "price per unit", "price per kg",
-        "цена за кг", "цена за килограмм",
+        "цена за кг", "цена за килограмм", "сумма документа", "сумма продажи",
+        "сумма реализации",
     ),
     "cost": (
         "cost", "cogs", "cost of goods", "cost price", "purchase price", "себестоимость",
@@ -119,7 +122,7 @@ _VAGUE_ORDER_IDS = frozenset({"id", "№"})
 _ORDER_FIGURES = frozenset(
     {"order total", "order total amount", "order amount", "order sum", "grand total"}
     | {"order refund amount", "order refunded amount", "сумма заказа", "стоимость заказа"}
-    | {"итого по заказу", "сумма по заказу", "сумма возврата по заказу"}
+    | {"итого по заказу", "сумма по заказу", "сумма возврата по заказу", "сумма документа"}
 )
 _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
 
