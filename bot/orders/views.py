@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -70,9 +70,12 @@ def column_labels(headers: Sequence[str], samples: Sequence[str], t: Texts) -> l
     ]
 
 
-def repeated_headers(headers: Sequence[str]) -> list[tuple[str, int]]:
-    """The headers several columns share, with how many, in the file's order."""
-    return [(header, count) for header, count in Counter(headers).items() if count > 1]
+def repeated_headers(headers: Sequence[str], read: Iterable[int]) -> list[tuple[str, int]]:
+    """The headers of the columns ``read`` that other columns share too, with how many, in the
+    file's order: a wide export may repeat dozens of names the review never uses."""
+    used = {headers[column] for column in read if column < len(headers)}
+    counts = Counter(headers)
+    return [(name, n) for name, n in counts.items() if n > 1 and name in used and name.strip()]
 
 
 def role_names(positions: Mapping[str, int], labels: Sequence[str]) -> dict[str, str]:
@@ -87,8 +90,8 @@ def review_screen(
     the roles known, to pick the column from the chat. Also: each role's column as named on
     its button ("" for the role no column was found for)."""
     labels = column_labels(reviewed.headers, reviewed.samples, t)
-    repeated = repeated_headers(reviewed.headers)
     if isinstance(reviewed, Refused):
+        repeated = repeated_headers(reviewed.headers, reviewed.positions.values())
         names = role_names(reviewed.positions, labels)
         if reviewed.role is not None:
             names.setdefault(reviewed.role, "")
@@ -103,6 +106,7 @@ def review_screen(
         )
         return Screen(text, review_keyboard(names, t, ready=False)), names
     names = role_names(reviewed.report.positions, labels)
+    repeated = repeated_headers(reviewed.headers, reviewed.report.positions.values())
     text = t(
         "orders_understood",
         u=reviewed,

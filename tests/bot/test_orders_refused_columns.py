@@ -185,3 +185,21 @@ def test_the_clv_charts_limit_is_written_as_money_in_the_chats_language() -> Non
     limit = t.money(float(np.quantile(clv, 0.99)), "RUB")
     assert f"больше {limit}:" in axes.get_xlabel()
     assert re.fullmatch(r"\d{1,3}(?:[\s\u202f]\d{3})+\s₽", limit)  # 32 186 ₽, not 32186
+
+
+async def test_a_wide_export_names_only_the_repeated_headers_the_review_reads(
+    ru_client: TelegramClient,
+) -> None:
+    """Sixty doubled headers and two blank ones: the review stays one message and names none of
+    them (it crashed past Telegram's 4096 characters)."""
+    extra = [f"Поле {n}" for n in range(60)] * 2
+    header = ";".join(["Клиент", "Дата", "Сумма", "", "", *extra])
+    rows = [
+        ";".join([f"c{n % 40}", f"{1 + n % 28:02d}.0{1 + n % 9}.2024", "100", "", "", *"x" * 120])
+        for n in range(200)
+    ]
+    await ru_client.send_document("wide.csv", "\n".join([header, *rows]).encode())
+
+    text = ru_client.last_text()
+    assert "200 заказов" in text
+    assert "с названием" not in text
