@@ -160,7 +160,7 @@ def ltv_factors(
     Below one order a month they are per year where both the orders a year and the years are
     exact ("0,5 заказа в год × 5 лет"), else per month. A rounded order value ("2 500 ₽" for
     2 500,50) may miss the LTV by itself: the others then aim at the product it gives. Factors
-    that no decimals up to the last of FACTOR_DIGITS bring there are shown with the first.
+    that no decimals of FACTOR_DIGITS bring there are shown with the last, the nearest.
     """
     share = 1.0 if margin is None else margin
     order_value = shown_money(aov)
@@ -190,7 +190,7 @@ def ltv_factors(
         )
         if abs(shown - target) < half and shown_money(shown) == target:
             return _factors((per_year, orders, lifetime, digits))
-    return _factors((per_year, orders, lifetime, FACTOR_DIGITS[0]))
+    return _factors((per_year, orders, lifetime, FACTOR_DIGITS[-1]))  # the nearest they get
 
 
 def currency_sign(currency: str, locale: str) -> str:
