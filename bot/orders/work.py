@@ -30,7 +30,6 @@ ROLE_OF_WHY = {
     "customer_too_long": "customer",
     "missing_date": "date",
     "bad_date": "date",
-    "future_date": "date",
     "missing_amount": "amount",
     "bad_amount": "amount",
 }

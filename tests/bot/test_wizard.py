@@ -301,7 +301,7 @@ async def test_recalculate_mid_wizard_asks_before_dropping_the_answers(
     assert "Purchase frequency" in client.last_text()
 
     await client.click("Recalculate", message=result)
-    await client.click("Afresh from this calculation's numbers")
+    await client.click("Start over with these numbers")
     assert "Check your numbers" in client.last_text() and "$65" in client.last_text()
 
 
