@@ -14,6 +14,7 @@ from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from bot import formatting
+from bot.digests.schedule import city_of
 from ltv_engine.model import LtvResult
 
 LOCALES = ("ru", "en")
@@ -63,6 +64,7 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["plural"] = partial(_plural_filter, locale=locale)
     env.filters["quantity"] = partial(_quantity, locale=locale, num=numbers.num)
     env.filters["numbered"] = _numbered
+    env.filters["city"] = partial(city_of, locale=locale)
     env.filters["clip"] = _clip
     return env
 

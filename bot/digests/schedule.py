@@ -83,7 +83,20 @@ _RUSSIAN_CITIES_BY_ZONE = {
 RUSSIAN_CITIES = {
     city: name for name, cities in _RUSSIAN_CITIES_BY_ZONE.items() for city in cities
 }
+# The zone each is shown by in Russian; Kyiv's old name is still the zone of older choices.
+_RUSSIAN_NAMES = {zone: cities[0] for zone, cities in _RUSSIAN_CITIES_BY_ZONE.items()} | {
+    "Europe/Kiev": "Киев"
+}
 DEFAULT_DAY = {Frequency.WEEKLY: 0, Frequency.MONTHLY: 1}
+
+
+def city_of(timezone: str, locale: str) -> str:
+    """A time zone as people name it, the city, not the database id: "Москва" in Russian where
+    the table knows it, else the zone's last part ("New York")."""
+    known = _RUSSIAN_NAMES.get(timezone) if locale == "ru" else None
+    return known or timezone.split("/")[-1].replace("_", " ")
+
+
 DEFAULT_TIME = time(9, 0)
 DAY_RANGE = {Frequency.WEEKLY: range(7), Frequency.MONTHLY: range(1, 32)}
 # Far enough back that the occurrence before any moment is among the candidates.

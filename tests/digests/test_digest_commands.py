@@ -287,6 +287,10 @@ def test_every_russian_city_is_shown_in_russian_and_read_back() -> None:
         shown = texts.button("btn_digest_zone", timezone=zone)
         assert re.fullmatch(r"[А-ЯЁ][А-ЯЁа-яё -]+", shown), (zone, shown)
         assert zone_name(shown) == zone
+    assert texts.button("btn_digest_zone", timezone="Europe/Kiev") == "Киев"  # older choices
+    assert texts.button("btn_digest_zone", timezone="Asia/Ho_Chi_Minh") == "Ho Chi Minh"
+    english = Renderer()("en")
+    assert english.button("btn_digest_zone", timezone="Europe/Moscow") == "Moscow"
 
 
 def test_every_zone_on_a_button_is_known() -> None:
