@@ -349,6 +349,12 @@ _DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?")
 _PART_JOINT = re.compile(r"(?:\s|,|\band\b|\bи\b)*", re.IGNORECASE)
 
 
+def continues_a_duration(duration: str, more: str) -> bool:
+    """``more`` is the next part, in a smaller unit, of ``duration``: "1 год" and "6 мес", "2
+    years and" and "3 months" are one duration; "18 мес" and "2 года" are not."""
+    return bool(_duration_parts(_duration_in_digits(f"{duration} {more}")))
+
+
 def _duration_parts(text: str) -> list[str]:
     """The parts of a duration said in several units, larger first: "1 год 6 мес", "2 years
     and 3 months"; none for anything else ("18 мес 2 года" is two answers, not one)."""

@@ -18,6 +18,7 @@ from ltv_engine.parsing import (
     SPELLED_FREQUENCY,
     UNIT_ALIASES,
     Kind,
+    continues_a_duration,
     continues_a_spelled_number,
     only_a_hedge,
     parse_duration_months,
@@ -261,7 +262,7 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
         elif "margin" not in values and "margin" in POSITIONAL[:position] and _a_share(word):
             name, text = "margin", word  # after a lifetime that took its place: "… 18 мес 30%"
         elif position < len(POSITIONAL):
-            if POSITIONAL[position] == "margin" and _a_lifetime_not_a_margin(word):
+            if POSITIONAL[position] == "margin" and _a_lifetime_not_a_margin(word, pending):
                 position += 1  # the margin left out: "3000, 2 раза в год, 3 года"
             name, text = POSITIONAL[position], word
             by_place = name
@@ -270,8 +271,25 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
             raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
         if name in values:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
-        values[name] = _with_groups(text.strip(), pending) if name in AMOUNTS else text.strip()
+        values[name] = _completed(name, text.strip(), pending)
     return values
+
+
+def _completed(name: str, text: str, pending: list[str]) -> str:
+    """The value of ``name`` with what of ``pending`` (next word last) still belongs to it."""
+    if name in AMOUNTS:
+        return _with_groups(text, pending)
+    if name == "lifetime":
+        return _with_smaller_units(text, pending)
+    return text
+
+
+def _with_smaller_units(duration: str, pending: list[str]) -> str:
+    """A lifetime with its parts in smaller units that follow it: "1 год" "6 мес" is 18
+    months, where "6 мес" alone would take the CAC's place."""
+    while pending and SEPARATOR not in pending[-1] and continues_a_duration(duration, pending[-1]):
+        duration += " " + pending.pop()
+    return duration
 
 
 def _with_groups(amount: str, pending: list[str]) -> str:
@@ -293,11 +311,13 @@ def _named_after(label: str, field: str, arguments: str) -> bool:
     return _field_named(label) == field and typed is None
 
 
-def _a_lifetime_not_a_margin(text: str) -> bool:
-    """A duration said with its unit ("3 years", "полтора года"): a bare number (150, 1e3) in
-    the margin's place is a margin, and over 100 % it is refused as one."""
+def _a_lifetime_not_a_margin(text: str, pending: list[str]) -> bool:
+    """A duration said with its unit ("3 years", "полтора года", "1 год и" "6 мес"): a bare
+    number (150, 1e3) in the margin's place is a margin, and over 100 % it is refused as one."""
     if _WORD.search(text) is None:
         return False
+    if pending and continues_a_duration(text, pending[-1]):
+        return True
     return not _reads(lambda typed: parse_share(typed, field="margin"), text) and _reads(
         parse_duration_months, text
     )

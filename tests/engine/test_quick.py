@@ -261,3 +261,30 @@ def test_an_amount_in_groups_of_thousands_is_one_number(
     inputs = parse_quick(arguments, currency="RUB")
     assert (inputs.aov, inputs.cac) == (aov, cac)
     assert inputs.orders_per_month in (1.5, 2)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "margin", "cac"),
+    [
+        ("2500 1.5 30% 1 год 6 мес", 0.3, None),
+        ("2500 1.5 30% 1 год 6 мес 1500", 0.3, 1500),
+        ("2500 1.5 30% 1 year 6 months 1500", 0.3, 1500),
+        ("2500 1.5 30% срок=1 год и 6 месяцев cac=1500", 0.3, 1500),
+        ("2500 1.5 1 год и 6 месяцев 1500", None, 1500),  # the margin left out
+        ("чек 2500, 1,5 раза в месяц, маржа 30%, срок 1 год, 6 мес, cac 1500", 0.3, 1500),
+    ],
+)
+def test_a_lifetime_in_two_units_is_one_argument(
+    arguments: str, margin: float | None, cac: float | None
+) -> None:
+    """Before, "6 мес" of "1 год 6 мес" took the CAC's place and was refused as money."""
+    inputs = parse_quick(arguments, currency="RUB")
+    assert inputs.lifetime == EIGHTEEN_MONTHS
+    assert (inputs.margin, inputs.cac) == (margin, cac)
+
+
+def test_two_lifetimes_in_the_wrong_order_are_not_summed() -> None:
+    """A lifetime and then a shorter one ("18 мес 6 мес") are no duration in two units."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick("2500 1.5 30% 18 мес 6 мес", currency="RUB")
+    assert caught.value.field == "cac"
