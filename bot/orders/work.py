@@ -127,11 +127,8 @@ def _guess(data: bytes, file_name: str) -> ColumnGuess:
 def _guessed_columns(data: bytes, file_name: str) -> tuple[tuple[str, ...], dict[str, int]]:
     """The headers and the correctable roles' columns as guessed with none chosen."""
     guess = _guess(data, file_name)
-    headers = guess.headers
-    roles = guess.roles.items()
-    return headers, {
-        role: headers.index(name) for role, name in roles if role in CORRECTABLE_ROLES
-    }
+    positions = guess.positions.items()
+    return guess.headers, {role: at for role, at in positions if role in CORRECTABLE_ROLES}
 
 
 def _samples(data: bytes, file_name: str, headers: Sequence[str]) -> tuple[str, ...]:

@@ -130,8 +130,14 @@ _PHONE = re.compile(r"^\+?[\d\s()\-]{10,20}$")
 @dataclass(frozen=True, slots=True)
 class ColumnGuess:
     headers: tuple[str, ...]
-    roles: dict[str, str]  # role -> header; roles: customer, date, amount, cost, ...
+    positions: dict[str, int]  # role -> column, 0 the first; roles: customer, date, amount, ...
     by_content: frozenset[str]  # roles guessed from the content rather than the header name
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Role -> header as in the file (two columns may share it: ``positions`` tells them
+        apart)."""
+        return {role: self.headers[column] for role, column in self.positions.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +156,8 @@ class Layout:
 
     @property
     def guess(self) -> ColumnGuess:
-        roles = {role: self.headers[self.columns[role]] for role in ROLES if role in self.columns}
-        return ColumnGuess(self.headers, roles, self.by_content)
+        positions = {role: self.columns[role] for role in ROLES if role in self.columns}
+        return ColumnGuess(self.headers, positions, self.by_content)
 
 
 def normalize_header(text: str, *, split_humps: bool = True) -> str:

@@ -58,6 +58,14 @@ def repeated_headers() -> bytes:
     return "\n".join(lines).encode()
 
 
+def paid_twice_no_dates() -> bytes:
+    """Two columns named «Оплата»: how each order was paid, then how much (the amount, found by
+    its values); no date is readable, so the file is refused with the picker."""
+    lines = ["Клиент;Оплата;Оплата;Дата"]
+    lines += [f"Клиент {i % 4};карта;{i * 100} ₽;скоро" for i in range(1, 21)]
+    return "\n".join(lines).encode()
+
+
 def labels(client: TelegramClient) -> list[str]:
     markup = client.last_message().reply_markup
     if not isinstance(markup, InlineKeyboardMarkup):
@@ -146,6 +154,23 @@ async def test_columns_of_one_name_are_told_apart_by_position_and_value(
     ]
     await ru_client.click("5-й столбец")
     assert "• сумма: «Сумма (5-й столбец, напр. 264,00)» (ваш выбор)" in ru_client.last_text()
+
+
+async def test_a_refused_files_guessed_column_is_the_one_of_its_position_not_its_name(
+    ru_client: TelegramClient,
+) -> None:
+    await ru_client.send_document("paid.csv", paid_twice_no_dates())
+
+    assert "• сумма: «Оплата (3-й столбец, напр. 100 ₽)»" in ru_client.last_text()
+    await ru_client.click("Сумма:")
+    assert labels(ru_client)[1:3] == [
+        "Оплата (2-й столбец, напр. карта)",
+        "✓ Оплата (3-й столбец, напр. 100 ₽)",
+    ]
+    await ru_client.click("« Назад")
+    await ru_client.click("Дата:")
+    await ru_client.click("3-й столбец")
+    assert "это уже столбец суммы" in ru_client.last_text()
 
 
 async def test_a_tiny_file_says_its_csv_holds_no_predictions_and_its_notes_once(
