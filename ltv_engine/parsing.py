@@ -215,6 +215,10 @@ CURRENCY_ALIASES: dict[str, str] = {
 }
 
 _NON_FINITE = frozenset({"nan", "inf", "infinity", "∞"})
+# Emoji (and their joiners, variation selectors, skin tones, keycaps) around an answer:
+# "2500 🙂", "👍 18 мес" say nothing about the number.
+_EMOJI = "[\\s\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3\U0001f000-\U0001faff]+"
+_EMOJI_AROUND = re.compile(f"^{_EMOJI}|{_EMOJI}$")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-"})  # the typographic minus some keyboards insert
 
 # One pass, one alternative per kind of character: nothing here backtracks more than a step.
@@ -288,14 +292,14 @@ class _Reading:
 
 def parse_number(text: str, *, field: str | None = None) -> float:
     """A plain number, "2.5k" and "1,2 млн" included; range-checked when ``field`` has limits."""
-    with _quoting(text):
+    with _quoting(text) as text:
         reading = _read(text, field, after=(Kind.SCALE,))
         value = reading.value(_scale(reading))
         return check_range(value, field) if field in LIMITS else value
 
 
 def parse_money(text: str, *, field: str = "aov") -> Money:
-    with _quoting(text):
+    with _quoting(text) as text:
         reading = _read(
             text,
             field,
@@ -309,7 +313,7 @@ def parse_money(text: str, *, field: str = "aov") -> Money:
 
 def parse_share(text: str, *, field: str) -> float:
     """ "30%", "30" and "0.3" are all 0.3: without "%", 1 and above are percents."""
-    with _quoting(text):
+    with _quoting(text) as text:
         reading = _read(text, field, after=(Kind.PERCENT,))
         is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
         return check_range(reading.value(-2 if is_percent else 0), field)
@@ -320,7 +324,7 @@ def parse_churn(text: str) -> float:
     A rate for another period is made monthly as compounding does: "30% a year" is
     1 - 0.7^(1/12), about 2.9 % a month."""
     field = "monthly_churn"
-    with _quoting(text):
+    with _quoting(text) as text:
         said = " ".join(_spelled_out(_LABELLED[field].sub("", text), SPELLED_FREQUENCY))
         reading = _read(said, field, after=(Kind.PERCENT, Kind.PER, Kind.TIME))
         is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
@@ -336,7 +340,7 @@ def parse_duration_months(
 ) -> float:
     """A duration in months: "18 мес", "1,5 года", "2y", "6 weeks", "полтора года", "год"."""
     field = "lifetime_months"
-    with _quoting(text):
+    with _quoting(text) as text:
         in_digits = _duration_in_digits(text)
         parts = _duration_parts(in_digits)
         if parts:
@@ -377,7 +381,7 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
     "ежемесячно". A span alone ("2 месяца", "полгода") is one order in that span."""
     field = "orders_per_month"
     frequency_words = (Kind.ORDERS, Kind.PER)
-    with _quoting(text):
+    with _quoting(text) as text:
         text = _frequency_in_digits(text)
         counted = _counted_period(text)
         if counted is not None:
@@ -527,7 +531,7 @@ def _has_digit(text: str) -> bool:
 
 def parse_count(text: str, *, field: str) -> int:
     """A whole number of customers: "1 200", "1,2 тыс", "350 клиентов"."""
-    with _quoting(text):
+    with _quoting(text) as text:
         reading = _read(text, field, after=(Kind.SCALE, Kind.PEOPLE), dot_groups=True)
         value = reading.value(_scale(reading))
         if not value.is_integer():
@@ -539,10 +543,11 @@ def parse_count(text: str, *, field: str) -> int:
 
 
 @contextmanager
-def _quoting(text: str) -> Iterator[None]:
-    """Quote the start of the text in every rejection, never the whole of a long input."""
+def _quoting(text: str) -> Iterator[str]:
+    """The answer without emoji around it; quote the start of the text in every rejection,
+    never the whole of a long input."""
     try:
-        yield
+        yield _EMOJI_AROUND.sub("", text) or text  # an emoji alone is no number, not nothing
     except InvalidInput as error:
         error.details.setdefault("text", text.strip()[:EXCERPT_LENGTH])
         raise

@@ -114,6 +114,14 @@ async def test_bad_input_is_explained_and_the_step_asked_again(
     assert prompt_before.split("\n")[0] in reply  # the same step, asked again
 
 
+async def test_an_answer_with_an_emoji_is_read(client: TelegramClient) -> None:
+    await client.send("/calc")
+    await client.click("Skip")
+    await client.send("$65 🙂")
+    await client.send("👍 0.6")
+    assert "Gross margin" in client.last_text()
+
+
 async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramClient) -> None:
     await reach_lifetime_choice(client, "$65", "0.6")
     await client.click("churn")
