@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import Message, User
 
 from bot.filters import Magic
 from bot.groups import membership, wizard
@@ -17,6 +18,7 @@ from bot.render import Texts
 from bot.storage.base import Repository
 from bot.views import Screen, quick_usage_screen
 from bot.wizard.handlers import chat_currency
+from bot.wizard.states import LtvWizard
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput
 from ltv_engine.quick import parse_quick
@@ -118,8 +120,18 @@ async def on_forget(
     if await _refused(message, t, bot):
         return
     await state.clear()
-    await repo.forget_chat(message.chat.id)
-    await _reply(message, Screen(t("group_forgotten")))
+    conversations = await repo.forget_chat(message.chat.id)
+    setups = [user_id for user_id, state in conversations if state in LtvWizard]
+    people = [await _member(bot, message.chat.id, user_id) for user_id in setups]
+    await _reply(message, Screen(t("group_forgotten", interrupted=people)))
+
+
+async def _member(bot: Bot, chat_id: int, user_id: int) -> User:
+    """Who ``user_id`` is in the chat, to name them; one who has left is named by id alone."""
+    try:
+        return (await bot.get_chat_member(chat_id, user_id)).user
+    except TelegramAPIError:
+        return User(id=user_id, is_bot=False, first_name=str(user_id))
 
 
 async def on_cancel(message: Message, state: FSMContext, t: Texts) -> None:

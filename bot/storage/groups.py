@@ -17,8 +17,10 @@ import aiosqlite
 
 CHATS = "chats"
 FSM = "fsm"
-# bot.storage.fsm.fsm_key stores a JSON array whose second element is the chat id.
+# bot.storage.fsm.fsm_key stores a JSON array whose second element is the chat id, the third
+# the user's.
 FSM_CHAT = "$[1]"
+FSM_USER = "$[2]"
 # What a chat's record says about the chat itself rather than its settings: the new id keeps its
 # own on migration.
 OWN_COLUMNS = frozenset({"kind", "title", "created_at", "active", "removed_at"})
@@ -42,8 +44,9 @@ class GroupStore(Protocol):
         """Forget chats inactive for longer than ``older_than``; return their ids."""
         ...
 
-    async def forget_chat(self, chat_id: int) -> None:
-        """Delete the chat and every row that belongs to it, now."""
+    async def forget_chat(self, chat_id: int) -> list[tuple[int, str]]:
+        """Delete the chat and every row that belongs to it, now. Return the conversations
+        under way in the chat that went with it: (user id, FSM state), by user id."""
         ...
 
     async def mark_introduced(self, chat_id: int) -> bool:
@@ -98,9 +101,9 @@ class GroupSqlMixin:
                 await _delete_chat(db, chat_id)
         return expired
 
-    async def forget_chat(self: _Connected, chat_id: int) -> None:
+    async def forget_chat(self: _Connected, chat_id: int) -> list[tuple[int, str]]:
         async with self._writing() as db:
-            await _delete_chat(db, chat_id)
+            return await _delete_chat(db, chat_id)
 
     async def mark_introduced(self: _Connected, chat_id: int) -> bool:
         async with self._writing() as db:
@@ -146,11 +149,17 @@ async def _chat_tables(db: aiosqlite.Connection) -> list[str]:
     return [name for (name,) in names if name != CHATS and "chat_id" in await _columns(db, name)]
 
 
-async def _delete_chat(db: aiosqlite.Connection, chat_id: int) -> None:
+async def _delete_chat(db: aiosqlite.Connection, chat_id: int) -> list[tuple[int, str]]:
+    """Delete the chat's rows; return its FSM states: (user id, state), by user id."""
     for table in await _chat_tables(db):
         await db.execute(f"DELETE FROM {_quoted(table)} WHERE chat_id = ?", (chat_id,))
-    await db.execute(f"DELETE FROM {FSM} WHERE json_extract(key, '{FSM_CHAT}') = ?", (chat_id,))
+    conversations = await db.execute_fetchall(
+        f"DELETE FROM {FSM} WHERE json_extract(key, '{FSM_CHAT}') = ? "
+        f"RETURNING json_extract(key, '{FSM_USER}'), state",
+        (chat_id,),
+    )
     await db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+    return sorted((user_id, state) for user_id, state in conversations if state is not None)
 
 
 def _removed_before(row: sqlite3.Row, cutoff: datetime) -> bool:

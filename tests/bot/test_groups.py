@@ -354,6 +354,34 @@ async def test_forget_deletes_the_group_data_at_once(
     assert await repo.get_chat(GROUP) is None
 
 
+async def test_forget_names_the_admins_whose_setup_it_stopped(
+    dp: Dispatcher, bot: Bot, session: RecordingSession, repo: SqliteRepository
+) -> None:
+    """Their answers to its questions would otherwise be dropped without a word."""
+    session.admins[GROUP] = {ANNA, BORIS}
+    anna, boris = member(dp, bot, ANNA, "Anna"), member(dp, bot, BORIS, "Boris <Admin>")
+    await boris.send("/setup")
+    await boris.click("Cosmetics")
+    await anna.send("/setup")  # the one who forgets: her own setup goes unmentioned
+
+    said = (await command(anna, "/forget")).text
+
+    assert said.endswith(
+        f'\n<a href="tg://user?id={BORIS}">Boris &lt;Admin&gt;</a>, your unfinished setup is '
+        "stopped too: /setup starts again."
+    )
+    assert "Anna" not in said
+
+
+async def test_forget_with_no_setup_under_way_names_no_one(
+    anna: TelegramClient, boris: TelegramClient, repo: SqliteRepository
+) -> None:
+    await set_team_profile(repo)
+    await boris.send("/ltv 2500 1.5 30% 18")
+    await command(anna, "/forget")
+    assert anna.last_text() == "Done: I deleted this group's profile, history and settings."
+
+
 # GroupAnonymousBot has no language: the bot answers it in Russian.
 ANONYMOUS_REFUSALS = {"/forget": "group_admins_only", "/digest": "digest_admins_only"}
 

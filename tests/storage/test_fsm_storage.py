@@ -249,7 +249,8 @@ async def test_staged_steps_are_committed_before_a_later_write(tmp_path: Path) -
     try:
         await repo.set_fsm_state(fsm_key(KEY), "Wizard:aov")
 
-        await repo.forget_chat(GROUP)  # deletes the chat's FSM rows: the staged one too
+        # deletes the chat's FSM rows, the staged one too, and says whose conversation it was
+        assert await repo.forget_chat(GROUP) == [(KEY.user_id, "Wizard:aov")]
 
         assert await repo.get_fsm(fsm_key(KEY)) == (None, {})
         assert stored_fsm_rows(tmp_path / "bot.db") == {}
