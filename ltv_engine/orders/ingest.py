@@ -13,8 +13,9 @@ Codes in ``IngestReport.notes``: ``date_order_ambiguous`` (every dd/mm date coul
 read day-first), ``date_month_first``, ``date_order_conflict`` (both orders proven: read
 day-first, the others malformed), ``currency_mixed``, ``cost_from_margin``,
 ``amount_from_price_and_quantity``, ``order_values_repeated`` (an order's total written on each
-of its lines, counted once), ``currency_main`` (the currency column names several currencies:
-only the orders of the main one are read, see ``IngestReport.other_currencies``).
+of its lines, counted once), ``currency_main`` (the currency column, or with none the signs and
+codes the amounts are written with, name several currencies: only the orders of the main one
+are read, see ``IngestReport.other_currencies``).
 Reasons in ``first_malformed``: ``short_row``, ``missing_customer``, ``customer_too_long``,
 ``missing_amount``, ``bad_amount``, ``missing_date``, ``bad_date``.
 """

@@ -27,6 +27,7 @@ from ltv_engine.orders.ingest_orders import SideLines, merge_lines
 from ltv_engine.orders.ingest_returns import Netted, Returns, net_returns
 from ltv_engine.orders.ingest_values import (
     AMOUNT_BOUND,
+    ISO_CURRENCIES,
     NOT_POSTED,
     UNPOSTED,
     AmountReader,
@@ -47,6 +48,8 @@ _NO_DAY = np.iinfo(np.int64).min
 _STATUS_CACHE = 1000  # distinct status texts worth remembering
 _GROUPING = " '\u00a0\u202f\u2009"  # thousands separators float() does not take
 _ISO_CODE = re.compile(r"[A-Z]{3}")  # a currency code as ISO 4217 writes it
+_MARKS = tuple(sorted(ISO_CURRENCIES))  # the currencies an amount can be marked with
+_MARK_CODES = {currency: code for code, currency in enumerate(_MARKS)}
 
 
 @dataclass(slots=True)
@@ -68,6 +71,10 @@ class Collected:
     refund: array[float] = field(default_factory=lambda: array("d"))  # stated refunds; NaN: none
     currency: array[int] = field(default_factory=lambda: array("i"))  # code into currency_texts
     currency_texts: dict[str, int] = field(default_factory=dict)  # currency column's cells kept
+    # The lines kept whose amount is marked with a currency ("$20"), as positions in ``amount``,
+    # and each one's currency: few arrays to fill where no amount is marked.
+    marked_at: array[int] = field(default_factory=lambda: array("i"))
+    marked_currency: array[int] = field(default_factory=lambda: array("i"))  # into _MARKS
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
 
@@ -181,6 +188,7 @@ def collect(
     )
     add_order, add_extra, add_row = got.order_key.append, got.extra.append, got.row_number.append
     add_refund = got.refund.append
+    add_marked_at, add_marked_currency = got.marked_at.append, got.marked_currency.append
     date_codes: dict[str, int] = {}
     statuses: dict[str, Status] = {}
 
@@ -238,8 +246,10 @@ def collect(
             continue
         try:
             amount = float(amount_text if plain else amount_text.translate(grouping))
+            marked = None
         except ValueError:
             amount = read_amount(amount_text)
+            marked = read_amount.currency
         if amount is None or not -AMOUNT_BOUND < amount < AMOUNT_BOUND:
             set_aside(
                 number, "bad_amount" if amount_text.strip() else "missing_amount", order_key, row
@@ -269,6 +279,9 @@ def collect(
         add_date(date_code)
         add_amount(amount)
         add_row(number)
+        if marked is not None:
+            add_marked_at(len(got.amount) - 1)
+            add_marked_currency(_MARK_CODES[marked])
         if oi is not None:
             add_order(order_key)
         if xi is not None:
@@ -385,7 +398,7 @@ def build_table(
         got.reject(got.row_number[bad_date[0]], "bad_date", count=len(bad_date))
     keep &= dated
     future = _future(got, keep, day, latest_day)
-    main_currency, other_currencies = _main_currency(got, keep)
+    main_currency, other_currencies = _main_currency(got, layout, keep)
     notes += ["currency_main"] if other_currencies else []
     refunded_in_full = 0
     if refund is not None:  # an order whose stated refund is all of it was no sale
@@ -414,7 +427,7 @@ def build_table(
     cost = None if cost is None else cost[order]
     if cost is not None and netted.netted:
         cost *= netted.amount / amount[order]  # returned goods cost nothing: shrink with amount
-    currency = _currency(readers.amount, layout, main_currency, notes)
+    currency = _currency(readers.amount, layout, (main_currency, other_currencies), notes)
     table = _table(customer[order], customer_ids, day[order], netted, cost, currency)
     report = IngestReport(
         columns=layout.guess.roles,
@@ -465,18 +478,16 @@ def _future(
 
 
 def _main_currency(
-    got: Collected, keep: npt.NDArray[np.bool_]
+    got: Collected, layout: Layout, keep: npt.NDArray[np.bool_]
 ) -> tuple[str | None, dict[str, int]]:
-    """The currency the currency column names most orders in, and the orders in each other
-    currency, set aside in ``keep``: sums in different currencies are never added, and cannot
-    be compared without rates either, so the main one is the one of most orders. Orders whose
-    cell is blank stay with it. No column: (None, {})."""
-    if not got.currency_texts:
+    """The currency of most orders, and the orders in each other currency, set aside in
+    ``keep``: sums in different currencies are never added, and cannot be compared without
+    rates either, so the main one is the one of most orders. An order's currency is the one
+    its currency column names, else the one its amount is marked with (see
+    ``_currencies_of_lines``); orders of none stay with the main one. Neither: (None, {})."""
+    named, of_row = _currencies_of_lines(got, layout)
+    if of_row is None:
         return None, {}
-    codes = [_currency_code(text) if text else "" for text in got.currency_texts]
-    named = list(dict.fromkeys(code for code in codes if code))  # in the order first seen
-    of_text = np.array([named.index(code) if code else -1 for code in codes], dtype=np.int64)
-    of_row = of_text[np.frombuffer(got.currency, dtype=np.int32)]
     counts = np.bincount(of_row[keep & (of_row >= 0)], minlength=len(named))
     if np.count_nonzero(counts) < 2:
         return (named[int(np.argmax(counts))] if counts.any() else None), {}
@@ -484,6 +495,34 @@ def _main_currency(
     keep &= (of_row == main) | (of_row < 0)
     others = {named[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist() if i != main}
     return named[main], others
+
+
+def _currencies_of_lines(
+    got: Collected, layout: Layout
+) -> tuple[list[str], npt.NDArray[np.int64] | None]:
+    """The currencies of the lines kept, in the order first seen, and each line's one as an
+    index into them (-1: none), by the currency column; with none, by the mark on each amount
+    ("$20", "1 500 ₽", "CAD 30"), an amount without one being in the currency its header
+    names ("Amount (USD)"), if any. None when neither the column nor any mark names one."""
+    if got.currency_texts:
+        codes = [_currency_code(text) if text else "" for text in got.currency_texts]
+        named = list(dict.fromkeys(code for code in codes if code))
+        of_text = np.array([named.index(code) if code else -1 for code in codes], dtype=np.int64)
+        return named, of_text[np.frombuffer(got.currency, dtype=np.int32)]
+    if not got.marked_at:
+        return [], None
+    marked = np.frombuffer(got.marked_currency, dtype=np.int32)
+    present, first_seen = np.unique(marked, return_index=True)
+    seen = present[np.argsort(first_seen)]
+    named = [_MARKS[code] for code in seen.tolist()]
+    unmarked = currency_in(layout.headers[layout.columns["amount"]])
+    if unmarked is not None and unmarked not in named:
+        named.append(unmarked)
+    index_of_mark = np.full(len(_MARKS), -1, dtype=np.int64)
+    index_of_mark[seen] = np.arange(len(seen))
+    of_line = np.full(len(got.amount), -1 if unmarked is None else named.index(unmarked))
+    of_line[np.frombuffer(got.marked_at, dtype=np.int32)] = index_of_mark[marked]
+    return named, of_line
 
 
 def _has_extra(layout: Layout) -> bool:
@@ -666,13 +705,18 @@ def _currency_code(text: str) -> str:
 
 
 def _currency(
-    reader: AmountReader, layout: Layout, in_column: str | None, notes: list[str]
+    reader: AmountReader,
+    layout: Layout,
+    split: tuple[str | None, dict[str, int]],
+    notes: list[str],
 ) -> str | None:
-    """The one currency of the amounts, their header and the currency column (of the orders
-    kept: ``in_column``); None when none, several, or one the column names but no code says."""
+    """The one currency of the orders kept: of the amounts' marks, their header and the main
+    currency (``split``: it and the orders of each other one, set aside); None when none,
+    several, or one the column names but no code says."""
+    main, others = split
     named = currency_in(layout.headers[layout.columns["amount"]])
-    seen = reader.currencies | ({named} if named else set())
-    seen |= {in_column} if in_column else set()
+    seen = reader.currencies | ({named} if named else set()) | ({main} if main else set())
+    seen -= others.keys()
     if len(seen) > 1:
         notes.append("currency_mixed")
         return None

@@ -8,6 +8,8 @@ from datetime import date
 from enum import Enum
 from typing import NamedTuple
 
+from babel.numbers import list_currencies
+
 from ltv_engine.orders.table import day_of
 
 _EXCEL_EPOCH_SERIAL = 25569  # 1970-01-01 in Excel's 1900 date system
@@ -26,6 +28,8 @@ CURRENCY_TOKENS = {
     "byn": "BYN",
 }  # fmt: skip
 
+ISO_CURRENCIES = frozenset(list_currencies())  # the codes an amount may be marked with
+
 _AMOUNT = re.compile(
     r"""^\s*(?P<open>\()?\s*(?P<sign>[-+−]?)\s*
     (?P<pre>[^\d\s().,+\-−]*)\s*(?P<sign2>[-+−]?)\s*
@@ -38,17 +42,20 @@ _THOUSANDS_COMMA = re.compile(r"^[1-9]\d{0,2},\d{3}$")
 
 
 class AmountReader:
-    """Money as shops write it: ``1 234,56 ₽``, ``$1,234.56``, ``-12.50``, ``(12.50)``, ``35%``.
+    """Money as shops write it: ``1 234,56 ₽``, ``$1,234.56``, ``CAD 20``, ``-12.50``,
+    ``(12.50)``, ``35%``.
 
     ``comma_decimal`` settles ``1,234`` (1.234 or 1234?) for the whole column; the currency
-    marks and percent signs seen are collected for the caller. Returns None for non-money.
+    marks and percent signs seen are collected for the caller, and ``currency`` is the one of
+    the last amount read (None: it had no mark). Returns None for non-money.
     """
 
-    __slots__ = ("comma_decimal", "currencies", "percent")
+    __slots__ = ("comma_decimal", "currencies", "currency", "percent")
 
     def __init__(self, *, comma_decimal: bool) -> None:
         self.comma_decimal = comma_decimal
         self.currencies: set[str] = set()
+        self.currency: str | None = None
         self.percent = False
 
     def __call__(self, text: str) -> float | None:
@@ -57,12 +64,14 @@ class AmountReader:
         match = _AMOUNT.match(text)
         if match is None:
             return None
-        marks = [match["pre"].lower(), match["post"].lower()]
+        marks = [mark for mark in (match["pre"], match["post"]) if mark]
+        codes = [code for code in map(_currency_of_mark, marks) if code]
         if match["post"] == "%" and not match["pre"]:
             self.percent = True
-        elif any(mark and mark not in CURRENCY_TOKENS for mark in marks):
+        elif len(codes) < len(marks):
             return None
-        self.currencies.update(CURRENCY_TOKENS[mark] for mark in marks if mark in CURRENCY_TOKENS)
+        self.currencies.update(codes)
+        self.currency = codes[0] if codes else None
         if bool(match["open"]) != bool(match["close"]) or (match["sign"] and match["sign2"]):
             return None
         number = plain_number(match["num"].translate(_SPACES), self.comma_decimal)
@@ -73,6 +82,12 @@ class AmountReader:
         if match["open"] or any(sign in "-−" for sign in match["sign"] + match["sign2"]):
             value = -value
         return value if -AMOUNT_BOUND < value < AMOUNT_BOUND else None
+
+
+def _currency_of_mark(mark: str) -> str | None:
+    """The currency a mark beside an amount names: a sign or word we know ("₽", "руб."), or an
+    ISO 4217 code as ISO writes it ("CAD", not "cad" or "Pcs")."""
+    return CURRENCY_TOKENS.get(mark.lower()) or (mark if mark in ISO_CURRENCIES else None)
 
 
 def plain_number(digits: str, comma_decimal: bool) -> str:

@@ -71,7 +71,7 @@ class IngestReport:
     unposted: int = 0  # 1C documents not posted ("Проведён": "Нет"): drafts, voided sales
     future_dated: int = 0  # orders dated after the latest day: a typo in a year, set aside
     first_future: int | None = None  # 1-based row number of the first of them
-    # Orders set aside by their currency (code -> orders) when the currency column names several:
-    # only the orders of ``main_currency`` (the one of most orders) are read.
+    # Orders set aside by their currency (code -> orders) when the currency column (else the
+    # amounts' signs: "$20") names several: only those of ``main_currency`` (most orders) are read.
     other_currencies: dict[str, int] = field(default_factory=dict)
     main_currency: str | None = None

@@ -218,10 +218,10 @@ def test_currency_from_the_header() -> None:
     assert table.currency == "USD"
 
 
-def test_mixed_currencies_are_not_recorded() -> None:
+def test_mixed_currencies_are_not_added_up() -> None:
     table, report = read(text(["customer|date|amount", "a|2024-01-05|$10", "b|2024-01-05|10 €"]))
-    assert table.currency is None
-    assert "currency_mixed" in report.notes
+    assert (table.currency, table.n_orders) == ("USD", 1)  # a tie: the currency seen first
+    assert report.other_currencies == {"EUR": 1}
 
 
 @pytest.mark.parametrize(
