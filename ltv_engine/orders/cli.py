@@ -227,11 +227,15 @@ Row = tuple[str, str]
 
 
 def _set_aside_rows(report: IngestReport) -> list[Row]:
+    """Every kind of row set aside, as ``--json`` counts them, on one line."""
     counts = {
         "cancelled": report.cancelled,
         "refunded": report.refunded,
         "unpaid": report.unpaid,
+        "unposted": report.unposted,
         "zero amount": report.zero_amount,
+        "dated in the future": report.future_dated,
+        **{f"in {code}": orders for code, orders in report.other_currencies.items()},
         "unreadable": report.malformed,
     }
     shown = ", ".join(f"{count:,} {what}" for what, count in counts.items() if count)
