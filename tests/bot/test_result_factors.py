@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.digests.compose import Digest, digest_screen
 from bot.formatting import ltv_factors, numbers, shown_money
 from bot.render import Renderer
 from bot.views import whatif_screen
@@ -63,9 +64,11 @@ def number(text: str, locale: str) -> float:
 
 def page(locale: str, inputs: LtvInputs, template: str = "result.j2") -> str:
     result = calculate(inputs)
-    return Renderer()(locale).page(
-        template, r=result, advice=advise(result), currency=inputs.currency
-    )
+    texts = Renderer()(locale)
+    if template == "digest.j2":
+        digest = Digest(result, None, None, None, stale=False, subscribed=True)
+        return digest_screen(digest, texts, group=False).text
+    return texts.page(template, r=result, advice=advise(result), currency=inputs.currency)
 
 
 def factor_line(text: str) -> str:
@@ -83,14 +86,14 @@ def product_of(line: str, locale: str) -> float:
 
 
 def headline(text: str, locale: str) -> float:
-    found = re.search(r"LTV[^:]*: (?:\$|₽)?(" + NUMBER.pattern + ")", text)
+    found = re.search(r"LTV[^:]*: (?:<b>)?(?:\$|₽)?(" + NUMBER.pattern + ")", text)
     assert found is not None, text
     return number(found.group(1), locale)
 
 
 @pytest.mark.parametrize(
     ("locale", "name", "template"),
-    list(itertools.product(("ru", "en"), SHOPS, ("result.j2", "group_ltv.j2"))),
+    list(itertools.product(("ru", "en"), SHOPS, ("result.j2", "group_ltv.j2", "digest.j2"))),
 )
 def test_the_factors_multiply_to_the_ltv_shown(locale: str, name: str, template: str) -> None:
     text = page(locale, shop(name, "USD" if locale == "en" else "RUB"), template)

@@ -162,6 +162,7 @@ SAFE_UNESCAPED = re.compile(
         n
         | worth
         | advice_items\(advice,\ c\)
+        | factor_line\(r,\ c\)
         | (GOODS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
         | times\(f\["\w+"\]\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
