@@ -725,6 +725,9 @@ async def test_history_is_dated_in_the_chats_time(
     moscow = record.created_at.astimezone(ZoneInfo("Europe/Moscow"))
     assert moscow.strftime("%d.%m.%Y %H:%M") in ru_client.last_text()  # Moscow: the default
     assert "UTC" not in ru_client.last_text()
+    heading, first = ru_client.last_text().replace(NBSP, " ").splitlines()[:2]
+    assert heading == "Последние расчёты"  # on a line of its own
+    assert first == f"1. {moscow:%d.%m.%Y %H:%M} — LTV 20 250 ₽ (чек 2 500 ₽, 1,5 заказа в месяц)"
 
     await ru_client.send("/digest tz Asia/Novosibirsk")  # the digest's zone is the chat's
     await ru_client.send("/history")
@@ -733,4 +736,4 @@ async def test_history_is_dated_in_the_chats_time(
 
     await client.send("/ltv 65 0.6 58% 18")
     await client.send("/history")
-    assert "Recent calculations (times in UTC)" in client.last_text()
+    assert client.last_text().splitlines()[0] == "Recent calculations (times in UTC)"
