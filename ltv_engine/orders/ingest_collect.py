@@ -71,9 +71,9 @@ class Collected:
     refund: array[float] = field(default_factory=lambda: array("d"))  # stated refunds; NaN: none
     currency: array[int] = field(default_factory=lambda: array("i"))  # code into currency_texts
     currency_texts: dict[str, int] = field(default_factory=dict)  # currency column's cells kept
-    # The lines kept whose amount is marked with a currency ("$20"), as positions in ``amount``,
-    # and each one's currency: few arrays to fill where no amount is marked.
-    marked_at: array[int] = field(default_factory=lambda: array("i"))
+    # The lines kept whose amount is marked with a currency ("$20"), by row number, and each
+    # one's currency: nothing to fill where no amount is marked.
+    marked_rows: array[int] = field(default_factory=lambda: array("i"))
     marked_currency: array[int] = field(default_factory=lambda: array("i"))  # into _MARKS
     malformed: Counter[str] = field(default_factory=Counter)
     first_malformed: tuple[int, str] | None = None
@@ -188,7 +188,7 @@ def collect(
     )
     add_order, add_extra, add_row = got.order_key.append, got.extra.append, got.row_number.append
     add_refund = got.refund.append
-    add_marked_at, add_marked_currency = got.marked_at.append, got.marked_currency.append
+    add_marked_row, add_marked_currency = got.marked_rows.append, got.marked_currency.append
     date_codes: dict[str, int] = {}
     statuses: dict[str, Status] = {}
 
@@ -280,7 +280,7 @@ def collect(
         add_amount(amount)
         add_row(number)
         if marked is not None:
-            add_marked_at(len(got.amount) - 1)
+            add_marked_row(number)
             add_marked_currency(_MARK_CODES[marked])
         if oi is not None:
             add_order(order_key)
@@ -509,7 +509,7 @@ def _currencies_of_lines(
         named = list(dict.fromkeys(code for code in codes if code))
         of_text = np.array([named.index(code) if code else -1 for code in codes], dtype=np.int64)
         return named, of_text[np.frombuffer(got.currency, dtype=np.int32)]
-    if not got.marked_at:
+    if not got.marked_rows:
         return [], None
     marked = np.frombuffer(got.marked_currency, dtype=np.int32)
     present, first_seen = np.unique(marked, return_index=True)
@@ -521,7 +521,9 @@ def _currencies_of_lines(
     index_of_mark = np.full(len(_MARKS), -1, dtype=np.int64)
     index_of_mark[seen] = np.arange(len(seen))
     of_line = np.full(len(got.amount), -1 if unmarked is None else named.index(unmarked))
-    of_line[np.frombuffer(got.marked_at, dtype=np.int32)] = index_of_mark[marked]
+    rows = np.frombuffer(got.row_number, dtype=np.int32)  # ascending: lines kept in file order
+    at = np.searchsorted(rows, np.frombuffer(got.marked_rows, dtype=np.int32))
+    of_line[at] = index_of_mark[marked]
     return named, of_line
 
 
