@@ -1,4 +1,9 @@
-"""`python -m bot` / `ltv-bot`: load the settings, start polling; fail with one clear line."""
+"""`python -m bot` / `ltv-bot`: load the settings, start polling; fail with one clear line.
+
+aiogram and the rest load only once the arguments and settings are read (seconds on a slow
+machine): ``--help`` and a settings error answer at once, and Ctrl+C while the bot loads stops
+it as quietly as Ctrl+C later.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,10 @@ import asyncio
 import logging
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramAPIError,
-    TelegramNetworkError,
-    TelegramUnauthorizedError,
-)
-from aiohttp import ClientError
-
-from bot.app import run
-from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure_logging
-from bot.storage import sqlite_path
-from bot.storage.migrations import SchemaTooNew
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("bot")
 
@@ -31,11 +26,34 @@ def _fail(line: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _arguments().parse_args(argv)  # --help, and a clear refusal of anything else
     try:
-        settings = load_settings()
-    except ConfigError as error:
-        return _fail(str(error))
+        _arguments().parse_args(argv)  # --help, and a clear refusal of anything else
+        from bot.config import ConfigError, load_settings  # pydantic, not aiogram: quick
+
+        try:
+            settings = load_settings()
+        except ConfigError as error:
+            return _fail(str(error))
+        return _poll(settings)
+    except KeyboardInterrupt:  # stopped while loading; once polling, _poll stops quietly too
+        return 0
+
+
+def _poll(settings: Settings) -> int:
+    # aiogram, aiohttp and the app load here, not with the module (see its docstring)
+    from aiogram.exceptions import (
+        ClientDecodeError,
+        TelegramAPIError,
+        TelegramNetworkError,
+        TelegramUnauthorizedError,
+    )
+    from aiohttp import ClientError
+
+    from bot.app import run
+    from bot.logs import configure_logging
+    from bot.storage import sqlite_path
+    from bot.storage.migrations import SchemaTooNew
+
     configure_logging(settings.log_level, secret=settings.bot_token.get_secret_value())
     try:
         asyncio.run(run(settings))
@@ -46,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     except (TelegramAPIError, ClientDecodeError) as error:
         # never the error's text: it may quote the request URL, and so the token
         return _fail(_not_a_bot_api(settings, error))
-    except (sqlite3.Error, SchemaTooNew) as error:
+    except SchemaTooNew as error:  # its text says what to do
+        return _fail(f"cannot open the database at {sqlite_path(settings.database_url)}: {error}.")
+    except sqlite3.Error as error:
         where = sqlite_path(settings.database_url)
         return _fail(f"cannot open the database at {where} ({error}): {_database_hint(error)}")
     except KeyboardInterrupt:
@@ -69,10 +89,8 @@ def _arguments() -> argparse.ArgumentParser:
     )
 
 
-def _database_hint(error: Exception) -> str:
+def _database_hint(error: sqlite3.Error) -> str:
     """What to do, by what went wrong: the error's own words say what, not where to look."""
-    if isinstance(error, SchemaTooNew):
-        return "a newer release wrote it; upgrade the bot, or set DATABASE_URL to another file."
     text = str(error).lower()
     if "already exists" in text or "not a database" in text:
         return "the file is not this bot's database; set DATABASE_URL to a new file."

@@ -6,6 +6,7 @@ import re
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.storage import URL_EXAMPLES, sqlite_path
@@ -32,9 +33,12 @@ class Settings(BaseSettings):
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, token: SecretStr) -> SecretStr:
-        if not TOKEN_SHAPE.match(token.get_secret_value().strip()):
+        value = token.get_secret_value().strip()
+        if not value:  # "BOT_TOKEN=" with nothing after it is no token at all
+            raise PydanticCustomError("missing", "empty")
+        if not TOKEN_SHAPE.match(value):
             raise ValueError("malformed")
-        return SecretStr(token.get_secret_value().strip())
+        return SecretStr(value)
 
     @field_validator("telegram_api_url")
     @classmethod

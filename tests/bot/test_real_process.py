@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stops the bot w
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 20.0  # seconds for any one thing the process should do
 POLL_EVERY = 0.02
+LOADING = 0.3  # seconds after its start, the bot is still loading aiogram on any machine
 USER_ID = 5005
 
 
@@ -246,10 +248,13 @@ def assert_one_line_failure(process: BotProcess, exit_code: int, secret: str | N
     return stderr
 
 
+@pytest.mark.parametrize("token", [None, "", "  "])
 async def test_missing_token_is_one_line(
-    launch: Callable[..., BotProcess], tmp_path: Path
+    launch: Callable[..., BotProcess], tmp_path: Path, token: str | None
 ) -> None:
-    bot = launch(environment(DATABASE_URL=f"sqlite:///{tmp_path / 'ltv.db'}"))
+    """Not set at all, or set to nothing ("BOT_TOKEN=")."""
+    given = {} if token is None else {"BOT_TOKEN": token}
+    bot = launch(environment(DATABASE_URL=f"sqlite:///{tmp_path / 'ltv.db'}", **given))
     await bot.start()
 
     stderr = assert_one_line_failure(bot, await bot.exit_code(), secret=None)
@@ -381,9 +386,16 @@ async def test_a_database_url_that_cannot_be_used_is_one_line(
     assert said in stderr
 
 
-async def test_ctrl_c_while_the_api_is_slow_to_answer_stops_cleanly(
-    launch: Callable[..., BotProcess], tmp_path: Path
-) -> None:
+@dataclass
+class SilentApi:
+    """A server that takes every request and never answers: a Bot API slow to answer."""
+
+    url: str
+    asked: asyncio.Event
+
+
+@pytest.fixture
+async def silent_api() -> AsyncIterator[SilentApi]:
     asked = asyncio.Event()
 
     async def never_answer(request: web.Request) -> web.Response:
@@ -397,22 +409,44 @@ async def test_ctrl_c_while_the_api_is_slow_to_answer_stops_cleanly(
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     try:
-        port = runner.addresses[0][1]
-        bot = launch(
-            environment(
-                BOT_TOKEN=TOKEN,
-                TELEGRAM_API_URL=f"http://127.0.0.1:{port}",
-                DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
-            )
-        )
-        await bot.start()
-        async with asyncio.timeout(DEADLINE):
-            await asked.wait()  # the bot waits for getMe
-
-        assert await bot.interrupt() == 0
-        assert "Traceback" not in bot.stderr()
+        yield SilentApi(f"http://127.0.0.1:{runner.addresses[0][1]}", asked)
     finally:
         await runner.cleanup()
+
+
+def launched_against(
+    api: SilentApi, launch: Callable[..., BotProcess], tmp_path: Path
+) -> BotProcess:
+    return launch(
+        environment(
+            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.url, DATABASE_URL=f"sqlite:///{tmp_path}/x.db"
+        )
+    )
+
+
+async def test_ctrl_c_while_the_bot_is_still_loading_stops_cleanly(
+    silent_api: SilentApi, launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    """aiogram and the app take seconds to load on a slow machine: a person may stop it
+    meanwhile (once loaded, it waits for the silent API: a stop just as clean)."""
+    bot = launched_against(silent_api, launch, tmp_path)
+    await bot.start()
+    await asyncio.sleep(LOADING)
+
+    assert await bot.interrupt() == 0
+    assert bot.stderr() == ""
+
+
+async def test_ctrl_c_while_the_api_is_slow_to_answer_stops_cleanly(
+    silent_api: SilentApi, launch: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    bot = launched_against(silent_api, launch, tmp_path)
+    await bot.start()
+    async with asyncio.timeout(DEADLINE):
+        await silent_api.asked.wait()  # the bot waits for getMe
+
+    assert await bot.interrupt() == 0
+    assert "Traceback" not in bot.stderr()
 
 
 def newer_release_database(path: Path) -> None:
@@ -431,7 +465,11 @@ def another_programs_database(path: Path) -> None:
 @pytest.mark.parametrize(
     ("prepare", "said"),
     [
-        (newer_release_database, "a newer release wrote it; upgrade the bot"),
+        (
+            newer_release_database,
+            "version 999 is newer than this release supports (4); upgrade the bot or point "
+            "DATABASE_URL at another database.",
+        ),
         (another_programs_database, "the file is not this bot's database"),
     ],
 )
