@@ -50,7 +50,7 @@ OPTIONS: Mapping[str, tuple[str, str]] = {
         "--monthly-discount-rate",
         '--monthly-discount-rate 1 (percent a month; also "1%" or 0.01)',
     ),
-    "file": ("file", _ANALYZE_EXAMPLE),
+    "file": ("file", f"{_ANALYZE_EXAMPLE} (the path to a CSV or XLSX export)"),
     "csv": ("--csv", "--csv predictions.csv (in a folder that exists)"),
     "command": ("COMMAND", _COMMAND_EXAMPLE),
     "ltv": ("ltv", _COMMAND_EXAMPLE),

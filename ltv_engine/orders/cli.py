@@ -75,6 +75,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> argparse.ArgumentPa
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
     command.add_argument("--csv", metavar="OUT", help="write per-customer predictions")
     command.set_defaults(handler=run_analyze)
+    # FILE is optional to argparse only so that its absence is refused in the one-line format
+    # (run_analyze): the usage says it is required.
+    command.usage = (
+        command.format_usage().removeprefix("usage: ").strip().replace("[FILE]", "FILE")
+    )
     return command
 
 

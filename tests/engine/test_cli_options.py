@@ -104,6 +104,14 @@ def test_the_help_says_the_period_of_the_rate(
     assert said in " ".join(capsys.readouterr().out.split())
 
 
+def test_the_analyze_usage_shows_the_file_as_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    usage = " ".join(capsys.readouterr().out.split("\n\n")[0].split())
+    assert usage.startswith("usage: ltv analyze [-h]")
+    assert usage.endswith("[--csv OUT] FILE")
+
+
 def table(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     code, out, err = run(capsys, *argv)
     assert (code, err) == (0, "")

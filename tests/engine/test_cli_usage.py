@@ -47,7 +47,8 @@ def refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         ),
         (
             ["analyze"],
-            "error: file: it is required. For example: ltv analyze orders.csv [missing]\n",
+            "error: file: it is required. For example: ltv analyze orders.csv (the path to a "
+            "CSV or XLSX export) [missing]\n",
         ),
         (
             ["analyze", "a.csv", "b.csv"],
@@ -129,7 +130,7 @@ def test_an_input_that_cannot_be_read_names_the_file(
     missing = tmp_path / "missing.csv"
     assert refusal(capsys, "analyze", str(missing)) == (
         f"error: file: cannot read {missing}: No such file or directory. "
-        "For example: ltv analyze orders.csv [cannot_read]\n"
+        "For example: ltv analyze orders.csv (the path to a CSV or XLSX export) [cannot_read]\n"
     )
 
 
