@@ -54,6 +54,13 @@ def test_a_message_name_is_defined_once_per_locale() -> None:
         (2500, "RUB", "en", "₽2,500"),  # the sign on the bot's buttons, not "RUB"
         (1200, "UAH", "en", "₴1,200"),
         (2500, "XYZ", "en", f"2,500{NBSP}XYZ"),  # no sign anywhere: the code, after
+        (1000, "RUB", "ru", f"1{NBSP}000{NBSP}₽"),  # whole units from here on
+        (999.995, "RUB", "ru", f"1{NBSP}000{NBSP}₽"),
+        (1e9, "USD", "en", "$1,000,000,000"),
+        (-2500.4, "USD", "en", "-$2,500"),
+        (-2500.4, "RUB", "ru", f"-2{NBSP}500{NBSP}₽"),
+        (float("inf"), "RUB", "ru", "—"),
+        (float("nan"), "USD", "en", "—"),
     ],
 )
 def test_money_is_rounded_and_formatted_for_the_locale(
