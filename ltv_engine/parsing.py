@@ -314,9 +314,7 @@ def parse_money(text: str, *, field: str = "aov") -> Money:
 def parse_share(text: str, *, field: str) -> float:
     """ "30%", "30" and "0.3" are all 0.3: without "%", 1 and above are percents."""
     with _quoting(text) as text:
-        reading = _read(text, field, after=(Kind.PERCENT,))
-        is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
-        return check_range(reading.value(-2 if is_percent else 0), field)
+        return check_range(_share(_read(text, field, after=(Kind.PERCENT,))), field)
 
 
 def parse_churn(text: str) -> float:
@@ -325,14 +323,31 @@ def parse_churn(text: str) -> float:
     1 - 0.7^(1/12), about 2.9 % a month."""
     field = "monthly_churn"
     with _quoting(text) as text:
-        said = " ".join(_spelled_out(_LABELLED[field].sub("", text), SPELLED_FREQUENCY))
-        reading = _read(said, field, after=(Kind.PERCENT, Kind.PER, Kind.TIME))
-        is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
-        in_period = reading.value(-2 if is_percent else 0)
-        months = _months(reading, "month")
+        in_period, months = _share_in_period(text, field, default="month")
         if in_period >= 1:
             raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
         return check_range(-math.expm1(math.log1p(-in_period) / months), field)
+
+
+def _share_in_period(text: str, field: str, *, default: str) -> tuple[float, float]:
+    """A share and the months it is for: "5%" (for the ``default`` period), "30% a year",
+    "20% в квартал", "10% за 6 месяцев", "10% в полгода"."""
+    if field in _LABELLED:
+        text = _LABELLED[field].sub("", text)  # before "monthly churn" is read as "a month"
+    said = " ".join(_spelled_out(text, SPELLED_FREQUENCY))
+    over_period = _over_period(said, field, (Kind.PERCENT,))
+    if over_period is not None:
+        reading, months = over_period
+    else:
+        reading = _read(said, field, after=(Kind.PERCENT, Kind.PER, Kind.TIME))
+        months = _months(reading, default)
+    return _share(reading), months
+
+
+def _share(reading: _Reading) -> float:
+    """The number read as a share: with "%" a percent; without, 1 and above a percent too."""
+    is_percent = reading.only(Kind.PERCENT) is not None or reading.value() >= 1
+    return reading.value(-2 if is_percent else 0)
 
 
 def parse_duration_months(
@@ -383,12 +398,10 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
     frequency_words = (Kind.ORDERS, Kind.PER)
     with _quoting(text) as text:
         text = _frequency_in_digits(text)
-        counted = _counted_period(text)
+        counted = _over_period(text, field, (Kind.ORDERS,))
         if counted is not None:
             orders, months = counted
-            if months <= 0:
-                raise InvalidInput(Reason.NEGATIVE if months < 0 else Reason.ZERO, field)
-            return check_range(orders / months, field)
+            return check_range(orders.value() / months, field)
         reading = _read(text, field, before=frequency_words, after=(*frequency_words, Kind.TIME))
         months = _months(reading, default_per)
         if not _counts_periods(reading, said_raz=_bare(text.split()[0]) in _RAZ):
@@ -499,30 +512,36 @@ def _bare(word: str) -> str:
     return word.lower().rstrip(".,!")
 
 
-def _counted_period(text: str) -> tuple[float, float] | None:
-    """(orders, months) of "2 раза в 3 месяца": orders counted over a period stated with its
-    unit, split at the first "в" / "per" / "every" (any word of ``Kind.PER``) with a number on
-    both sides. None for any other text, which is then read as one value (and refused as such
-    if it is not one)."""
+def _over_period(
+    text: str, field: str, amount_units: tuple[Kind, ...]
+) -> tuple[_Reading, float] | None:
+    """The amount and the months of "2 раза в 3 месяца" or "10% за 6 месяцев": an amount over a
+    period stated with its number and unit, split at the first "в" / "per" / "за" (any word of
+    ``Kind.PER``) with a number on both sides. None for any other text, which is then read as
+    one value (and refused as such if it is not one)."""
     words = text.split()
     for i, word in enumerate(words):
         if _lookup(word.lower(), (Kind.PER,)) is not None:
-            orders, period = " ".join(words[:i]), " ".join(words[i + 1 :])
-            if _has_digit(orders) and _has_digit(period):
-                return _read_counted(orders, period)
+            amount, period = " ".join(words[:i]), " ".join(words[i + 1 :])
+            if _has_digit(amount) and _has_digit(period):
+                return _read_over_period(amount, period, field, amount_units)
     return None
 
 
-def _read_counted(orders: str, period: str) -> tuple[float, float] | None:
-    field = "orders_per_month"
+def _read_over_period(
+    amount: str, period: str, field: str, amount_units: tuple[Kind, ...]
+) -> tuple[_Reading, float] | None:
     try:
-        count = _read(orders, field, after=(Kind.ORDERS,))
+        reading = _read(amount, field, after=amount_units)
         span = _read(period, field, after=(Kind.TIME,))
     except InvalidInput:
         return None
     if not span.after:  # "2 in 3": three of what?
         return None
-    return count.value(), span.value() * _months(span, "months")
+    months = span.value() * _months(span, "months")
+    if months == 0:
+        raise InvalidInput(Reason.ZERO, field)
+    return reading, months
 
 
 def _has_digit(text: str) -> bool:

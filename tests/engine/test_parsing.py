@@ -590,6 +590,11 @@ def test_no_text_raises_anything_but_invalid_input(
         ("30% a year", 1 - 0.7 ** (1 / 12)),  # compounded, not 30 / 12
         ("10% в квартал", 1 - 0.9 ** (1 / 3)),
         ("2% a week", 1 - 0.98 ** (365.25 / 12 / 7)),
+        ("10% за 6 месяцев", 1 - 0.9 ** (1 / 6)),  # a period with its number
+        ("10% в полгода", 1 - 0.9 ** (1 / 6)),
+        ("10% per 6 months", 1 - 0.9 ** (1 / 6)),
+        ("отток 10% за 2 года", 1 - 0.9 ** (1 / 24)),
+        ("10% за месяц", 0.1),
     ],
 )
 def test_churn_as_people_say_it(text: str, monthly: float) -> None:
@@ -602,6 +607,9 @@ def test_churn_as_people_say_it(text: str, monthly: float) -> None:
         ("100% a year", Reason.CHURN_100_OR_MORE),
         ("120%", Reason.CHURN_100_OR_MORE),
         ("5% a fortnight of love", Reason.UNKNOWN_UNIT),
+        ("10% за 0 месяцев", Reason.ZERO),
+        ("10% за 6", Reason.AMBIGUOUS),  # six of what?
+        ("100% за 6 месяцев", Reason.CHURN_100_OR_MORE),
         ("", Reason.EMPTY),
     ],
 )

@@ -1,0 +1,23 @@
+"""Answers typed in the forms people use, through the real dispatcher: each was refused once."""
+
+from tests.fakes.client import TelegramClient
+
+SKIP = {"en": "Skip", "ru": "Пропустить"}
+CHURN = {"en": "churn", "ru": "отток"}
+
+
+async def answer_up_to_lifetime(client: TelegramClient, language: str) -> None:
+    """/calc with no kind of business, a 2500 check, 2 orders a month and a 30 % margin."""
+    await client.send("/calc")
+    await client.click(SKIP[language])
+    for answer in ("2500", "2", "30%"):
+        await client.send(answer)
+
+
+async def test_a_churn_over_a_period_of_several_months(ru_client: TelegramClient) -> None:
+    await answer_up_to_lifetime(ru_client, "ru")
+    await ru_client.click(CHURN["ru"])
+    await ru_client.send("10% за 6 месяцев")
+    await ru_client.send("1500")
+    await ru_client.click(SKIP["ru"])
+    assert "Отток: 1,7% в месяц" in ru_client.last_text()  # 1 - 0.9 ** (1 / 6)
