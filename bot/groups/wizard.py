@@ -44,6 +44,7 @@ from bot.wizard.handlers import (
     save_result,
     step_of,
 )
+from bot.wizard.keyboards import typed_choices
 from bot.wizard.states import LtvWizard
 from ltv_engine.errors import InvalidInput
 
@@ -123,12 +124,15 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
     if step is None or replied is None:
         return
     to_the_question = replied.message_id == draft.get(QUESTION)
-    if not to_the_question or not _asks_text(step):
+    if to_the_question and not _asks_text(step):
+        await _on_typed_choice(message, state, t, bot, step, draft)
+        return
+    if not to_the_question:
         # Said rather than dropped silently, or the person would think it was taken: a reply to
-        # an older question of the bot's, or typed where buttons answer. Other replies are talk.
-        if to_the_question or (replied.from_user is not None and replied.from_user.id == bot.id):
+        # an older question of the bot's. Other replies are talk.
+        if replied.from_user is not None and replied.from_user.id == bot.id:
             await state.update_data({ANCHOR: message.message_id})
-            note = t("group_press_a_button" if to_the_question else "group_reply_to_latest")
+            note = t("group_reply_to_latest")
             await _ask(bot, message.chat.id, state, t, owner=_sender(message), note=note)
         return
     draft[ANCHOR] = message.message_id
@@ -140,6 +144,28 @@ async def on_answer(message: Message, state: FSMContext, t: Texts, bot: Bot) -> 
         return
     await advance(state, step, draft, updates)
     await _ask(bot, message.chat.id, state, t, owner=_sender(message))
+
+
+async def _on_typed_choice(
+    message: Message, state: FSMContext, t: Texts, bot: Bot, step: str, draft: steps.Draft
+) -> None:
+    """Typed where buttons answer: taken as the private wizard takes it, else the question again
+    with what is wrong, or with a word to press a button."""
+    draft[ANCHOR] = message.message_id
+    owner = _sender(message)
+    try:
+        following, draft = steps.after_typed_choice(
+            step, message.text or "", draft, typed_choices(step, t)
+        )
+    except InvalidInput as error:
+        await state.set_data(draft)
+        if error.field == step:
+            await _ask(bot, message.chat.id, state, t, owner=owner, note=t("group_press_a_button"))
+        else:
+            await _ask(bot, message.chat.id, state, t, owner=owner, error=error)
+        return
+    await go(state, following, draft)
+    await _ask(bot, message.chat.id, state, t, owner=owner)
 
 
 def _typed_answer(step: str, text: str, draft: steps.Draft) -> steps.Updates:

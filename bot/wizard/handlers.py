@@ -17,6 +17,7 @@ from bot.screens import pressed_on, replace, send
 from bot.storage.base import CalculationRecord, Repository
 from bot.views import Screen, result_screen, step_screen, unfinished_screen
 from bot.wizard import steps
+from bot.wizard.keyboards import typed_choices
 from bot.wizard.states import LtvWizard
 from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput
@@ -178,12 +179,23 @@ async def on_other_answer(
     if step is None:
         return
     draft = await state.get_data()
+    text = message.text or ""
     needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
+    if needs_buttons and step != steps.SUMMARY and text and not text.startswith("/"):
+        try:
+            following, draft = steps.after_typed_choice(step, text, draft, typed_choices(step, t))
+        except InvalidInput as error:
+            if error.field != step:  # a lifetime or churn typed, but out of bounds
+                await show(message, state, step, draft, step_screen(step, draft, t, error=error))
+                return
+        else:
+            await show(message, state, following, draft, step_screen(following, draft, t))
+            return
     screen = step_screen(step, draft, t)
-    if (message.text or "").startswith("/"):
+    if text.startswith("/"):
         hint = t("unknown_command")
     else:
-        hint = t("use_buttons" if needs_buttons else "need_text")
+        hint = t("use_buttons", step=step) if needs_buttons else t("need_text")
     await show(message, state, step, draft, Screen(hint + "\n\n" + screen.text, screen.markup))
 
 

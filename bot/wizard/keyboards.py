@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ResultCb, WizardCb
 from bot.render import Texts
-from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft
+from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft, label_words
 from ltv_engine.model import LeverEffect
 
 KEYBOARD_CACHE_SIZE = 512  # locales x steps x toggle values x back or not, with room to spare
@@ -29,6 +29,14 @@ def _button(text: str, data: WizardCb | ResultCb) -> InlineKeyboardButton:
 
 def _in_pairs(items: Sequence[T]) -> list[list[T]]:
     return [list(items[i : i + 2]) for i in range(0, len(items), 2)]
+
+
+@lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
+def typed_choices(step: str, t: Texts) -> dict[str, str]:
+    """The words of each choice button's label on ``step`` (``label_words``) -> the choice."""
+    return {
+        label_words(t.button("btn_choice", step=step, value=v)): v for v in STEPS[step].choices
+    }
 
 
 def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:

@@ -5,6 +5,7 @@ The draft is the FSM data: a flat JSON-safe dict that survives a restart. Telegr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,6 +144,32 @@ def answer_choice(step: str, value: str, draft: Draft) -> Updates:
     if value not in spec.choices:
         raise InvalidInput(Reason.UNKNOWN_UNIT, step)
     return {"business" if step == "business" else "lifetime_mode": value}
+
+
+def after_typed_choice(
+    step: str, text: str, draft: Draft, labels: Mapping[str, str]
+) -> tuple[str, Draft]:
+    """The step and draft after text typed where buttons ask: words of one button's label
+    alone ("косметика", "отток"; ``labels``: each label's ``label_words`` -> its choice), or at
+    the lifetime's choice of way the lifetime or the churn itself ("18 мес", "5% в месяц"),
+    which answers that way's question at once. ``InvalidInput`` for text that is neither (its
+    field ``step``), or for a lifetime or churn that cannot be (its own field)."""
+    typed = set(label_words(text).split())
+    chosen = [value for label, value in labels.items() if typed and typed <= set(label.split())]
+    if len(chosen) == 1:
+        return advanced(step, draft, answer_choice(step, chosen[0], draft))
+    if step != "lifetime_mode" or not any(char.isdigit() for char in text):
+        raise InvalidInput(Reason.AMBIGUOUS, step)
+    mode = LifetimeSource.CHURN if "%" in text else LifetimeSource.MONTHS
+    branch_step = LIFETIME_BRANCHES[mode.value][0]
+    updates = answer_text(branch_step, text, draft)
+    _, at_branch = advanced(step, draft, {"lifetime_mode": mode.value})
+    return advanced(branch_step, at_branch, updates)
+
+
+def label_words(text: str) -> str:
+    """A button label or a typed answer as words alone: "💄 Косметика" and "косметика" alike."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
 def answer_toggle(step: str, value: str) -> Updates:

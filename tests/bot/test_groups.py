@@ -795,13 +795,26 @@ async def test_typing_where_buttons_answer_is_told_so(anna: TelegramClient) -> N
     await command(anna, "/setup")
     question = anna.last_message()  # "What do you sell", buttons only
 
-    await anna.reply("cosmetics", to=question)
+    await anna.reply("sure", to=question)
 
     told = anna.last_text()
     assert told.startswith("👆 This step is answered with the buttons")
     assert "What do you sell" in told
     await anna.click("Cosmetics")
     assert "Average order value" in anna.last_text()
+
+
+async def test_a_choice_or_a_lifetime_typed_where_buttons_answer_is_taken(
+    anna: TelegramClient,
+) -> None:
+    """As in the private wizard: a button's words, or at the lifetime's choice the lifetime."""
+    await command(anna, "/setup")
+    await anna.reply("cosmetics", to=anna.last_message())
+    assert "Average order value" in anna.last_text()
+    for typed in ("$65", "0.6", "58%"):
+        await answer(anna, typed)
+    await anna.reply("18 months", to=anna.last_message())
+    assert "Customer acquisition cost" in anna.last_text()
 
 
 async def test_setup_questions_stay_in_the_topic_it_was_asked_in(

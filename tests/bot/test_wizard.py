@@ -737,3 +737,53 @@ async def test_history_is_dated_in_the_chats_time(
     await client.send("/ltv 65 0.6 58% 18")
     await client.send("/history")
     assert client.last_text().splitlines()[0] == "Recent calculations (times in UTC)"
+
+
+async def test_a_choice_typed_as_its_button_reads_is_taken(ru_client: TelegramClient) -> None:
+    await ru_client.send("/calc")
+    await ru_client.send("косметика")  # "💄 Косметика"
+    assert "Средний чек" in ru_client.last_text()
+    await ru_client.send("2500")
+    await ru_client.send("2")
+    await ru_client.click("Пропустить")
+    await ru_client.send("отток")  # a word of "📉 Знаю отток в месяц" alone
+    assert ru_client.last_text().startswith("Отток в месяц")
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary_line"),
+    [("18 months", "Customer lifetime: 18 months"), ("5% a month", "Churn: 5% a month")],
+)
+async def test_a_lifetime_or_churn_typed_at_the_choice_answers_both(
+    client: TelegramClient, typed: str, summary_line: str
+) -> None:
+    """Typed where the buttons ask which way the lifetime is known: the way and its answer."""
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.send(typed)
+    assert "Customer acquisition cost" in client.last_text()
+    await client.click("Skip")
+    await client.click("Skip")
+    assert summary_line in client.last_text()
+
+
+async def test_back_from_a_typed_lifetime_shows_it_at_its_own_step(client: TelegramClient) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.send("18 months")
+    await client.click("Back")
+    assert "Now: 18 months" in client.last_text()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("hello", "type the lifetime itself (e.g. 18 months) or the churn (5% a month)"),
+        ("5000 years", "too large"),
+    ],
+)
+async def test_text_at_the_lifetime_choice_that_is_neither_is_explained(
+    client: TelegramClient, typed: str, said: str
+) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.send(typed)
+    assert said in client.last_text()
+    assert "How long do customers" in client.last_text()  # the same question, asked again
