@@ -261,6 +261,12 @@ def _aov_facts(r: LtvResult) -> Facts:
     }
 
 
+def _upsell_facts(r: LtvResult) -> Facts:
+    gap, gap_unit = _gap_between_orders(r.inputs.orders_per_month)
+    business = r.inputs.business or Business.OTHER
+    return {**_aov_facts(r), "gap": gap, "gap_unit": gap_unit, "business": business}
+
+
 def _threshold_facts(r: LtvResult) -> Facts:
     aov = r.inputs.aov
     low, high = FREE_DELIVERY_ABOVE_AOV
@@ -376,11 +382,11 @@ RULES: tuple[Rule, ...] = (
         "upsell_service",
         Family.CROSS_SELL,
         Lever.AOV,
-        (
-            ("big_ticket_business", _needs("big_ticket")),
+        (  # "big and rare" only where the numbers show rare purchases, whatever is sold
             ("rare_purchases", _needs("rare_purchases")),
+            ("big_ticket_business", _needs("big_ticket")),  # sold with delivery, assembly
         ),
-        _aov_facts,
+        _upsell_facts,
     ),
     Rule(
         "subscription_consumables",

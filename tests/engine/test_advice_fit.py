@@ -202,6 +202,17 @@ def test_the_second_order_coupon_lasts_a_little_less_than_the_usual_gap(
     assert f"valid for {days} days" in text_of("en", inputs, advice)
 
 
+@pytest.mark.parametrize(
+    ("orders", "trigger"),
+    [(2.0, "big_ticket_business"), (1 / 5, "big_ticket_business"), (1 / 24, "rare_purchases")],
+)
+def test_big_ticket_upsell_calls_purchases_rare_only_when_they_are(
+    orders: float, trigger: str
+) -> None:
+    advice = advice_of(at(FURNITURE, orders_per_month=orders), "upsell_service")
+    assert advice.trigger == trigger
+
+
 # --- 3. the lifetime lever stepped as churn says so -----------------------------------------
 
 
