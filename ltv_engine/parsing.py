@@ -70,7 +70,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
             14 * _MONTHS_PER_DAY: "fortnight fortnights",
             1: "m mo mon mos month months мес месяц месяца месяцев",
             3: "q quarter quarters кв квартал квартала кварталов",
-            12: "y yr yrs year years г год года годы лет",
+            12: "y yr yrs year years annum г год года годы лет",
         }
     ),
     Kind.PERCENT: _by_alias({1: "% pct percent percents проц процент процента процентов"}),
@@ -144,12 +144,12 @@ SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
         "a week": "weekly",
         "a month": "monthly",
         "a quarter": "quarterly",
-        "a year": "yearly annually",
+        "a year": "yearly annually annual p.a",  # "12% p.a."
+        "в год": "ежегодно годовых годовые",  # "12% годовых"
         "в день": "ежедневно",
         "в неделю": "еженедельно",
         "в месяц": "ежемесячно",
         "в квартал": "ежеквартально",
-        "в год": "ежегодно",
     }
 )
 # A unit alone, or after "a", is one of it: "год", "около года", "a year" as a duration.
@@ -327,6 +327,20 @@ def parse_churn(text: str) -> float:
         if in_period >= 1:
             raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
         return check_range(-math.expm1(math.log1p(-in_period) / months), field)
+
+
+def parse_rate(text: str, *, field: str, per: Literal["month", "year"] = "year") -> float:
+    """A rate that compounds, as a discount rate does, made a rate for the period ``per``:
+    "12%", "0.12", "12% годовых", "12% p.a.", "1% в месяц". A rate said for another period is
+    the one it compounds to: 1 % a month is 12.68 % a year."""
+    with _quoting(text) as text:
+        in_period, months = _share_in_period(text, field, default=per)
+        growth = math.log1p(in_period) * UNIT_ALIASES[Kind.TIME][per] / months
+        rate = math.expm1(min(growth, _LARGEST_GROWTH))
+        return check_range(rate, field) if field in LIMITS else rate
+
+
+_LARGEST_GROWTH = 700.0  # e ** 710 overflows a float; a rate near it is too large all the same
 
 
 def _share_in_period(text: str, field: str, *, default: str) -> tuple[float, float]:

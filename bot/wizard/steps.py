@@ -19,6 +19,7 @@ from ltv_engine.parsing import (
     parse_duration_months,
     parse_frequency,
     parse_money,
+    parse_rate,
     parse_share,
 )
 
@@ -86,6 +87,10 @@ def _churn(text: str, _draft: Draft) -> Updates:
     return {"monthly_churn": churn}
 
 
+def _annual_discount_rate(text: str, _draft: Draft) -> Updates:
+    return {"annual_discount_rate": parse_rate(text, field="annual_discount_rate")}
+
+
 def _share(key: str, field: str) -> Callable[[str, Draft], Updates]:
     return lambda text, _draft: {key: parse_share(text, field=field)}
 
@@ -111,11 +116,7 @@ STEPS: Mapping[str, Step] = {
         ),
         Step("customers_end", _customers_end),
         Step("cac", _cac, skip_key="cac"),
-        Step(
-            "discount",
-            _share("annual_discount_rate", "annual_discount_rate"),
-            skip_key="annual_discount_rate",
-        ),
+        Step("discount", _annual_discount_rate, skip_key="annual_discount_rate"),
     )
 }
 

@@ -4,6 +4,7 @@ from tests.fakes.client import TelegramClient
 
 SKIP = {"en": "Skip", "ru": "Пропустить"}
 CHURN = {"en": "churn", "ru": "отток"}
+LIFETIME = {"en": "lifetime", "ru": "срок"}
 
 
 async def answer_up_to_lifetime(client: TelegramClient, language: str) -> None:
@@ -20,4 +21,24 @@ async def test_a_churn_over_a_period_of_several_months(ru_client: TelegramClient
     await ru_client.send("10% за 6 месяцев")
     await ru_client.send("1500")
     await ru_client.click(SKIP["ru"])
-    assert "Отток: 1,7% в месяц" in ru_client.last_text()  # 1 - 0.9 ** (1 / 6)
+    assert "Отток: 1,7" in ru_client.last_text()  # 1 - 0.9 ** (1 / 6), not 10 / 6
+
+
+async def reach_discount_rate(client: TelegramClient, language: str) -> None:
+    """Up to the discount rate, with a lifetime of 18 months and a CAC of 1500."""
+    await answer_up_to_lifetime(client, language)
+    await client.click(LIFETIME[language])
+    await client.send("18")
+    await client.send("1500")
+
+
+async def test_a_discount_rate_for_a_month_is_made_annual(ru_client: TelegramClient) -> None:
+    await reach_discount_rate(ru_client, "ru")
+    await ru_client.send("1% в месяц")
+    assert "Ставка дисконтирования: 12,68%" in ru_client.last_text()  # 1.01 ** 12 - 1, not 12 %
+
+
+async def test_a_discount_rate_said_as_annual(client: TelegramClient) -> None:
+    await reach_discount_rate(client, "en")
+    await client.send("12% p.a.")
+    assert "Discount rate: 12%" in client.last_text()

@@ -17,6 +17,7 @@ from ltv_engine.parsing import (
     parse_frequency,
     parse_money,
     parse_number,
+    parse_rate,
     parse_share,
 )
 
@@ -161,6 +162,61 @@ def test_shares(text: str, share: float) -> None:
 
 def test_a_zero_discount_rate_is_allowed() -> None:
     assert parse_share("0%", field="annual_discount_rate") == 0.0
+
+
+def annual_rate(text: str) -> float:
+    return parse_rate(text, field="annual_discount_rate")
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("12%", 0.12),
+        ("12", 0.12),
+        ("0.12", 0.12),
+        ("0%", 0.0),
+        ("12% годовых", 0.12),
+        ("12 % годовых", 0.12),
+        ("12% в год", 0.12),
+        ("12% a year", 0.12),
+        ("12% per year", 0.12),
+        ("12% p.a.", 0.12),
+        ("12% per annum", 0.12),
+        ("12% annual", 0.12),
+        ("1% в месяц", 1.01**12 - 1),  # compounded, not 1 x 12
+        ("1% a month", 1.01**12 - 1),
+        ("1% ежемесячно", 1.01**12 - 1),
+        ("3% в квартал", 1.03**4 - 1),
+        ("6% за полгода", 1.06**2 - 1),
+        ("6% за 6 месяцев", 1.06**2 - 1),
+        ("25% за 2 года", 1.25**0.5 - 1),
+    ],
+)
+def test_a_rate_with_its_period_is_made_annual(text: str, annual: float) -> None:
+    assert annual_rate(text) == pytest.approx(annual)
+
+
+def test_a_rate_for_a_month_stays_monthly_when_a_month_is_asked() -> None:
+    def monthly(text: str) -> float:
+        return parse_rate(text, field="monthly_discount_rate", per="month")
+
+    assert monthly("1% в месяц") == pytest.approx(0.01)
+    assert monthly("12% годовых") == pytest.approx(1.12 ** (1 / 12) - 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("10% в месяц", Reason.TOO_LARGE),  # 214 % a year
+        ("1e300% в месяц", Reason.TOO_LARGE),  # compounds past any float
+        ("12% за 0 месяцев", Reason.ZERO),
+        ("-12% годовых", Reason.NEGATIVE),
+        ("12 руб", Reason.UNKNOWN_UNIT),
+        ("12% за 6", Reason.AMBIGUOUS),
+    ],
+)
+def test_rates_that_cannot_be_used(text: str, reason: Reason) -> None:
+    assert rejection(annual_rate, text).reason is reason
 
 
 @pytest.mark.parametrize(
@@ -559,6 +615,7 @@ PARSERS: list[Callable[[str], object]] = [
     parse_duration_months,
     parse_frequency,
     customers,
+    annual_rate,
 ]
 TYPED = st.text(st.sampled_from(list("0123456789 .,-+e%$₽/kкmмесгодразв\u00a0")), max_size=20)
 
