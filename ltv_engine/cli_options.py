@@ -3,7 +3,8 @@
 One rule for every rate: a number with "%", or a bare number of 1 and above, is a percent
 ("12", "12%", "0.5%"); a bare number below 1 is a share ("0.12" is 12 %). The period a rate
 is for is in the option's name and help (``--discount-rate`` a year, ``--monthly-discount-rate``
-a month), and in what the commands print.
+a month), and in what the commands print; a rate typed with another period ("1% a month") is
+made the one it compounds to.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ANNUAL_DISCOUNT: Final = "annual_discount_rate"
 MONTHLY_DISCOUNT: Final = "monthly_discount_rate"
 DiscountField = Literal["annual_discount_rate", "monthly_discount_rate"]
 MONTHS_A_YEAR = 12
+PERIOD: dict[str, Literal["month", "year"]] = {ANNUAL_DISCOUNT: "year", MONTHLY_DISCOUNT: "month"}
 
 
 def monthly_from_annual(annual: float) -> float:
@@ -53,10 +55,11 @@ def named(field: str) -> Iterator[None]:
 
 
 def parse_discount_rate(text: str, field: DiscountField) -> float:
-    """A discount rate as a share, for the period ``field`` names: "12", "12%" or "0.12"."""
+    """A discount rate as a share, for the period ``field`` names: "12", "12%", "0.12", or
+    with a period: "12% a year", "1% в месяц"."""
     highest = HIGHEST_DISCOUNT[field]
     try:
-        rate = parsing.parse_share(text, field=ANNUAL_DISCOUNT)
+        rate = parsing.parse_rate(text, field=ANNUAL_DISCOUNT, per=PERIOD[field])
     except InvalidInput as error:
         if error.reason is not Reason.TOO_LARGE:
             raise InvalidInput(error.reason, field, **error.details) from None

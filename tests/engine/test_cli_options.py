@@ -30,6 +30,20 @@ def test_a_rate_reads_the_same_for_a_year_and_a_month(field: str, text: str, sha
 
 
 @pytest.mark.parametrize(
+    ("text", "field", "share"),
+    [
+        ("12% a year", ANNUAL_DISCOUNT, 0.12),
+        ("12% годовых", ANNUAL_DISCOUNT, 0.12),
+        ("1% в месяц", ANNUAL_DISCOUNT, 1.01**12 - 1),
+        ("1% a month", MONTHLY_DISCOUNT, 0.01),
+        ("12% p.a.", MONTHLY_DISCOUNT, 1.12 ** (1 / 12) - 1),
+    ],
+)
+def test_a_rate_with_its_period_is_made_the_options(text: str, field: str, share: float) -> None:
+    assert parse_discount_rate(text, field) == pytest.approx(share)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
     ("text", "field", "reason"),
     [
         ("-1", MONTHLY_DISCOUNT, Reason.NEGATIVE),
