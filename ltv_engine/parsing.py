@@ -68,7 +68,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
             _MONTHS_PER_DAY: "d day days дн день дня дней сутки суток",
             7 * _MONTHS_PER_DAY: "w wk wks week weeks нед неделя недели недель неделю",
             14 * _MONTHS_PER_DAY: "fortnight fortnights",
-            1: "m mo mon mos month months мес месяц месяца месяцев",
+            1: "m м mo mon mos month months мес месяц месяца месяцев",
             3: "q quarter quarters кв квартал квартала кварталов",
             12: "y yr yrs year years annum г год года годы лет",
         }
@@ -76,7 +76,7 @@ UNIT_ALIASES: dict[Kind, dict[str, float]] = {
     Kind.PERCENT: _by_alias({1: "% pct percent percents проц процент процента процентов"}),
     Kind.ORDERS: _by_alias(
         {
-            1: "x × х time times раз раза order orders purchase purchases "
+            1: "x × х time times раз раза р order orders purchase purchases "  # "р/мес"
             "заказ заказа заказов покупка покупку покупки покупок"
         }
     ),
@@ -128,6 +128,8 @@ SPELLED_NUMBERS: dict[str, str] = _by_alias_text(
         "19": "nineteen девятнадцать",
         **_TENS,
         "0.5 года": "полгода полугода полугодие",
+        "0.5 тысячи": "полтысячи полутысячи",
+        "0.5 млн": "полмиллиона",
     }
 )
 SPELLED_FREQUENCY: dict[str, str] = SPELLED_NUMBERS | _by_alias_text(
@@ -301,7 +303,7 @@ def parse_number(text: str, *, field: str | None = None) -> float:
 def parse_money(text: str, *, field: str = "aov") -> Money:
     with _quoting(text) as text:
         reading = _read(
-            text,
+            _numbers_in_digits(text),
             field,
             before=(Kind.CURRENCY,),
             after=(Kind.SCALE, Kind.CURRENCY),
@@ -452,11 +454,16 @@ def _frequency_in_digits(text: str) -> str:
 
 def _duration_in_digits(text: str) -> str:
     """Words of ``SPELLED_NUMBERS`` as digits; "год", "a year": one of the unit."""
-    words = _spelled_out(text, SPELLED_NUMBERS)
+    words = _numbers_in_digits(text).split()
     one_unit = len(words) in (1, 2) and _bare(words[-1]) in ONE_UNIT_WORDS
     if one_unit and (len(words) == 1 or _bare(words[0]) in _ARTICLES):
         return "1 " + words[-1]
     return " ".join(words)
+
+
+def _numbers_in_digits(text: str) -> str:
+    """Words of ``SPELLED_NUMBERS`` as digits: "полторы тысячи" as "1.5 тысячи"."""
+    return " ".join(_spelled_out(text, SPELLED_NUMBERS))
 
 
 def _spelled_out(text: str, spelled: Mapping[str, str]) -> list[str]:
@@ -565,7 +572,9 @@ def _has_digit(text: str) -> bool:
 def parse_count(text: str, *, field: str) -> int:
     """A whole number of customers: "1 200", "1,2 тыс", "350 клиентов"."""
     with _quoting(text) as text:
-        reading = _read(text, field, after=(Kind.SCALE, Kind.PEOPLE), dot_groups=True)
+        reading = _read(
+            _numbers_in_digits(text), field, after=(Kind.SCALE, Kind.PEOPLE), dot_groups=True
+        )
         value = reading.value(_scale(reading))
         if not value.is_integer():
             raise InvalidInput(Reason.NOT_WHOLE, field)

@@ -2,6 +2,7 @@
 
 from tests.fakes.client import TelegramClient
 
+NBSP = "\xa0"
 SKIP = {"en": "Skip", "ru": "Пропустить"}
 CHURN = {"en": "churn", "ru": "отток"}
 LIFETIME = {"en": "lifetime", "ru": "срок"}
@@ -42,3 +43,34 @@ async def test_a_discount_rate_said_as_annual(client: TelegramClient) -> None:
     await reach_discount_rate(client, "en")
     await client.send("12% p.a.")
     assert "Discount rate: 12%" in client.last_text()
+
+
+async def russian_summary(client: TelegramClient, aov: str, frequency: str, lifetime: str) -> str:
+    """The summary after the given check, frequency and lifetime, 30 % and a CAC of 1500."""
+    await client.send("/calc")
+    await client.click(SKIP["ru"])
+    await client.send(aov)
+    await client.send(frequency)
+    await client.send("30%")
+    await client.click(LIFETIME["ru"])
+    await client.send(lifetime)
+    await client.send("1500")
+    await client.click(SKIP["ru"])
+    return client.last_text()
+
+
+async def test_a_lifetime_in_months_written_m(ru_client: TelegramClient) -> None:
+    summary = await russian_summary(ru_client, "2500", "2", "18м")
+    assert "Срок жизни клиента: 18 мес." in summary
+
+
+async def test_an_order_value_of_one_and_a_half_thousand_in_words(
+    ru_client: TelegramClient,
+) -> None:
+    summary = await russian_summary(ru_client, "полторы тысячи", "2", "18")
+    assert f"Средний чек: 1{NBSP}500{NBSP}₽" in summary
+
+
+async def test_a_frequency_in_times_written_r(ru_client: TelegramClient) -> None:
+    summary = await russian_summary(ru_client, "2500", "1,5 р/мес", "18")
+    assert "Частота: 1,5 заказа в месяц" in summary

@@ -81,6 +81,25 @@ def test_money_as_people_type_it(text: str, amount: float, currency: str | None)
 
 
 @pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("полторы тысячи", 1500, None),
+        ("полторы тыс", 1500, None),
+        ("полторы тыс. ₽", 1500, "RUB"),
+        ("полтысячи", 500, None),
+        ("две тысячи рублей", 2000, "RUB"),
+        ("два с половиной миллиона", 2_500_000, None),
+    ],
+)
+def test_money_said_in_words(text: str, amount: float, currency: str | None) -> None:
+    assert money(text) == Money(amount, currency)
+
+
+def test_a_count_said_in_words() -> None:
+    assert customers("полторы тысячи клиентов") == 1500
+
+
+@pytest.mark.parametrize(
     ("text", "amount"),
     [
         ("2.500", 2500),  # money is never written to three decimals: the dot groups thousands
@@ -238,6 +257,9 @@ def test_rates_that_cannot_be_used(text: str, reason: Reason) -> None:
         ("2 weeks", 14 * MONTHS_PER_DAY),
         ("90 дней", 90 * MONTHS_PER_DAY),
         ("365.25 days", 12),
+        ("18м", 18),  # "м" is a month where a duration is asked, never in money
+        ("18 м.", 18),
+        ("1г 6м", 18),
     ],
 )
 def test_durations_in_months(text: str, months: float) -> None:
@@ -340,6 +362,9 @@ def test_a_bare_duration_uses_the_default_unit() -> None:
         ("3 times every 2 years", 3 / 24),
         ("5 заказов за 2 года", 5 / 24),
         ("1 раз каждые 2 месяца", 1 / 2),
+        ("1,5 р/мес", 1.5),  # "р" is "раз" where a frequency is asked, a rouble in money
+        ("2 р. в месяц", 2),
+        ("р в месяц", 1),
     ],
 )
 def test_frequency_in_orders_per_month(text: str, per_month: float) -> None:
@@ -500,6 +525,7 @@ REJECTIONS: list[tuple[Callable[[str], object], str, Reason]] = [
     (money, "1e15", Reason.TOO_LARGE),
     (money, "2 млрд", Reason.TOO_LARGE),
     (money, "1.5 people", Reason.UNKNOWN_UNIT),
+    (money, "2,5м", Reason.UNKNOWN_UNIT),  # millions or months: neither is guessed
     (money, "30%", Reason.UNKNOWN_UNIT),
     (money, "$65 руб", Reason.CONFLICT),
     (money, "5-10", Reason.AMBIGUOUS),
