@@ -55,18 +55,19 @@ class LocaleNumbers:
         self._decimal: str = symbols["decimal"]
         self._affixes: dict[str, tuple[str, str]] = {}  # currency -> (prefix, suffix)
 
-    def money(self, value: float, currency: str) -> Markup:
-        """Rounded money: whole units from 1 000 up (and for whole amounts), cents below."""
+    def money(self, value: float, currency: str, cents: bool = False) -> Markup:
+        """Rounded money: whole units from 1 000 up (and for whole amounts), cents below; with
+        ``cents``, cents wherever the value has them (an amount as the owner typed it)."""
         affixes = self._affixes.get(currency)
         if affixes is None:
             affixes = self._affixes[currency] = self._currency_affixes(currency)
-        if WHOLE_FROM <= value < math.inf:  # most figures a reply shows: ~20 % faster this way
+        if WHOLE_FROM <= value < math.inf and not cents:  # most of a reply's figures: ~20 % faster
             prefix, suffix = affixes
             return _markup(prefix + format(value, "_.0f").replace("_", self._group) + suffix)
         if not math.isfinite(value):
             return _markup(_NOT_FINITE)
         size = abs(value)
-        if size >= WHOLE_FROM:
+        if size >= WHOLE_FROM and not cents:
             text = format(size, "_.0f")
         else:
             text = _digits(size, 2)
@@ -161,13 +162,14 @@ def ltv_factors(
     ``money`` shows it: an owner checks the line by hand.
 
     Below one order a month they are per year where both the orders a year and the years are
-    exact ("0,5 заказа в год × 5 лет"), else per month. A rounded order value ("2 500 ₽" for
-    2 500,50) may miss the LTV by itself: the others then aim at the product it gives. Factors
-    that no decimals of FACTOR_DIGITS bring there are shown with the last, the nearest.
+    exact ("0,5 заказа в год × 5 лет"), else per month. The order value is shown with its cents
+    (``money(cents=True)``: "2 500,50 ₽"), as rounding it could miss the LTV by more than the
+    others can make up. Factors that no decimals of FACTOR_DIGITS bring there are shown with the
+    last, the nearest.
     """
     share = 1.0 if margin is None else margin
-    order_value = shown_money(aov)
-    # the LTV as calculate multiplies it, unless the order value is shown rounded
+    order_value = round(aov, 2)
+    # the LTV as calculate multiplies it, unless the order value has fractions of a cent
     target = shown_money(order_value * orders_per_month * lifetime_months * share)
     per_year, orders, lifetime = False, orders_per_month, lifetime_months
     if orders_per_month < 1:

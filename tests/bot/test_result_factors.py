@@ -47,6 +47,7 @@ SHOPS = {  # name: (order value, orders a month, lifetime, margin)
     "every 3 months, 13 months": (700.0, 1 / 3, months(13.0), None),
     "30% churn a year": (1200.0, 2.0, a_year_of(0.3), None),
     "a third of a share": (950.55, 1.0, months(1.0), 1 / 3),
+    "kopecks above a thousand": (2500.5, 1.0, months(12.0), 0.9999),  # QA: 2 500 ₽ × … = 30 000
 }
 
 

@@ -10,7 +10,7 @@ from jinja2 import Environment, nodes
 from markupsafe import escape
 
 from bot.app import PRIVATE_COMMANDS
-from bot.formatting import money, num, percent, plural
+from bot.formatting import money, num, numbers, percent, plural
 from bot.orders.views import currency_label
 from bot.render import LOCALES, TEMPLATES_DIR, Renderer, locale_for
 from ltv_engine.advice import advise
@@ -67,6 +67,19 @@ def test_money_is_rounded_and_formatted_for_the_locale(
     value: float, currency: str, locale: str, shown: str
 ) -> None:
     assert money(value, currency, locale) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "shown"),
+    [
+        (2500.5, "ru", f"2{NBSP}500,50{NBSP}₽"),
+        (2500.5, "en", "₽2,500.50"),
+        (2500.0, "ru", f"2{NBSP}500{NBSP}₽"),
+        (12.5, "en", "₽12.50"),
+    ],
+)
+def test_an_amount_as_typed_keeps_its_cents(value: float, locale: str, shown: str) -> None:
+    assert numbers(locale).money(value, "RUB", cents=True) == shown
 
 
 def test_numbers_percent_and_plurals() -> None:
@@ -173,7 +186,7 @@ SAFE_UNESCAPED = re.compile(
         | (GOODS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
         | times\(f\["\w+"\]\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
-            \ \|\ (money\((c|currency)\) | money_change\(\w+,\ c\) | num(\(\w+\))?
+            \ \|\ (money\((c|currency)(,\ cents=true)?\) | money_change\(\w+,\ c\) | num(\(\w+\))?
             | percent(\(\w+(\ -\ 1)?\))? | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\w+)?\))
     )\ \}\}""",
     re.X,

@@ -89,6 +89,22 @@ async def test_russian_conversation_formats_money_for_the_locale(
     assert "Максимальный CAC при 3:1: 7" in result
 
 
+async def test_the_summary_shows_the_inputs_as_typed(ru_client: TelegramClient) -> None:
+    """Kopecks and a margin of 99,99 % were shown rounded ("2 500 ₽", "100%")."""
+    await ru_client.send("/calc")
+    await ru_client.click("Пропустить")
+    for answer in ("2500,50", "0,01", "99,99%", "12,5 мес"):
+        await ru_client.send(answer)
+    await ru_client.send("1 500,25")
+    await ru_client.click("Пропустить")
+    summary = ru_client.last_text().replace(NBSP, " ")
+    assert "Средний чек: 2 500,50 ₽" in summary
+    assert "Частота: 0,01 заказа в месяц (0,12 в год)" in summary
+    assert "Маржа: 99,99%" in summary
+    assert "Срок жизни клиента: 12,5 мес." in summary
+    assert "CAC: 1 500,25 ₽" in summary
+
+
 @pytest.mark.parametrize(
     ("step_answers", "bad", "expected"),
     [
