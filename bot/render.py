@@ -69,6 +69,7 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["quantity"] = partial(_quantity, locale=locale, num=numbers.num)
     env.filters["numbered"] = _numbered
     env.filters["city"] = partial(city_of, locale=locale)
+    env.filters["sign"] = partial(formatting.currency_sign, locale=locale)
     env.filters["clip"] = _clip
     for file_name in SHARED_MACRO_FILES:
         env.globals.update(_macros(env.get_template(file_name).make_module()))

@@ -197,7 +197,7 @@ async def test_plain_talk_in_the_group_is_ignored(
         ("/ltv 2500 1.5 130% 18", "margin 130% cannot exceed 100%", "margin=30%"),
         (
             "/ltv 2500₽ 1.5 30% 18 $40",
-            "CAC must be in the order value's currency (RUB)",
+            "CAC must be in the order value's currency (₽)",
             "cac=1500",
         ),
         ("/ltv price=2500 freq=1.5 life=18", "do not know the argument price=", "Usage"),
