@@ -803,3 +803,14 @@ async def test_text_at_the_lifetime_choice_that_is_neither_is_explained(
     await client.send(typed)
     assert said in client.last_text()
     assert "How long do customers" in client.last_text()  # the same question, asked again
+
+
+async def test_back_to_the_customer_counts_shows_them(client: TelegramClient) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.click("customers at start and end")
+    await client.send("1000")
+    await client.send("900")
+    await client.click("Back")
+    assert "Now: 900" in client.last_text()
+    await client.click("Back")
+    assert "Now: 1,000" in client.last_text()
