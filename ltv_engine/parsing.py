@@ -428,6 +428,18 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
         return check_range(1 / (periods * months), field)
 
 
+def only_a_span(text: str) -> bool:
+    """``text`` is a span of time alone, as a frequency or a lifetime may be: "18 мес",
+    "1,5 года", "полгода", "18м"; not a count ("18"), nor a frequency's words ("раз в 18
+    месяцев", "every 2 weeks", "2 раза в месяц")."""
+    try:
+        with _quoting(text) as text:
+            reading = _read(_frequency_in_digits(text), None, after=(Kind.TIME,))
+    except InvalidInput:
+        return False
+    return bool(reading.after)
+
+
 def _counts_periods(reading: _Reading, *, said_raz: bool) -> bool:
     """The number counts periods of one order each: "раз в 2 месяца", "every 2 weeks" (a "per"
     word before it), or a span with no "per" or orders word after the number: "2 месяца", or

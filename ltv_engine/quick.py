@@ -21,6 +21,7 @@ from ltv_engine.parsing import (
     continues_a_duration,
     continues_a_spelled_number,
     only_a_hedge,
+    only_a_span,
     parse_duration_months,
     parse_frequency,
     parse_money,
@@ -68,9 +69,10 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     """Inputs from the text after ``/ltv``; ``currency`` applies when no amount names one.
 
     Raises ``InvalidInput`` whose ``field`` is the argument at fault: MISSING for a required one
-    not given, CONFLICT for one given twice (or CAC in another currency than the check),
-    AMBIGUOUS for an unknown name or a value beyond the five positions, and the parser's reason
-    for a value it cannot read (``details["argument"]`` holds the text typed).
+    not given (``details["given"]``: the names of those that were), CONFLICT for one given twice
+    (or CAC in another currency than the check), AMBIGUOUS for an unknown name or a value beyond
+    the five positions, and the parser's reason for a value it cannot read
+    (``details["argument"]`` holds the text typed).
     """
     values = _assign(_words(arguments), arguments)
     # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
@@ -81,7 +83,8 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     months = _optional(values, "lifetime", parse_duration_months)
     cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
     if aov is None or frequency is None or months is None:
-        raise InvalidInput(Reason.MISSING, next(name for name in REQUIRED if name not in values))
+        missing = next(name for name in REQUIRED if name not in values)
+        raise InvalidInput(Reason.MISSING, missing, given=sorted(values))
     shop_currency = aov.currency or currency
     if cac is not None and cac.currency and cac.currency != shop_currency:
         raise InvalidInput(
@@ -242,6 +245,7 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
     lifetime. A name in words right after a value it names is that value's ("2500 чек 2 30%
     18", "... 1500 cac"): what follows it takes the next place."""
     values: dict[str, str] = {}
+    by_position: set[str] = set()
     position = 0
     by_place: str | None = None  # the field the value before took by its place
     pending = list(reversed(words))
@@ -266,12 +270,25 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
                 position += 1  # the margin left out: "3000, 2 раза в год, 3 года"
             name, text = POSITIONAL[position], word
             by_place = name
+            by_position.add(name)
             position += 1
         else:
             raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
         if name in values:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
         values[name] = _completed(name, text.strip(), pending)
+    if "frequency" in by_position and "lifetime" not in values:
+        return _a_lone_span_as_lifetime(values)
+    return values
+
+
+def _a_lone_span_as_lifetime(values: dict[str, str]) -> dict[str, str]:
+    """A span alone in the frequency's place with no lifetime given ("2500, 18 мес") is the
+    lifetime, the frequency left out: read as one order in 18 months, the error would ask for
+    the lifetime just typed. With a lifetime after it ("2500 2 месяца 30% 18") it stays the
+    frequency."""
+    if only_a_span(values["frequency"]):
+        values["lifetime"] = values.pop("frequency")
     return values
 
 

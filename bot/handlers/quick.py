@@ -42,7 +42,7 @@ async def on_plain_text(message: Message, t: Texts, repo: Repository) -> None:
         return
     # A lone number ("70" after a cancelled wizard) is no calculation: only a line that gave
     # more than an order value is told what it lacks.
-    if error.reason is Reason.MISSING and error.field != "frequency":
+    if error.reason is Reason.MISSING and len(error.details.get("given", ())) > 1:
         await send(message, quick_usage_screen(error, t))
     else:
         await send(message, Screen(t("fallback", numbers=True)))

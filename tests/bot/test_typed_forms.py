@@ -74,3 +74,13 @@ async def test_an_order_value_of_one_and_a_half_thousand_in_words(
 async def test_a_frequency_in_times_written_r(ru_client: TelegramClient) -> None:
     summary = await russian_summary(ru_client, "2500", "1,5 р/мес", "18")
     assert "Частота: 1,5 заказа в месяц" in summary
+
+
+async def test_ltv_with_the_frequency_left_out_asks_for_it(client: TelegramClient) -> None:
+    await client.send("/ltv 65, 18 months")
+    assert "The purchase frequency is missing." in client.last_text()
+
+
+async def test_a_line_with_the_frequency_left_out_asks_for_it(ru_client: TelegramClient) -> None:
+    await ru_client.send("средний чек 2500, маржа 30%, 18 мес")
+    assert "Не хватает значения: частота покупок." in ru_client.last_text()

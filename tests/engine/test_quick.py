@@ -40,6 +40,7 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
     ("arguments", "per_month"),
     [
         ("2500 2 раза в 3 месяца 30% 18", 2 / 3),
+        ("2500 2 месяца 30% 18", 1 / 2),  # a span with a lifetime after it: one order in it
         ("2500 3 times every 2 years 30% 18", 3 / 24),
         ("чек=2500 частота=раз в месяц срок=18", 1),
         ("check=2500 freq=twice a month life=18", 2),
@@ -131,6 +132,18 @@ def test_the_check_names_the_currency_and_cac_follows_it() -> None:
         ("2500", "frequency", Reason.MISSING),
         ("2500 1.5 30%", "lifetime", Reason.MISSING),
         ("check=2500 margin=30% life=18", "frequency", Reason.MISSING),
+        # A span alone in the frequency's place, no lifetime anywhere: the lifetime, typed
+        # with the frequency left out, not one order in 18 months.
+        ("2500, 18 мес", "frequency", Reason.MISSING),
+        ("2500, 1,5 года", "frequency", Reason.MISSING),
+        ("65, 18 months", "frequency", Reason.MISSING),
+        ("2500 18м", "frequency", Reason.MISSING),
+        ("2500 полгода", "frequency", Reason.MISSING),
+        ("средний чек 2500, маржа 30%, 18 мес", "frequency", Reason.MISSING),
+        ("2500, 18 мес, 30%", "frequency", Reason.MISSING),
+        ("freq=18 мес check=2500", "lifetime", Reason.MISSING),  # named a frequency: one
+        ("2500 1 раз в 18 месяцев", "lifetime", Reason.MISSING),
+        ("2500 every 2 weeks 30%", "lifetime", Reason.MISSING),
         ("abc 1.5 30% 18", "aov", Reason.NOT_A_NUMBER),
         ("<b>x</b>", "aov", Reason.NOT_A_NUMBER),  # what was typed before what is missing
         ("2500 1.5 130%", "margin", Reason.MARGIN_ABOVE_100),
@@ -288,3 +301,10 @@ def test_two_lifetimes_in_the_wrong_order_are_not_summed() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_quick("2500 1.5 30% 18 мес 6 мес", currency="RUB")
     assert caught.value.field == "cac"
+
+
+def test_a_missing_value_says_which_were_given() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick("средний чек 2500, маржа 30%, 18 мес", currency="RUB")
+
+    assert caught.value.details == {"given": ["aov", "lifetime", "margin"]}
