@@ -7,7 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 
 class WizardCb(CallbackData, prefix="wz"):
     step: str  # the step the button belongs to: a button from an older step is outdated
-    action: str  # pick | unit | skip | back | cancel | edit | calc
+    action: str  # pick | unit | skip | keep | back | cancel | edit | calc
     value: str = ""
 
 

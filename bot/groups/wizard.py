@@ -169,7 +169,7 @@ async def _on_typed_choice(
 
 
 def _typed_answer(step: str, text: str, draft: steps.Draft) -> steps.Updates:
-    if text.strip() == SKIP_ANSWER and steps.STEPS[step].skip_key:
+    if text.strip() == SKIP_ANSWER and steps.STEPS[step].optional:
         return steps.answer_skip(step)
     return steps.answer_text(step, text, draft)
 
@@ -265,7 +265,7 @@ async def _ask(
         mentioned = draft.get(MENTIONED) if draft.get(ANCHOR) is None else None
         hint = t(
             "group_reply_hint",
-            skippable=spec.skip_key is not None,
+            skippable=spec.optional,
             unit=unit,
             owner=owner,
             mentioned=mentioned,

@@ -225,8 +225,9 @@ async def on_button(
             following, draft = steps.after_press(
                 step, draft, callback_data.action, callback_data.value
             )
-        except InvalidInput:
-            following = step
+        except InvalidInput as error:  # a kept count that no longer fits, or a forged press
+            await show(query, state, step, draft, step_screen(step, draft, t, error=error))
+            return
         await show(query, state, following, draft, step_screen(following, draft, t))
 
 

@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ResultCb, WizardCb
 from bot.render import Texts
-from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft, label_words
+from bot.wizard.steps import MAIN_ORDER, STEPS, SUMMARY, Draft, keeps_answer, label_words
 from ltv_engine.model import LeverEffect
 
 KEYBOARD_CACHE_SIZE = 512  # locales x steps x toggle values x back or not, with room to spare
@@ -42,12 +42,12 @@ def typed_choices(step: str, t: Texts) -> dict[str, str]:
 def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:
     toggle = STEPS[step].toggle
     current = str(draft.get(toggle.key)) if toggle else None
-    return _step_keyboard(step, current, bool(draft.get("trail")), t)
+    return _step_keyboard(step, current, bool(draft.get("trail")), keeps_answer(step, draft), t)
 
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def _step_keyboard(
-    step: str, toggle_value: str | None, has_back: bool, t: Texts
+    step: str, toggle_value: str | None, has_back: bool, can_keep: bool, t: Texts
 ) -> InlineKeyboardMarkup:
     spec = STEPS[step]
     rows = _in_pairs(
@@ -70,7 +70,9 @@ def _step_keyboard(
                 for v in spec.toggle.values
             ]
         )
-    if spec.skip_key:
+    if can_keep:
+        rows.append([_button(t.button("btn_keep"), WizardCb(step=step, action="keep"))])
+    if spec.optional:
         rows.append([_button(t.button("btn_skip"), WizardCb(step=step, action="skip"))])
     navigation = [_button(t.button("btn_cancel"), WizardCb(step=step, action="cancel"))]
     if has_back:

@@ -51,7 +51,8 @@ class Step:
     name: str
     parse: Callable[[str, Draft], Updates] | None = None  # None: answered with buttons only
     choices: tuple[str, ...] = ()
-    skip_key: str | None = None  # optional step: Skip stores None under this key
+    key: str | None = None  # where the answer goes in the draft; its value there may be kept
+    optional: bool = False  # Skip stores None under ``key``
     toggle: Toggle | None = None
 
 
@@ -102,21 +103,32 @@ def _count(key: str) -> Callable[[str, Draft], Updates]:
 STEPS: Mapping[str, Step] = {
     step.name: step
     for step in (
-        Step("business", choices=tuple(b.value for b in Business), skip_key="business"),
-        Step("aov", _aov, toggle=Toggle("currency", CURRENCIES)),
-        Step("frequency", _frequency, toggle=Toggle("freq_unit", ("month", "year"))),
-        Step("margin", _share("margin", "margin"), skip_key="margin"),
+        Step("business", choices=tuple(b.value for b in Business), key="business", optional=True),
+        Step("aov", _aov, key="aov", toggle=Toggle("currency", CURRENCIES)),
+        Step(
+            "frequency",
+            _frequency,
+            key="orders_per_month",
+            toggle=Toggle("freq_unit", ("month", "year")),
+        ),
+        Step("margin", _share("margin", "margin"), key="margin", optional=True),
         Step("lifetime_mode", choices=tuple(LIFETIME_BRANCHES)),
-        Step("lifetime", _lifetime, toggle=Toggle("lifetime_unit", ("months", "years"))),
-        Step("churn", _churn),
+        Step(
+            "lifetime",
+            _lifetime,
+            key="lifetime_months",
+            toggle=Toggle("lifetime_unit", ("months", "years")),
+        ),
+        Step("churn", _churn, key="monthly_churn"),
         Step(
             "customers_start",
             _count("customers_start"),
+            key="customers_start",
             toggle=Toggle("period_months", ("1", "3", "12")),
         ),
-        Step("customers_end", _customers_end),
-        Step("cac", _cac, skip_key="cac"),
-        Step("discount", _annual_discount_rate, skip_key="annual_discount_rate"),
+        Step("customers_end", _customers_end, key="customers_end"),
+        Step("cac", _cac, key="cac", optional=True),
+        Step("discount", _annual_discount_rate, key="annual_discount_rate", optional=True),
     )
 }
 
@@ -181,10 +193,27 @@ def answer_toggle(step: str, value: str) -> Updates:
 
 
 def answer_skip(step: str) -> Updates:
-    key = STEPS[step].skip_key
-    if key is None:
+    spec = STEPS[step]
+    if spec.key is None or not spec.optional:
         raise InvalidInput(Reason.MISSING, step)
-    return {key: None}
+    return {spec.key: None}
+
+
+def keeps_answer(step: str, draft: Draft) -> bool:
+    """A typed answer of ``step`` is in the draft already (the user came Back, or edits): it
+    may be kept as it is."""
+    spec = STEPS[step]
+    return spec.parse is not None and spec.key is not None and spec.key in draft
+
+
+def answer_kept(step: str, draft: Draft) -> Updates:
+    """Nothing new for ``step``: its answer stays. A count at the end is checked again, as the
+    count at the start may have changed since."""
+    if not keeps_answer(step, draft):
+        raise InvalidInput(Reason.MISSING, step)
+    if step == "customers_end":
+        resolve_lifetime(_counts_lifetime(draft))
+    return {}
 
 
 def opening(currency: str, known: Draft | None = None) -> tuple[str, Draft]:
@@ -223,6 +252,8 @@ def after_press(step: str, draft: Draft, action: str, value: str) -> tuple[str, 
         return value, begin_edit(draft, value)
     if action == "pick":
         return advanced(step, draft, answer_choice(step, value, draft))
+    if action == "keep":
+        return advanced(step, draft, answer_kept(step, draft))
     return advanced(step, draft, answer_skip(step))
 
 

@@ -814,3 +814,39 @@ async def test_back_to_the_customer_counts_shows_them(client: TelegramClient) ->
     assert "Now: 900" in client.last_text()
     await client.click("Back")
     assert "Now: 1,000" in client.last_text()
+
+
+async def test_back_offers_to_keep_the_answer_as_it_is(client: TelegramClient) -> None:
+    await client.send("/calc")
+    assert "Keep as it is" not in str(client.last_message().reply_markup)  # nothing to keep
+    await client.click("Skip")
+    await client.send("$65")
+    await client.send("0.6")
+    await client.click("Back")
+    await client.click("Keep as it is")
+    assert "Gross margin" in client.last_text()
+    await client.send("58%")
+    await client.click("lifetime")
+    await client.send("18 months")
+    await client.send("40")
+    await client.click("Skip")
+    await client.click("Average order")  # an edit from the summary: kept, back to it
+    await client.click("Keep as it is")
+    assert "Check your numbers" in client.last_text()
+    await client.click("Calculate LTV")
+    assert "Customer LTV: $407.16" in client.last_text()
+
+
+async def test_a_kept_count_at_the_end_is_checked_against_a_new_start(
+    client: TelegramClient,
+) -> None:
+    await reach_lifetime_choice(client, "$65", "0.6", "58%")
+    await client.click("customers at start and end")
+    await client.send("1000")
+    await client.send("900")
+    await client.click("Back")
+    await client.click("Back")
+    await client.send("800")
+    await client.click("Keep as it is")
+    assert "more customers at the end" in client.last_text().lower()
+    assert "Customers at the end of the period" in client.last_text()
