@@ -110,7 +110,7 @@ async def test_other_text_is_told_what_works_and_nothing_is_saved(
         ("/ltv 2500 1.5 частота=2 30% 18", "Частота покупок указана дважды."),
         ("/ltv 2500 1.5 30% 18 маржа=40%", "Маржа указана дважды."),
         ("/ltv 2500 1.5 30% 18 чек=2600", "Средний чек указан дважды."),
-        ("/ltv 2500 1.5 30% 18 1500 usd", "CAC должен быть в валюте чека (RUB)."),
+        ("/ltv 2500 1.5 30% 18 1500 usd", "CAC должен быть в валюте чека (₽)."),
     ],
 )
 async def test_a_value_given_twice_is_named_in_agreement(
