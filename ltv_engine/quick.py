@@ -208,6 +208,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not has_digit
     if continues_a_spelled_number(last, word):
         return True
+    if word.lower() == ONCE and first:  # "2500 раз в месяц": the check, then the frequency
+        return PLAIN_NUMBER.fullmatch(value.rpartition(SEPARATOR)[2].strip()) is None
     if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
         return _a_count_of_orders(value, first=first)
     if value.endswith("%"):  # a share takes no unit: "30% a year" is two values
@@ -236,6 +238,7 @@ _STARTS_A_VALUE = frozenset(SPELLED_FREQUENCY) - {"other"} | {
     "каждую",
 }
 _DASHES = frozenset({"-", "—", "–"})
+ONCE = "раз"  # begins a frequency ("раз в месяц") or counts orders ("2 раз", "пару раз")
 _UNIT_WORDS = frozenset(alias for aliases in UNIT_ALIASES.values() for alias in aliases)
 
 
