@@ -52,7 +52,7 @@ def test_every_form_gives_the_same_inputs(arguments: str) -> None:
         ("2500 twice a month 30% 18", 2),
         ("2500 пару раз в месяц 30% 18", 2),
         ("2500 раз в месяц 30% 18", 1),  # "раз" after the check begins the frequency
-        ("2500 раз в год 30% 1 год", 1 / 12),
+        ("2500 раз в год 30% 18 мес", 1 / 12),
         ("чек=2500 раз в неделю 30% 18", 30.4375 / 7),
         ("2500 every other week 30% 18", 30.4375 / 14),
         ("2500 2 monthly 30% 18", 2),  # after a count of orders, the word goes on it
