@@ -213,8 +213,17 @@ def _points_facts(r: LtvResult) -> Facts:
     }
 
 
+def _sells_services(r: LtvResult) -> bool:
+    """Services are offered on top, as a package or a follow-up visit: no cart, no goods."""
+    return r.inputs.business is Business.SERVICES
+
+
 def _first_repeat_facts(r: LtvResult) -> Facts:
-    return {"expected_orders": r.expected_orders, "bonus_days": _coupon_days(r)}
+    return {
+        "expected_orders": r.expected_orders,
+        "bonus_days": _coupon_days(r),
+        "services": _sells_services(r),
+    }
 
 
 def _coupon_days(r: LtvResult) -> int:
@@ -258,6 +267,7 @@ def _aov_facts(r: LtvResult) -> Facts:
         "aov": r.inputs.aov,
         "target_aov": _stepped(r.inputs.aov, Lever.AOV),
         "orders_per_month": r.inputs.orders_per_month,
+        "services": _sells_services(r),
     }
 
 
@@ -288,7 +298,11 @@ def _subscription_facts(r: LtvResult) -> Facts:
 
 def _margin_facts(r: LtvResult) -> Facts:
     margin = r.inputs.margin or 0.0
-    return {"margin": margin, "target_margin": min(1.0, margin + STEPS[Lever.MARGIN])}
+    return {
+        "margin": margin,
+        "target_margin": min(1.0, margin + STEPS[Lever.MARGIN]),
+        "services": _sells_services(r),
+    }
 
 
 def _cac_facts(r: LtvResult) -> Facts:
@@ -307,7 +321,7 @@ def _scaling_facts(r: LtvResult) -> Facts:
 
 
 def _gap_days_facts(r: LtvResult) -> Facts:
-    return {"usual_gap_days": _usual_gap_days(r)}
+    return {"usual_gap_days": _usual_gap_days(r), "services": _sells_services(r)}
 
 
 def _lifetime_facts(r: LtvResult) -> Facts:

@@ -1,12 +1,14 @@
 """The advice of a result as the bot sends it claims only what the numbers and the kind of
 business show (QA cases), in both languages."""
 
+import itertools
 from dataclasses import replace
 
 import pytest
 
 from bot.render import Renderer
 from bot.views import result_text
+from ltv_engine.advice import candidates
 from ltv_engine.calc import calculate
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
 
@@ -24,9 +26,23 @@ FURNITURE_TWICE_A_MONTH = LtvInputs(  # /calc: furniture, 2 500 ₽, 2 a month, 
 
 def advice_text(locale: str, inputs: LtvInputs) -> str:
     """What the result message says under "What to do"."""
-    text = result_text(calculate(inputs), RENDERER(locale))
-    _, heading, advice = text.partition(ADVICE_HEADING[locale])
-    assert heading, text
+    return under_heading(locale, result_text(calculate(inputs), RENDERER(locale)))
+
+
+def every_candidate_text(locale: str, inputs: LtvInputs) -> str:
+    """What the result message would say under "What to do" with every advice whose rule
+    fires, primary and fallback."""
+    result = calculate(inputs)
+    primary, fallback = candidates(result)
+    page = RENDERER(locale).page(
+        "result.j2", r=result, advice=primary + fallback, currency=inputs.currency
+    )
+    return under_heading(locale, page)
+
+
+def under_heading(locale: str, page: str) -> str:
+    _, heading, advice = page.partition(ADVICE_HEADING[locale])
+    assert heading, page
     return advice
 
 
@@ -74,3 +90,72 @@ def test_furniture_bought_every_two_years_is_rare_by_its_numbers(locale: str, sa
 def test_electronics_are_named_by_what_they_are_sold_with(locale: str, said: str) -> None:
     electronics = replace(FURNITURE_TWICE_A_MONTH, business=Business.ELECTRONICS)
     assert said in paragraph(advice_text(locale, electronics), "<b>🛠")
+
+
+# --- 2. services are offered services, not goods --------------------------------------------
+
+SERVICES_TWICE_A_MONTH = replace(
+    FURNITURE_TWICE_A_MONTH, aov=5000, margin=0.2, business=Business.SERVICES
+)
+GOODS_WORDS = {
+    "ru": ("товар", "корзин", "витрин", "карточк", "доставк", "сборк"),
+    "en": ("cart", "item", "goods", "product", "delivery", "assembly", "shop often"),
+}
+SERVICE_SHOPS = [
+    replace(SERVICES_TWICE_A_MONTH, orders_per_month=orders, lifetime=lifetime, margin=margin)
+    for orders, lifetime, margin in itertools.product(
+        (1 / 24, 0.1, 0.5, 1.0, 2.0, 8.0, 30.0),
+        (
+            Lifetime(LifetimeSource.MONTHS, months=1),
+            Lifetime(LifetimeSource.MONTHS, months=6),
+            Lifetime(LifetimeSource.MONTHS, months=48),
+            Lifetime(LifetimeSource.CHURN, monthly_churn=0.15),
+        ),
+        (None, 0.1, 0.4),
+    )
+]
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_no_advice_speaks_of_goods_to_a_services_business(locale: str) -> None:
+    for inputs in SERVICE_SHOPS:
+        text = every_candidate_text(locale, inputs).lower()
+        assert not [word for word in GOODS_WORDS[locale] if word in text], (inputs, text)
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("ru", "К каждой услуге предлагайте ту, что её продолжает: к сайту — настройку рекламы"),
+        ("ru", "Соберите 2–3 пакета услуг"),
+        ("ru", "Через 15 дн. предложите повторный визит"),
+        ("ru", "Больше услуг с высокой маржой"),
+        ("en", "With each service, offer the one that takes it further"),
+        ("en", "After 15 days, offer a follow-up visit"),
+        ("en", "More of your high-margin services"),
+    ],
+)
+def test_services_bought_often_are_offered_a_package_and_a_follow_up(
+    locale: str, said: str
+) -> None:
+    assert said in advice_text(locale, SERVICES_TWICE_A_MONTH)
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("ru", "Клиент обращается раз в 2 года"),
+        ("ru", "Предложите план обслуживания: повторный визит"),
+        ("ru", "купон на ту, что её дополняет"),
+        ("ru", "предложите 1–2 услуги, которые её продолжают"),
+        ("en", "A client comes once every 2 years"),
+        ("en", "Offer a maintenance plan: a follow-up visit"),
+        ("en", "a coupon for one that goes with it"),
+        ("en", "offer 1–2 services that take it further"),
+    ],
+)
+def test_services_bought_rarely_are_offered_more_service_and_a_maintenance_plan(
+    locale: str, said: str
+) -> None:
+    rare = replace(SERVICES_TWICE_A_MONTH, orders_per_month=1 / 24, margin=0.4)
+    assert said in every_candidate_text(locale, rare)

@@ -156,6 +156,25 @@ def test_subscription_discount_is_small(margin: float, discount: tuple[float, fl
     assert facts["business"] == "pets"
 
 
+SERVICE_RULES = [
+    ("cross_sell_bundles", {"margin": 0.2}),
+    ("margin_mix", {"margin": 0.2}),
+    ("thank_you_followup", {}),
+    ("order_recommendations", {}),
+    ("upsell_service", {"orders_per_month": 1 / 24, "months": 60}),
+    ("first_repeat_bonus", {"orders_per_month": 1 / 24, "months": 60}),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "changes"), SERVICE_RULES)
+@pytest.mark.parametrize("business", [Business.SERVICES, Business.CLOTHING, None])
+def test_advice_that_could_name_goods_knows_whether_services_are_sold(
+    rule_id: str, changes: dict[str, Any], business: Business | None
+) -> None:
+    facts = advice_of(shop(business=business, **changes), rule_id).facts
+    assert facts["services"] is (business is Business.SERVICES)
+
+
 @pytest.mark.parametrize(("aov", "threshold"), [(2500, 3000), (65, 75), (1234, 1450)])
 def test_free_delivery_threshold_is_a_round_sum_just_above_the_check(
     aov: float, threshold: float
