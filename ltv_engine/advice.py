@@ -95,6 +95,14 @@ FEW_REPEAT_ORDERS = 3.0
 REGULAR_ORDERS = 2.0
 RARE_ORDERS_PER_MONTH = 1 / 6  # a purchase less than every half year
 DAYS_PER_MONTH = 30.4
+# A gap between orders within 4 % of a week or a month is named by it ("every week"): 30 or
+# 31 days are a month, while a subscription's 28, a tenth sooner than monthly buying, are not.
+NEAR_PERIOD = 0.04
+PERIOD_DAYS: Mapping[str, float] = {"week": 7, "month": DAYS_PER_MONTH}
+DAILY_BELOW_DAYS = 1.5  # shown in whole days as one: 21 orders a month are every working day
+# Goods are delivered at most weekly: a week's supply keeps, and daily deliveries of coffee
+# beans or pet food would cost more than the orders they bring forward.
+MIN_DELIVERY_DAYS = 7
 MONTHS_PER_YEAR = 12
 FIRST_MONTH_DAYS = 30  # a second order within the first month is worth the most
 COUPON_DAYS_STEP = 10  # a coupon lasts a round number of days
@@ -170,6 +178,21 @@ def _usual_gap_days(r: LtvResult) -> float:
     return round(DAYS_PER_MONTH / r.inputs.orders_per_month)
 
 
+def _period(gap_days: float) -> str:
+    """The period a gap between orders or deliveries is named by: "day", "week", "month", or
+    "" where the days themselves are said ("every 15 days")."""
+    if gap_days < DAILY_BELOW_DAYS:
+        return "day"
+    for period, days in PERIOD_DAYS.items():
+        if abs(gap_days / days - 1) <= NEAR_PERIOD:
+            return period
+    return ""
+
+
+def _usual_period(r: LtvResult) -> str:
+    return _period(DAYS_PER_MONTH / r.inputs.orders_per_month)
+
+
 def _sooner_gap_days(r: LtvResult) -> float:
     """Days between orders if customers bought as much more often as the frequency step that
     advice on frequency is worth: a little less than the usual gap."""
@@ -241,9 +264,15 @@ def _winback_facts(r: LtvResult) -> Facts:
     return {
         "churn_stated": _churn_stated(r),
         "monthly_churn": r.monthly_churn,
-        "lost_per_100": round(r.monthly_churn * 100),
+        "lost_per_100": _people_per_100(r.monthly_churn),
         "quiet_days": max(30, round(1.5 * _usual_gap_days(r))),
     }
+
+
+def _people_per_100(share: float) -> int:
+    """A share of people as a whole count of every 100, rounded half up from the percent as
+    shown to one decimal: 12.5 % are 13 in 100 (round() would give 12, half to even)."""
+    return math.floor(round(share * 100, 1) + 0.5)
 
 
 def _churn_stated(r: LtvResult) -> bool:
@@ -271,6 +300,10 @@ def _aov_facts(r: LtvResult) -> Facts:
     }
 
 
+def _bundle_facts(r: LtvResult) -> Facts:
+    return {**_aov_facts(r), "usual_period": _usual_period(r)}
+
+
 def _upsell_facts(r: LtvResult) -> Facts:
     gap, gap_unit = _gap_between_orders(r.inputs.orders_per_month)
     business = r.inputs.business or Business.OTHER
@@ -285,13 +318,16 @@ def _threshold_facts(r: LtvResult) -> Facts:
 
 def _subscription_facts(r: LtvResult) -> Facts:
     low, high = _reward_band(r.inputs.margin, (5, 10))
+    delivery_days = max(MIN_DELIVERY_DAYS, int(_sooner_gap_days(r)))  # slightly more often
     business = r.inputs.business
     return {
         "discount_low": low,
         "discount_high": high,
         "orders_per_month": r.inputs.orders_per_month,
         "usual_gap_days": _usual_gap_days(r),
-        "delivery_days": int(_sooner_gap_days(r)) or 1,  # slightly more often
+        "usual_period": _usual_period(r),
+        "delivery_days": delivery_days,
+        "delivery_period": _period(delivery_days),
         "business": business or Business.OTHER,  # a StrEnum: its value without .value's cost
     }
 
@@ -321,7 +357,11 @@ def _scaling_facts(r: LtvResult) -> Facts:
 
 
 def _gap_days_facts(r: LtvResult) -> Facts:
-    return {"usual_gap_days": _usual_gap_days(r), "services": _sells_services(r)}
+    return {
+        "usual_gap_days": _usual_gap_days(r),
+        "usual_period": _usual_period(r),
+        "services": _sells_services(r),
+    }
 
 
 def _lifetime_facts(r: LtvResult) -> Facts:
@@ -383,7 +423,7 @@ RULES: tuple[Rule, ...] = (
         (  # "see your shop often" needs customers who come back
             ("frequent_orders", _needs("frequent_orders", "not_big_ticket", "regulars_exist")),
         ),
-        _aov_facts,
+        _bundle_facts,
     ),
     Rule(
         "free_delivery_threshold",

@@ -128,7 +128,7 @@ def test_no_advice_speaks_of_goods_to_a_services_business(locale: str) -> None:
     [
         ("ru", "К каждой услуге предлагайте ту, что её продолжает: к сайту — настройку рекламы"),
         ("ru", "Соберите 2–3 пакета услуг"),
-        ("ru", "Через 15 дн. предложите повторный визит"),
+        ("ru", "Через 15 дней предложите повторный визит"),
         ("ru", "Больше услуг с высокой маржой"),
         ("en", "With each service, offer the one that takes it further"),
         ("en", "After 15 days, offer a follow-up visit"),
@@ -159,3 +159,101 @@ def test_services_bought_rarely_are_offered_more_service_and_a_maintenance_plan(
 ) -> None:
     rare = replace(SERVICES_TWICE_A_MONTH, orders_per_month=1 / 24, margin=0.4)
     assert said in every_candidate_text(locale, rare)
+
+
+# --- 3. a daily buyer orders every day, and is delivered to weekly --------------------------
+
+COFFEE_DAILY = LtvInputs(  # /calc: coffee, 800 ₽, "ежедневно", 40 %, churn 12.5 %
+    aov=800,
+    orders_per_month=365.25 / 12,
+    lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.125),
+    margin=0.4,
+    business=Business.COFFEE,
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "said", "not_said"),
+    [
+        ("ru", "Клиенты заказывают каждый день и", "30,44"),
+        (
+            "ru",
+            "Предложите доставку раз в неделю с запасом до следующей и со скидкой",
+            "каждый день со",
+        ),
+        ("ru", "клиентов — примерно 13 из каждых 100", "12 из"),
+        ("ru", "не заказывал дольше 30 дней.", "дн."),
+        ("en", "Customers order every day and", "30.44"),
+        (
+            "en",
+            "Offer delivery once a week, with enough to last until the next one, at",
+            "every day at",
+        ),
+        ("en", "about 13 in every 100", "12 in"),
+    ],
+)
+def test_daily_coffee_buyers_read_as_daily(locale: str, said: str, not_said: str) -> None:
+    text = advice_text(locale, COFFEE_DAILY)
+    assert said in text
+    assert not_said not in text
+
+
+@pytest.mark.parametrize(
+    ("orders", "ru", "en"),
+    [
+        (365.25 / 12, "каждый день", "every day"),
+        (365.25 / 12 / 7, "раз в неделю", "once a week"),
+        (1.0, "раз в месяц", "once a month"),
+        (2.0, "2 раза в месяц", "twice a month"),
+        (8.0, "8 раз в месяц", "8 times a month"),
+    ],
+)
+def test_how_often_customers_order_is_named_by_its_period(orders: float, ru: str, en: str) -> None:
+    inputs = replace(COFFEE_DAILY, orders_per_month=orders, business=None)
+    assert f"Клиенты заказывают {ru} и" in every_candidate_text("ru", inputs)
+    assert f"Customers order {en} and" in every_candidate_text("en", inputs)
+
+
+@pytest.mark.parametrize(
+    ("orders", "ru", "en"),
+    [
+        (
+            2.0,
+            ["Клиент возвращается в среднем раз в 15 дней.", "Через 15 дней пришлите подборку"],
+            ["come back every 15 days on average", "After 15 days, send picks"],
+        ),
+        (
+            1.0,
+            ["Клиент возвращается в среднем раз в месяц.", "Через месяц пришлите подборку"],
+            ["come back once a month on average", "After a month, send picks"],
+        ),
+        (
+            365.25 / 12 / 7,
+            ["возвращается в среднем раз в неделю.", "Через неделю пришлите подборку"],
+            ["come back once a week on average", "After a week, send picks"],
+        ),
+        (
+            365.25 / 12,
+            ["возвращается в среднем каждый день.", "На следующий день пришлите подборку"],
+            ["come back every day on average", "The next day, send picks"],
+        ),
+    ],
+)
+def test_the_reminder_names_the_gap_in_full_words(
+    orders: float, ru: list[str], en: list[str]
+) -> None:
+    inputs = replace(FURNITURE_TWICE_A_MONTH, orders_per_month=orders, business=None)
+    for locale, said in (("ru", ru), ("en", en)):
+        text = every_candidate_text(locale, inputs)
+        assert [words for words in said if words not in text] == [], text
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [COFFEE_DAILY, FURNITURE_TWICE_A_MONTH, replace(COFFEE_DAILY, orders_per_month=0.2)],
+)
+def test_russian_advice_abbreviates_no_days_or_months(inputs: LtvInputs) -> None:
+    text = every_candidate_text(
+        "ru", replace(inputs, lifetime=Lifetime(LifetimeSource.MONTHS, months=6))
+    )
+    assert " дн." not in text and " мес." not in text, text

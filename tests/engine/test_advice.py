@@ -175,6 +175,41 @@ def test_advice_that_could_name_goods_knows_whether_services_are_sold(
     assert facts["services"] is (business is Business.SERVICES)
 
 
+@pytest.mark.parametrize(("churn", "lost"), [(0.125, 13), (0.124, 12), (0.145, 15), (0.15, 15)])
+def test_customers_lost_per_100_round_half_up_from_the_percent_shown(
+    churn: float, lost: int
+) -> None:
+    assert advice_of(shop(churn=churn), "winback_calls").facts["lost_per_100"] == lost
+
+
+@pytest.mark.parametrize(
+    ("orders", "period"),
+    [
+        (365.25 / 12, "day"),  # "daily" as the bot reads it
+        (21.0, "day"),  # every working day
+        (20.0, ""),
+        (365.25 / 12 / 7, "week"),
+        (4.0, ""),
+        (1.0, "month"),
+        (0.98, "month"),  # 31 days
+        (1.06, ""),  # 29 days
+        (2.0, ""),
+    ],
+)
+def test_a_gap_between_orders_is_named_by_a_period_near_it(orders: float, period: str) -> None:
+    advice = advice_of(shop(orders_per_month=orders, months=36), "thank_you_followup")
+    assert advice.facts["usual_period"] == period
+
+
+@given(st.floats(1 / 6, 60), st.sampled_from([Business.COFFEE, Business.PETS, None]))
+def test_goods_are_delivered_at_most_weekly(orders: float, business: Business | None) -> None:
+    result = shop(orders_per_month=orders, business=business, months=36)
+    for advice in candidates(result)[0]:
+        if advice.rule_id == "subscription_consumables":
+            days = advice.facts["delivery_days"]
+            assert isinstance(days, int) and days >= 7
+
+
 @pytest.mark.parametrize(("aov", "threshold"), [(2500, 3000), (65, 75), (1234, 1450)])
 def test_free_delivery_threshold_is_a_round_sum_just_above_the_check(
     aov: float, threshold: float

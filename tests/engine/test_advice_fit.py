@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.render import Renderer
-from ltv_engine.advice import DAYS_PER_MONTH, Advice, candidates
+from ltv_engine.advice import DAYS_PER_MONTH, MIN_DELIVERY_DAYS, Advice, candidates
 from ltv_engine.calc import calculate
 from ltv_engine.model import Business, Lever, Lifetime, LifetimeSource, LtvInputs, LtvResult
 
@@ -76,9 +76,10 @@ def at(inputs: LtvInputs, **changes: Any) -> LtvInputs:
 # --- 1. a subscription delivers a little more often than customers buy now ------------------
 
 
-def test_weekly_cosmetics_get_a_delivery_every_6_days_not_every_2_to_4_weeks() -> None:
+def test_weekly_cosmetics_get_a_weekly_delivery_not_every_2_to_4_weeks() -> None:
     facts = advice_of(COSMETICS_WEEKLY, "subscription_consumables").facts
-    assert (facts["delivery_days"], facts["usual_gap_days"]) == (6, 7)
+    assert (facts["delivery_days"], facts["usual_gap_days"]) == (7, 7)
+    assert facts["delivery_period"] == facts["usual_period"] == "week"
 
 
 @pytest.mark.parametrize(
@@ -86,14 +87,17 @@ def test_weekly_cosmetics_get_a_delivery_every_6_days_not_every_2_to_4_weeks() -
     [
         (
             "ru",
-            "доставку раз в 6 дней — чуть чаще, чем покупают сейчас (раз в 7 дней), со скидкой",
+            "доставку раз в 9 дней — чуть чаще, чем покупают сейчас (раз в 10 дней), со скидкой",
         ),
-        ("en", "delivery every 6 days, a little more often than customers buy now (every 7 days)"),
+        (
+            "en",
+            "delivery every 9 days, a little more often than customers buy now (every 10 days)",
+        ),
     ],
 )
 def test_the_delivery_interval_is_said_against_the_usual_gap(locale: str, said: str) -> None:
-    advice = advice_of(COSMETICS_WEEKLY, "subscription_consumables")
-    text = text_of(locale, COSMETICS_WEEKLY, advice)
+    inputs = at(COSMETICS_WEEKLY, orders_per_month=3)
+    text = text_of(locale, inputs, advice_of(inputs, "subscription_consumables"))
     assert said in text
     assert "2–4" not in text
 
@@ -102,9 +106,20 @@ def test_the_delivery_interval_is_said_against_the_usual_gap(locale: str, said: 
     ("orders", "days", "ru", "en"),
     [
         (0.5, 55, "раз в 55 дней", "every 55 days"),
-        (1.0, 27, "раз в 27 дней", "every 27 days"),
-        (20.0, 1, "каждый день — чуть чаще, чем покупают сейчас (раз в 2 дня)", "every day, a"),
-        (40.0, 1, "доставку каждый день со скидкой", "delivery every day at"),  # daily at most
+        (
+            1.0,
+            27,
+            "раз в 27 дней — чуть чаще, чем покупают сейчас (раз в месяц)",
+            "(once a month)",
+        ),
+        (52.2 / 12, 7, "доставку раз в неделю со скидкой", "delivery once a week at"),
+        (20.0, 7, "раз в неделю с запасом до следующей и со скидкой", "once a week, with enough"),
+        (
+            40.0,
+            7,
+            "доставку раз в неделю с запасом",
+            "delivery once a week, with",
+        ),  # weekly at most
     ],
 )
 def test_the_delivery_interval_follows_the_frequency(
@@ -126,7 +141,7 @@ def test_a_delivery_is_never_rarer_than_the_purchases_it_replaces(
         if advice.rule_id == "subscription_consumables":
             days = advice.facts["delivery_days"]
             assert isinstance(days, int)
-            assert days == 1 or days < DAYS_PER_MONTH / orders
+            assert days == MIN_DELIVERY_DAYS or days < DAYS_PER_MONTH / orders
 
 
 def test_no_subscription_for_consumables_bought_less_than_twice_a_year() -> None:
@@ -306,4 +321,4 @@ def test_customers_who_come_back_still_get_the_block_and_the_reminder() -> None:
     assert "cross_sell_bundles" in fired(regulars)
     reminder = advice_of(regulars, "thank_you_followup")
     assert reminder.trigger == "returning_customers"
-    assert "Клиент возвращается в среднем раз в 30 дн." in text_of("ru", regulars, reminder)
+    assert "Клиент возвращается в среднем раз в месяц." in text_of("ru", regulars, reminder)
