@@ -59,7 +59,7 @@ class Advice(NamedTuple):  # a tuple: several are built per reply, and cheaply
     lever: Lever | None
     worth: float  # LTV uplift (money per customer) the advice targets, >= 0
     trigger: str  # why it fired, e.g. "high_churn"
-    facts: Facts  # numbers the template quotes
+    facts: Facts  # numbers the template quotes; "ltv" is the LTV the worth adds to
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,9 +594,8 @@ _new_advice = partial(tuple.__new__, Advice)  # skips the Python-level Advice.__
 
 def _advice(result: LtvResult, firing: _Firing) -> Advice:
     rule = firing.rule
-    return _new_advice(
-        (rule.id, rule.family, rule.lever, firing.worth, firing.trigger, rule.facts(result))
-    )
+    facts = {**rule.facts(result), "ltv": result.ltv}  # an uplift is shown as LTV to LTV
+    return _new_advice((rule.id, rule.family, rule.lever, firing.worth, firing.trigger, facts))
 
 
 def _pick_varied(

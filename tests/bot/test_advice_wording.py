@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot import formatting
 from bot.render import Renderer
 from bot.views import result_text
 from ltv_engine.advice import candidates
@@ -257,3 +258,67 @@ def test_russian_advice_abbreviates_no_days_or_months(inputs: LtvInputs) -> None
         "ru", replace(inputs, lifetime=Lifetime(LifetimeSource.MONTHS, months=6))
     )
     assert " дн." not in text and " мес." not in text, text
+
+
+# --- 4. an advice's worth reads as the ranked list's gain -----------------------------------
+
+CLOTHING_HALF_YEARLY = LtvInputs(  # /calc: clothing, 3 000 ₽, every half year, 40 %, churn 15 %
+    aov=3000,
+    orders_per_month=1 / 6,
+    lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.15),
+    margin=0.4,
+    cac=5000,
+    business=Business.CLOTHING,
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "listed", "said", "not_said"),
+    [
+        (
+            "ru",
+            "средний чек +10% → 1\xa0467\xa0₽ (+134\xa0₽)",
+            "<b>+134\xa0₽</b> к LTV каждого клиента, если средний чек вырастет",
+            "133,33",
+        ),
+        (
+            "en",
+            "order value +10% → ₽1,467 (+₽134)",
+            "<b>+₽134</b> of LTV per customer if the average order grows",
+            "133.33",
+        ),
+    ],
+)
+def test_the_worth_of_a_lever_is_the_gain_the_list_shows(
+    locale: str, listed: str, said: str, not_said: str
+) -> None:
+    text = result_text(calculate(CLOTHING_HALF_YEARLY), RENDERER(locale))
+    assert listed in text and said in text and not_said not in text
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+@pytest.mark.parametrize("currency", ["RUB", "USD"])
+def test_every_lever_advice_shows_the_gain_of_its_lever_as_the_list_does(
+    locale: str, currency: str
+) -> None:
+    numbers = formatting.numbers(locale)
+    for aov, orders, lifetime, margin in itertools.product(
+        (65.0, 999.5, 3000.0),
+        (1 / 6, 1.5),
+        (
+            Lifetime(LifetimeSource.MONTHS, months=7),
+            Lifetime(LifetimeSource.CHURN, monthly_churn=0.15),
+        ),
+        (None, 0.2, 0.4),
+    ):
+        inputs = LtvInputs(aov, orders, lifetime, margin, cac=5000, currency=currency)
+        result = calculate(inputs)
+        shown = {
+            effect.lever: numbers.money_change(effect.new_ltv, result.ltv, currency)
+            for effect in result.sensitivity
+        }
+        text = every_candidate_text(locale, inputs)
+        primary, fallback = candidates(result)
+        for advice in primary + fallback:
+            if advice.lever is not None and advice.rule_id != "cac_too_high":
+                assert f"<b>{shown[advice.lever]}</b>" in text, (inputs, advice.rule_id)

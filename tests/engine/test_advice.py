@@ -333,6 +333,13 @@ def test_points_never_exceed_a_third_of_the_margin(inputs: LtvInputs) -> None:
             assert points_high <= inputs.margin / 3 + 1e-12
 
 
+@given(valid_inputs)
+def test_every_advice_carries_the_ltv_its_worth_adds_to(inputs: LtvInputs) -> None:
+    result = calculate(inputs)
+    primary, fallback = candidates(result)
+    assert {advice.facts["ltv"] for advice in primary + fallback} == {result.ltv}
+
+
 # --- wording --------------------------------------------------------------------------------
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "a"}
@@ -348,6 +355,9 @@ def environment(locale: str) -> Environment:
     )
     # As bot.formatting's: money is HTML-safe, its currency escaped (the template prints it as is).
     env.filters["money"] = lambda value, currency: Markup(f"{value:,.0f} ") + escape(currency)
+    env.filters["money_change"] = lambda new, old, currency: (
+        Markup(f"+{new - old:,.0f} ") + (escape(currency))
+    )
     env.filters["percent"] = lambda share, digits=1: f"{share * 100:.{digits}f}%"
     env.filters["num"] = lambda value, digits=1: f"{value:.{digits}f}"
     env.filters["quantity"] = lambda count, *forms, digits=1: (
