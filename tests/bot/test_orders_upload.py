@@ -325,7 +325,7 @@ async def test_save_as_profile_then_recalculate_shows_the_measured_numbers(
     aov = f"${profile.inputs.aov:,.0f}"
     assert "Check your numbers" in summary and aov in summary
     churn = profile.inputs.lifetime.monthly_churn
-    assert churn is not None and f"Churn: {churn * 100:.1f}%" in summary
+    assert churn is not None and f"Churn: {churn * 100:.2f}%" in summary
 
 
 @pytest.mark.parametrize("export", [FULL, b"not;an;export\n1;2;3\n"], ids=["good", "junk"])

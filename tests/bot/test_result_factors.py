@@ -144,13 +144,13 @@ def test_orders_a_year_and_years_agree_with_their_numbers(
     assert said in factor_line(page(locale, inputs))
 
 
-def test_a_rounded_order_value_is_multiplied_as_shown() -> None:
-    """$2,500.50 is shown as $2,500: the other factors multiply with it to its own $15,695
-    (13.951 months), not to the LTV of $15,698 that no digits of theirs reach."""
+def test_an_order_value_with_cents_is_shown_with_them() -> None:
+    """Shown as $2,500, the others multiplied with it to $15,695, not to the LTV of $15,698
+    that no digits of theirs reach."""
     inputs = LtvInputs(2500.5, 1.5, churn(0.07168), 0.3, currency="USD")
     text = page("en", inputs)
     assert "LTV: $15,698" in text
-    assert factor_line(text) == "$2,500 × 1.5 orders a month × 13.951 months × 30% margin"
+    assert factor_line(text) == "$2,500.50 × 1.5 orders a month × 13.951 months × 30% margin"
 
 
 def uplifts(text: str, locale: str) -> list[tuple[float, float]]:
