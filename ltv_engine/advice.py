@@ -59,7 +59,8 @@ class Advice(NamedTuple):  # a tuple: several are built per reply, and cheaply
     lever: Lever | None
     worth: float  # LTV uplift (money per customer) the advice targets, >= 0
     trigger: str  # why it fired, e.g. "high_churn"
-    facts: Facts  # numbers the template quotes; "ltv" is the LTV the worth adds to
+    facts: Facts  # numbers the template quotes
+    ltv: float  # the LTV the worth adds to: an uplift is shown as the change of LTV it makes
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ DAYS_PER_MONTH = 30.4
 # A gap between orders within 4 % of a week or a month is named by it ("every week"): 30 or
 # 31 days are a month, while a subscription's 28, a tenth sooner than monthly buying, are not.
 NEAR_PERIOD = 0.04
-PERIOD_DAYS: Mapping[str, float] = {"week": 7, "month": DAYS_PER_MONTH}
+WEEK_DAYS = 7
 DAILY_BELOW_DAYS = 1.5  # shown in whole days as one: 21 orders a month are every working day
 # Goods are delivered at most weekly: a week's supply keeps, and daily deliveries of coffee
 # beans or pet food would cost more than the orders they bring forward.
@@ -174,8 +175,13 @@ def _reward_band(margin: float | None, usual_pct: tuple[int, int]) -> tuple[floa
     return min(low, high - 1) / 100, high / 100
 
 
+def _gap_days(r: LtvResult) -> float:
+    """Days between a customer's orders."""
+    return DAYS_PER_MONTH / r.inputs.orders_per_month
+
+
 def _usual_gap_days(r: LtvResult) -> float:
-    return round(DAYS_PER_MONTH / r.inputs.orders_per_month)
+    return round(_gap_days(r))
 
 
 def _period(gap_days: float) -> str:
@@ -183,20 +189,21 @@ def _period(gap_days: float) -> str:
     "" where the days themselves are said ("every 15 days")."""
     if gap_days < DAILY_BELOW_DAYS:
         return "day"
-    for period, days in PERIOD_DAYS.items():
-        if abs(gap_days / days - 1) <= NEAR_PERIOD:
-            return period
+    if abs(gap_days / WEEK_DAYS - 1) <= NEAR_PERIOD:
+        return "week"
+    if abs(gap_days / DAYS_PER_MONTH - 1) <= NEAR_PERIOD:
+        return "month"
     return ""
 
 
 def _usual_period(r: LtvResult) -> str:
-    return _period(DAYS_PER_MONTH / r.inputs.orders_per_month)
+    return _period(_gap_days(r))
 
 
-def _sooner_gap_days(r: LtvResult) -> float:
+def _sooner_gap_days(gap_days: float) -> float:
     """Days between orders if customers bought as much more often as the frequency step that
-    advice on frequency is worth: a little less than the usual gap."""
-    return DAYS_PER_MONTH / r.inputs.orders_per_month / _FREQUENCY_FACTOR
+    advice on frequency is worth: a little less than the usual ``gap_days``."""
+    return gap_days / _FREQUENCY_FACTOR
 
 
 def _gap_between_orders(orders_per_month: float) -> tuple[float, str]:
@@ -256,7 +263,7 @@ def _coupon_days(r: LtvResult) -> int:
     go with the purchase, within the first month."""
     if r.inputs.orders_per_month < RARE_ORDERS_PER_MONTH:  # as the signal rare_purchases
         return FIRST_MONTH_DAYS
-    rounded = math.floor(_sooner_gap_days(r) / COUPON_DAYS_STEP) * COUPON_DAYS_STEP
+    rounded = math.floor(_sooner_gap_days(_gap_days(r)) / COUPON_DAYS_STEP) * COUPON_DAYS_STEP
     return max(FIRST_MONTH_DAYS, rounded)
 
 
@@ -301,7 +308,11 @@ def _aov_facts(r: LtvResult) -> Facts:
 
 
 def _bundle_facts(r: LtvResult) -> Facts:
-    return {**_aov_facts(r), "usual_period": _usual_period(r)}
+    return {
+        "orders_per_month": r.inputs.orders_per_month,
+        "usual_period": _usual_period(r),
+        "services": _sells_services(r),
+    }
 
 
 def _upsell_facts(r: LtvResult) -> Facts:
@@ -318,14 +329,15 @@ def _threshold_facts(r: LtvResult) -> Facts:
 
 def _subscription_facts(r: LtvResult) -> Facts:
     low, high = _reward_band(r.inputs.margin, (5, 10))
-    delivery_days = max(MIN_DELIVERY_DAYS, int(_sooner_gap_days(r)))  # slightly more often
+    gap_days = _gap_days(r)
+    delivery_days = max(MIN_DELIVERY_DAYS, int(_sooner_gap_days(gap_days)))  # a little sooner
     business = r.inputs.business
     return {
         "discount_low": low,
         "discount_high": high,
         "orders_per_month": r.inputs.orders_per_month,
-        "usual_gap_days": _usual_gap_days(r),
-        "usual_period": _usual_period(r),
+        "usual_gap_days": round(gap_days),
+        "usual_period": _period(gap_days),
         "delivery_days": delivery_days,
         "delivery_period": _period(delivery_days),
         "business": business or Business.OTHER,  # a StrEnum: its value without .value's cost
@@ -594,8 +606,17 @@ _new_advice = partial(tuple.__new__, Advice)  # skips the Python-level Advice.__
 
 def _advice(result: LtvResult, firing: _Firing) -> Advice:
     rule = firing.rule
-    facts = {**rule.facts(result), "ltv": result.ltv}  # an uplift is shown as LTV to LTV
-    return _new_advice((rule.id, rule.family, rule.lever, firing.worth, firing.trigger, facts))
+    return _new_advice(
+        (
+            rule.id,
+            rule.family,
+            rule.lever,
+            firing.worth,
+            firing.trigger,
+            rule.facts(result),
+            result.ltv,
+        )
+    )
 
 
 def _pick_varied(

@@ -337,7 +337,7 @@ def test_points_never_exceed_a_third_of_the_margin(inputs: LtvInputs) -> None:
 def test_every_advice_carries_the_ltv_its_worth_adds_to(inputs: LtvInputs) -> None:
     result = calculate(inputs)
     primary, fallback = candidates(result)
-    assert {advice.facts["ltv"] for advice in primary + fallback} == {result.ltv}
+    assert {advice.ltv for advice in primary + fallback} == {result.ltv}
 
 
 # --- wording --------------------------------------------------------------------------------
