@@ -33,10 +33,10 @@ def _in_pairs(items: Sequence[T]) -> list[list[T]]:
 
 @lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def typed_choices(step: str, t: Texts) -> dict[str, str]:
-    """The words of each choice button's label on ``step`` (``label_words``) -> the choice."""
-    return {
-        label_words(t.button("btn_choice", step=step, value=v)): v for v in STEPS[step].choices
-    }
+    """The words of each choice button's label on ``step`` (``label_words``) -> the choice;
+    none on the summary, whose buttons are edits."""
+    choices = STEPS[step].choices if step in STEPS else ()
+    return {label_words(t.button("btn_choice", step=step, value=v)): v for v in choices}
 
 
 def step_keyboard(step: str, draft: Draft, t: Texts) -> InlineKeyboardMarkup:

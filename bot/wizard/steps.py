@@ -201,9 +201,10 @@ def answer_skip(step: str) -> Updates:
 
 def keeps_answer(step: str, draft: Draft) -> bool:
     """A typed answer of ``step`` is in the draft already (the user came Back, or edits): it
-    may be kept as it is."""
+    may be kept as it is. A skipped step has none: Skip keeps it skipped."""
     spec = STEPS[step]
-    return spec.parse is not None and spec.key is not None and spec.key in draft
+    # None: skipped (Skip says the same), or a lifetime way not taken in a recalculated profile
+    return spec.parse is not None and spec.key is not None and draft.get(spec.key) is not None
 
 
 def answer_kept(step: str, draft: Draft) -> Updates:

@@ -860,3 +860,14 @@ async def test_no_churn_in_a_group_setup_explains_the_way_out_without_buttons(
     explained = anna.last_text()
     assert "no churn is visible" in explained
     assert "Send /cancel, then /setup again" in explained and "Press Back" not in explained
+
+
+async def test_text_replied_to_the_setup_summary_is_told_to_press_a_button(
+    anna: TelegramClient,
+) -> None:
+    """The summary's buttons are edits: typing there gets the note, not an error."""
+    await setup_to_summary(anna, "$65")
+    await anna.reply("cosmetics", to=anna.last_message())
+    told = anna.last_text()
+    assert told.startswith("👆 This step is answered with the buttons")
+    assert "Something went wrong" not in told

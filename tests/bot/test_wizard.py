@@ -850,3 +850,19 @@ async def test_a_kept_count_at_the_end_is_checked_against_a_new_start(
     await client.click("Keep as it is")
     assert "more customers at the end" in client.last_text().lower()
     assert "Customers at the end of the period" in client.last_text()
+
+
+async def test_nothing_to_keep_where_no_answer_was_given(client: TelegramClient) -> None:
+    """A recalculated profile stated by months has no churn, and a skipped margin keeps
+    skipped with Skip alone: no Keep button on either (it led to an error)."""
+    await reach_summary_golden(client)
+    await client.click("Calculate LTV")
+    await client.click("Recalculate")
+    await client.click("Lifetime")
+    await client.click("churn")
+    assert "Keep as it is" not in str(client.last_message().reply_markup)
+    await client.send("/cancel")
+    await reach_lifetime_choice(client, "$65", "0.6")  # the margin skipped
+    await client.click("Back")
+    buttons = str(client.last_message().reply_markup)
+    assert "Skip" in buttons and "Keep as it is" not in buttons
