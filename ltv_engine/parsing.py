@@ -430,10 +430,12 @@ def parse_frequency(text: str, *, default_per: Literal["month", "year"] = "month
 
 def only_a_span(text: str) -> bool:
     """``text`` is a span of time alone, as a frequency or a lifetime may be: "18 мес",
-    "1,5 года", "полгода", "18м"; not a count ("18"), nor a frequency's words ("раз в 18
-    месяцев", "every 2 weeks", "2 раза в месяц")."""
+    "1,5 года", "полгода", "18м", "1 год 6 мес"; not a count ("18"), nor a frequency's words
+    ("раз в 18 месяцев", "every 2 weeks", "2 раза в месяц")."""
     try:
         with _quoting(text) as text:
+            if _duration_parts(_duration_in_digits(text)):  # "1 год 6 мес"
+                return True
             reading = _read(_frequency_in_digits(text), None, after=(Kind.TIME,))
     except InvalidInput:
         return False

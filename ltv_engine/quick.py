@@ -299,7 +299,7 @@ def _completed(name: str, text: str, pending: list[str]) -> str:
     """The value of ``name`` with what of ``pending`` (next word last) still belongs to it."""
     if name in AMOUNTS:
         return _with_groups(text, pending)
-    if name == "lifetime":
+    if name in ("lifetime", "frequency"):  # "2500 1 год 6 мес": a lifetime, frequency missing
         return _with_smaller_units(text, pending)
     return text
 

@@ -306,6 +306,17 @@ def test_two_lifetimes_in_the_wrong_order_are_not_summed() -> None:
     assert caught.value.field == "cac"
 
 
+@pytest.mark.parametrize("arguments", ["2500 1 год 6 мес", "2500, 1 год и 6 месяцев"])
+def test_a_lifetime_in_two_units_in_the_frequencys_place_leaves_the_frequency_missing(
+    arguments: str,
+) -> None:
+    """It was read as one order a year for 6 months, without a word."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+    assert (caught.value.reason, caught.value.field) == (Reason.MISSING, "frequency")
+    assert caught.value.details == {"given": ["aov", "lifetime"]}
+
+
 def test_a_missing_value_says_which_were_given() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_quick("средний чек 2500, маржа 30%, 18 мес", currency="RUB")
