@@ -387,7 +387,12 @@ _PART_JOINT = re.compile(r"(?:\s|,|\band\b|\bи\b)*", re.IGNORECASE)
 def continues_a_duration(duration: str, more: str) -> bool:
     """``more`` is the next part, in a smaller unit, of ``duration``: "1 год" and "6 мес", "2
     years and" and "3 months" are one duration; "18 мес" and "2 года" are not."""
-    return bool(_duration_parts(_duration_in_digits(f"{duration} {more}")))
+    return _in_several_units(f"{duration} {more}")
+
+
+def _in_several_units(text: str) -> bool:
+    """A duration said in several units, larger first: "1 год 6 мес"."""
+    return bool(_duration_parts(_duration_in_digits(text)))
 
 
 def _duration_parts(text: str) -> list[str]:
@@ -434,7 +439,7 @@ def only_a_span(text: str) -> bool:
     ("раз в 18 месяцев", "every 2 weeks", "2 раза в месяц")."""
     try:
         with _quoting(text) as text:
-            if _duration_parts(_duration_in_digits(text)):  # "1 год 6 мес"
+            if _in_several_units(text):
                 return True
             reading = _read(_frequency_in_digits(text), None, after=(Kind.TIME,))
     except InvalidInput:
