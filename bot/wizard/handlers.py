@@ -181,7 +181,7 @@ async def on_other_answer(
     draft = await state.get_data()
     text = message.text or ""
     needs_buttons = step == steps.SUMMARY or steps.STEPS[step].parse is None
-    if needs_buttons and step != steps.SUMMARY and text and not text.startswith("/"):
+    if needs_buttons and text and not text.startswith("/"):
         try:
             following, draft = steps.after_typed_choice(step, text, draft, typed_choices(step, t))
         except InvalidInput as error:

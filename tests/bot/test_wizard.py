@@ -866,3 +866,13 @@ async def test_nothing_to_keep_where_no_answer_was_given(client: TelegramClient)
     await client.click("Back")
     buttons = str(client.last_message().reply_markup)
     assert "Skip" in buttons and "Keep as it is" not in buttons
+
+
+@pytest.mark.parametrize("typed", ["cosmetics", "18 months"])
+async def test_text_at_the_summary_asks_for_its_buttons(
+    client: TelegramClient, typed: str
+) -> None:
+    await reach_summary_golden(client)
+    await client.send(typed)
+    assert client.last_text().startswith("Please press one of the buttons under the message.")
+    assert "Check your numbers" in client.last_text()
