@@ -200,6 +200,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return False
     if only_a_hedge(value.rpartition(SEPARATOR)[2]):
         return True
+    if word.lower() in _TIMES and _the_checks_amount(value, first=first):
+        return False  # "2500 раз в месяц", "2500 ₽ times a month": the check, then the frequency
     last = without_trailing_hedge(value).split()[-1].rpartition(SEPARATOR)[2].lower()
     has_digit = any(char.isdigit() for char in word)
     if last in UNIT_ALIASES[Kind.PER]:
@@ -208,13 +210,25 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not has_digit
     if continues_a_spelled_number(last, word):
         return True
-    if word.lower() == ONCE and first:  # "2500 раз в месяц": the check, then the frequency
-        return PLAIN_NUMBER.fullmatch(value.rpartition(SEPARATOR)[2].strip()) is None
-    if word.lower().partition("-")[0] in _STARTS_A_VALUE:  # "twenty-four" too
+    if _begins_a_frequency_said_in_words(word):
         return _a_count_of_orders(value, first=first)
     if value.endswith("%"):  # a share takes no unit: "30% a year" is two values
         return False
     return not has_digit
+
+
+def _the_checks_amount(value: str, *, first: bool) -> bool:
+    """``value`` is an amount ("2500", "2500 ₽", "2,5 тыс") given for the check: named so, or
+    the first value and unnamed."""
+    name, separator, typed = value.rpartition(SEPARATOR)
+    is_the_check = _field_named(name) == "aov" if separator else first
+    amount = without_trailing_hedge(typed).strip()
+    return is_the_check and _reads(lambda text: parse_money(text, field="aov"), amount)
+
+
+def _begins_a_frequency_said_in_words(word: str) -> bool:
+    """ "once", "twice", "weekly", "every", "пару", "twenty-four": a frequency's first word."""
+    return word.lower().partition("-")[0] in _STARTS_A_VALUE
 
 
 def _a_count_of_orders(value: str, *, first: bool) -> bool:
@@ -238,7 +252,9 @@ _STARTS_A_VALUE = frozenset(SPELLED_FREQUENCY) - {"other"} | {
     "каждую",
 }
 _DASHES = frozenset({"-", "—", "–"})
-ONCE = "раз"  # begins a frequency ("раз в месяц") or counts orders ("2 раз", "пару раз")
+# Count orders ("2 раза", "1,5 times") and, with no number before them, begin a frequency of
+# one order ("раз в месяц"; "times a month" is read so too).
+_TIMES = frozenset({"раз", "раза", "times"})
 _UNIT_WORDS = frozenset(alias for aliases in UNIT_ALIASES.values() for alias in aliases)
 
 
@@ -318,11 +334,37 @@ def _with_groups(amount: str, pending: list[str]) -> str:
     nor a lifetime after a CAC."""
     if _GROUPS_HEAD.fullmatch(amount) is None:
         return amount
-    while pending and _GROUP.fullmatch(pending[-1]):
-        amount += pending.pop()
+    while pending:
+        group, frequency = _a_group_and_what_follows(pending[-1])
+        if not group:
+            break
+        amount += group
+        if frequency:  # "2 500 раз в месяц": the rest is the frequency
+            pending[-1] = frequency
+            break
+        pending.pop()
         if not amount[-1].isdigit():  # a currency ends it: "1 200 ₽"
             break
     return amount
+
+
+def _a_group_and_what_follows(value: str) -> tuple[str, str]:
+    """A group of thousands ("500", "500 ₽") and the frequency glued to it: "500 раз в месяц"
+    after "2" is the end of a check of 2 500 and "раз в месяц", not 500 orders a month; so for
+    "раза", "times" and a frequency in words ("500 twice a month"). ("", "") when ``value`` does
+    not begin with a group."""
+    if _GROUP.fullmatch(value):
+        return value, ""
+    words = value.split()
+    for size in (1, 2):  # "500", or "500 ₽"
+        group = " ".join(words[:size])
+        if _GROUP.fullmatch(group) and len(words) > size and _begins_a_frequency(words[size]):
+            return group, " ".join(words[size:])
+    return "", ""
+
+
+def _begins_a_frequency(word: str) -> bool:
+    return word.lower() in _TIMES or _begins_a_frequency_said_in_words(word)
 
 
 def _named_after(label: str, field: str, arguments: str) -> bool:

@@ -129,3 +129,17 @@ async def test_a_cac_of_zero_is_said_not_dropped(client: TelegramClient) -> None
     await client.send("/ltv 2500 1.5 30% 18 0")
     assert "Acquisition cost 0: customers come at no cost" in client.last_text()
     assert "LTV:CAC =" not in client.last_text()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/ltv 2 500 раз в месяц 30% 18", "2 500 раз в месяц 30% 18", "/ltv 2500 раз в месяц 30% 18"],
+)
+async def test_a_check_in_groups_of_thousands_before_once_a_month(
+    ru_client: TelegramClient, line: str
+) -> None:
+    """Before, "2 500 раз в месяц" was a check of 2 ₽ bought 500 times a month."""
+    await ru_client.send(line)
+    said = ru_client.last_text()
+    assert "LTV клиента: 13\xa0500\xa0₽" in said
+    assert "2\xa0500\xa0₽ × 1 заказ в месяц × 18 мес. × маржа 30%" in said

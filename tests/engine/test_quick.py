@@ -280,6 +280,76 @@ def test_an_amount_in_groups_of_thousands_is_one_number(
 
 
 @pytest.mark.parametrize(
+    ("arguments", "aov", "per_month"),
+    [
+        ("2 500 раз в месяц 30% 18", 2500, 1),  # was a check of 2 ₽ bought 500 times a month
+        ("2 500 раза в месяц 30% 18", 2500, 1),
+        ("2 500 times a month 30% 18", 2500, 1),
+        ("2 500 once a month 30% 18", 2500, 1),
+        ("2 500 twice a month 30% 18", 2500, 2),
+        ("2 500 пару раз в месяц 30% 18", 2500, 2),
+        ("2 500 раз в 2 месяца 30% 18", 2500, 1 / 2),
+        ("12 500 раз в год 30% 18", 12_500, 1 / 12),
+        ("1 200 500 раз в месяц 30% 18", 1_200_500, 1),  # groups go on: "1 200 500 2 раза"
+        ("2 500 ₽ раз в месяц 30% 18", 2500, 1),
+        ("2 500р раз в месяц 30% 18", 2500, 1),
+        ("2 500,50 раз в месяц 30% 18", 2500.5, 1),
+        ("$2 500 times a month 30% 18", 2500, 1),
+        ("чек 2 500 раз в месяц 30% 18", 2500, 1),
+        ("2 500 примерно раз в месяц 30% 18", 2500, 1),
+        # The same without the gap: "раз", "раза", "times" after the check begin the frequency.
+        ("2500 раз в месяц 30% 18", 2500, 1),
+        ("2500 раза в месяц 30% 18", 2500, 1),
+        ("2500 times a month 30% 18", 2500, 1),
+        ("2500 ₽ раз в месяц 30% 18", 2500, 1),
+        ("2500 примерно раз в месяц 30% 18", 2500, 1),
+        ("чек=2500 раза в месяц 30% 18", 2500, 1),
+        ("2,500 once a month 30% 18", 2500, 1),
+    ],
+)
+def test_a_group_of_thousands_before_once_is_the_checks(
+    arguments: str, aov: float, per_month: float
+) -> None:
+    """ "2 500 раз в месяц" is a check of 2 500 once a month, as "2500 раз в месяц" is; before,
+    the group "500" was taken as the count of "раз" and the check was 2 ₽."""
+    inputs = parse_quick(arguments, currency="RUB")
+    assert (inputs.aov, inputs.margin, inputs.lifetime) == (aov, 0.3, EIGHTEEN_MONTHS)
+    assert inputs.orders_per_month == pytest.approx(per_month)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "aov", "per_month"),
+    [
+        ("2500 3 раза в месяц 30% 18", 2500, 3),
+        ("2500 1,5 раза в месяц 30% 18", 2500, 1.5),
+        ("$65 0.6 times a month 30% 18", 65, 0.6),
+        ("2 500 2 раза в месяц 30% 18 мес", 2500, 2),
+        ("2 500 3 times a month 30% 18", 2500, 3),
+        ("2 500 1 раз в месяц 30% 18", 2500, 1),
+        ("2500 500 раз в год 30% 18", 2500, 500 / 12),  # no group: 2500 has four digits
+        ("2500, 500 раз в год, 30%, 18", 2500, 500 / 12),
+        ("частота 1 раз в месяц, чек 2500, маржа 30%, 18 мес", 2500, 1),  # named: its count
+        ("freq=2 раза в месяц check=2500 30% 18", 2500, 2),
+        ("freq=1 раз в месяц check=2500 30% 18", 2500, 1),
+    ],
+)
+def test_a_count_before_times_stays_the_count(
+    arguments: str, aov: float, per_month: float
+) -> None:
+    inputs = parse_quick(arguments, currency="RUB")
+    assert (inputs.aov, inputs.margin, inputs.lifetime) == (aov, 0.3, EIGHTEEN_MONTHS)
+    assert inputs.orders_per_month == pytest.approx(per_month)
+
+
+@pytest.mark.parametrize("arguments", ["2 500 раз 30% 18", "2500 раз 30% 18"])
+def test_once_with_no_period_after_a_check_is_no_frequency(arguments: str) -> None:
+    """Not 500 orders a month with a check of 2 ₽: "раз" alone says no period."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+    assert (caught.value.field, caught.value.details["argument"]) == ("frequency", "раз")
+
+
+@pytest.mark.parametrize(
     ("arguments", "margin", "cac"),
     [
         ("2500 1.5 30% 1 год 6 мес", 0.3, None),
