@@ -34,6 +34,7 @@ Signal = Literal[
     "high_churn",
     "short_lifetime",
     "regulars_exist",  # win-back needs customers who used to come back
+    "one_order",  # about one order a lifetime: no next order to time a message by
     "few_repeat_orders",
     "margin_known",  # gross-profit LTV: acquisition can be judged on it
     "low_margin",
@@ -105,6 +106,12 @@ DAILY_BELOW_DAYS = 1.5  # shown in whole days as one: 21 orders a month are ever
 # beans or pet food would cost more than the orders they bring forward.
 MIN_DELIVERY_DAYS = 7
 MONTHS_PER_YEAR = 12
+# From about two months on, a gap is said in months, and from a year in years ("раз в 2,5
+# месяца", "через 2 года"), never in hundreds of days.
+LONG_GAP_DAYS = 2 * DAYS_PER_MONTH
+# Fewer expected orders than this are about one: by the time a next order would be due, about
+# half the customers or more are gone (with a steady churn, e^(-1/orders) of them stay a gap).
+ONE_ORDER_BELOW = 1.5
 FIRST_MONTH_DAYS = 30  # a second order within the first month is worth the most
 COUPON_DAYS_STEP = 10  # a coupon lasts a round number of days
 _FREQUENCY_FACTOR = 1 + STEPS[Lever.FREQUENCY]
@@ -152,6 +159,8 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("short_lifetime")
     if r.expected_orders >= REGULAR_ORDERS:
         signals.add("regulars_exist")
+    elif r.expected_orders < ONE_ORDER_BELOW:
+        signals.add("one_order")
     if r.expected_orders < FEW_REPEAT_ORDERS:
         signals.add("few_repeat_orders")
     if consumables:
@@ -186,7 +195,7 @@ def _usual_gap_days(r: LtvResult) -> float:
 
 def _period(gap_days: float) -> str:
     """The period a gap between orders or deliveries is named by: "day", "week", "month", or
-    "" where the days themselves are said ("every 15 days")."""
+    "" where it is counted ("every 15 days", see _said_gap)."""
     if gap_days < DAILY_BELOW_DAYS:
         return "day"
     if abs(gap_days / WEEK_DAYS - 1) <= NEAR_PERIOD:
@@ -196,8 +205,16 @@ def _period(gap_days: float) -> str:
     return ""
 
 
-def _usual_period(r: LtvResult) -> str:
-    return _period(_gap_days(r))
+def _said_gap(gap_days: float) -> tuple[float, str]:
+    """A gap between orders or deliveries as the advice says it, ``(count, unit)``: one period
+    it is near, (1, "day"), (1, "week"), (1, "month"); else whole days, (15, "day"), up to
+    LONG_GAP_DAYS; beyond, months or years as _in_months_or_years says them."""
+    period = _period(gap_days)
+    if period:
+        return 1, period
+    if gap_days < LONG_GAP_DAYS:
+        return round(gap_days), "day"
+    return _in_months_or_years(gap_days / DAYS_PER_MONTH)
 
 
 def _sooner_gap_days(gap_days: float) -> float:
@@ -207,9 +224,14 @@ def _sooner_gap_days(gap_days: float) -> float:
 
 
 def _gap_between_orders(orders_per_month: float) -> tuple[float, str]:
-    """How often a customer buys, as said of rare purchases, to one decimal: (2.0, "year") is
-    once every two years, (1.5, "month") once every one and a half months."""
-    tenths_of_months = round(10 / orders_per_month)  # round(x, 1) is slower
+    """How often a customer buys, as said of rare purchases: (2.0, "year") is once every two
+    years, (1.5, "month") once every one and a half months."""
+    return _in_months_or_years(1 / orders_per_month)
+
+
+def _in_months_or_years(months: float) -> tuple[float, str]:
+    """``months`` to one decimal, in years from a year on: (1.5, "month"), (2.0, "year")."""
+    tenths_of_months = round(10 * months)  # round(x, 1) is slower
     if tenths_of_months < 10 * MONTHS_PER_YEAR:
         return tenths_of_months / 10, "month"
     return round(tenths_of_months / MONTHS_PER_YEAR) / 10, "year"
@@ -308,9 +330,11 @@ def _aov_facts(r: LtvResult) -> Facts:
 
 
 def _bundle_facts(r: LtvResult) -> Facts:
+    usual_gap, usual_unit = _said_gap(_gap_days(r))
     return {
         "orders_per_month": r.inputs.orders_per_month,
-        "usual_period": _usual_period(r),
+        "usual_gap": usual_gap,
+        "usual_unit": usual_unit,
         "services": _sells_services(r),
     }
 
@@ -331,15 +355,19 @@ def _subscription_facts(r: LtvResult) -> Facts:
     low, high = _reward_band(r.inputs.margin, (5, 10))
     gap_days = _gap_days(r)
     delivery_days = max(MIN_DELIVERY_DAYS, int(_sooner_gap_days(gap_days)))  # a little sooner
+    usual_gap, usual_unit = _said_gap(gap_days)
+    delivery_gap, delivery_unit = _said_gap(delivery_days)
     business = r.inputs.business
     return {
         "discount_low": low,
         "discount_high": high,
         "orders_per_month": r.inputs.orders_per_month,
-        "usual_gap_days": round(gap_days),
-        "usual_period": _period(gap_days),
+        "usual_gap_days": round(gap_days),  # the days compare, the said gaps are shown
+        "usual_gap": usual_gap,
+        "usual_unit": usual_unit,
         "delivery_days": delivery_days,
-        "delivery_period": _period(delivery_days),
+        "delivery_gap": delivery_gap,
+        "delivery_unit": delivery_unit,
         "business": business or Business.OTHER,  # a StrEnum: its value without .value's cost
     }
 
@@ -368,12 +396,9 @@ def _scaling_facts(r: LtvResult) -> Facts:
     return {**_cac_facts(r), "churn_stated": _churn_stated(r)}
 
 
-def _gap_days_facts(r: LtvResult) -> Facts:
-    return {
-        "usual_gap_days": _usual_gap_days(r),
-        "usual_period": _usual_period(r),
-        "services": _sells_services(r),
-    }
+def _gap_facts(r: LtvResult) -> Facts:
+    usual_gap, usual_unit = _said_gap(_gap_days(r))
+    return {"usual_gap": usual_gap, "usual_unit": usual_unit, "services": _sells_services(r)}
 
 
 def _lifetime_facts(r: LtvResult) -> Facts:
@@ -503,9 +528,10 @@ RULES: tuple[Rule, ...] = (
         Lever.FREQUENCY,
         (
             ("returning_customers", _needs("regulars_exist")),
+            ("one_order", _needs("one_order")),  # a second order to earn, not to time
             ("baseline", _needs()),  # no "customers come back every N days"
         ),
-        _gap_days_facts,
+        _gap_facts,
         fallback=True,
     ),
     Rule(

@@ -14,10 +14,10 @@ from bot.orders.views import result_screen
 from bot.render import Renderer
 from bot.storage.base import ShopProfile
 from bot.views import result_screen as result_screen_of_calculation
-from bot.views import whatif_screen
+from bot.views import result_text, whatif_screen
 from ltv_engine.advice import advise
 from ltv_engine.calc import calculate, improve
-from ltv_engine.model import Lever, Lifetime, LifetimeSource, LtvInputs
+from ltv_engine.model import Business, Lever, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.orders.analysis import Analysis, analyze
 from ltv_engine.orders.table import as_date
 from tests.orders.cdnow import sample_orders
@@ -306,3 +306,32 @@ def test_a_cac_covered_by_the_first_order_pays_back_with_it(
     assert first in page(locale, shop(2.0, 18.0, cac=37.7))
     assert later in page(locale, shop(2.0, 18.0, cac=37.8))
     assert first in page(locale, replace(shop(2.0, 18.0, cac=65.0), margin=None))
+
+
+def reply(locale: str, inputs: LtvInputs) -> str:
+    """The result message as the bot sends it."""
+    return result_text(calculate(inputs), Renderer()(locale))
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("ru", "Клиент возвращается в среднем раз в 2 года."),
+        ("ru", "• Через 2 года предложите повторный визит."),
+        ("en", "Customers come back once every 2 years on average."),
+        ("en", "• After 2 years, offer a follow-up visit."),
+    ],
+)
+def test_a_reminder_two_years_on_is_said_in_years_not_730_days(locale: str, said: str) -> None:
+    """A service bought every 2 years for 100 months on a 5 % margin: few rules fit, so the
+    reminder is among the advice shown."""
+    inputs = LtvInputs(
+        aov=5000,
+        orders_per_month=1 / 24,
+        lifetime=Lifetime(LifetimeSource.MONTHS, months=100),
+        margin=0.05,
+        business=Business.SERVICES,
+    )
+    text = reply(locale, inputs)
+    assert said in text
+    assert not re.search(r"\b7[23]\d (дн|day)", text)

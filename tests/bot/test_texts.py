@@ -185,7 +185,7 @@ SAFE_UNESCAPED = re.compile(
         | advice_items\(advice,\ c\)
         | factor_line\(r,\ c\)
         | (GOODS | SOLD_WITH | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
-        | _(times | once_in | once_every | every | after | how_often)\(f\["\w+"\](,\ f\["\w+"\])*\)
+        | _(times | every | after | how_often)\(f\["\w+"\](,\ f\["\w+"\])*\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
             \ \|\ (money\((c|currency)(,\ cents=true)?\) | money_change\(\w+,\ c\) | num(\(\w+\))?
             | percent(\(\w+(\ -\ 1)?\))? | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\w+)?\))

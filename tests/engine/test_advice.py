@@ -76,7 +76,8 @@ FIRING: list[tuple[str, str, dict[str, Any]]] = [
     ("retention_before_scaling", "ltv_cac_1_to_3", {"cac": 10_000}),
     ("cac_room_to_scale", "ltv_cac_3_or_more", {"cac": 2_000}),
     ("thank_you_followup", "returning_customers", {}),
-    ("thank_you_followup", "baseline", {"orders_per_month": 1, "months": 1}),  # 1 order
+    ("thank_you_followup", "one_order", {"orders_per_month": 1, "months": 1}),  # 1 order
+    ("thank_you_followup", "baseline", {"orders_per_month": 1, "months": 1.8}),  # 1.8 orders
     ("feedback_reviews", "baseline", {}),
     ("order_recommendations", "baseline", {}),
 ]
@@ -183,22 +184,31 @@ def test_customers_lost_per_100_round_half_up_from_the_percent_shown(
 
 
 @pytest.mark.parametrize(
-    ("orders", "period"),
+    ("orders", "gap"),
     [
-        (365.25 / 12, "day"),  # "daily" as the bot reads it
-        (21.0, "day"),  # every working day
-        (20.0, ""),
-        (365.25 / 12 / 7, "week"),
-        (4.0, ""),
-        (1.0, "month"),
-        (0.98, "month"),  # 31 days
-        (1.06, ""),  # 29 days
-        (2.0, ""),
+        (365.25 / 12, (1, "day")),  # "daily" as the bot reads it
+        (21.0, (1, "day")),  # every working day
+        (20.0, (2, "day")),
+        (365.25 / 12 / 7, (1, "week")),
+        (4.0, (8, "day")),
+        (1.0, (1, "month")),
+        (0.98, (1, "month")),  # 31 days
+        (1.06, (29, "day")),
+        (2.0, (15, "day")),
+        (0.51, (60, "day")),  # 59.6 days
+        (0.5, (2.0, "month")),  # 60.8 days: from two months on, in months
+        (1 / 3, (3.0, "month")),
+        (0.2, (5.0, "month")),
+        (1 / 12, (1.0, "year")),
+        (0.04, (2.1, "year")),  # 760 days
+        (1 / 24, (2.0, "year")),
     ],
 )
-def test_a_gap_between_orders_is_named_by_a_period_near_it(orders: float, period: str) -> None:
-    advice = advice_of(shop(orders_per_month=orders, months=36), "thank_you_followup")
-    assert advice.facts["usual_period"] == period
+def test_a_gap_between_orders_is_said_by_a_period_near_it_or_counted(
+    orders: float, gap: tuple[float, str]
+) -> None:
+    advice = advice_of(shop(orders_per_month=orders, months=200), "thank_you_followup")
+    assert (advice.facts["usual_gap"], advice.facts["usual_unit"]) == gap
 
 
 @given(st.floats(1 / 6, 60), st.sampled_from([Business.COFFEE, Business.PETS, None]))

@@ -1,8 +1,10 @@
 """Advice fits the shop's own cycle: a subscription never slows buying down, rare purchases get
 no points-expiry or 30-day-coupon advice and read "once every 2 years", a lever stepped as churn
-says so, and no rule speaks of frequent visits to one-time buyers. Sentences as the bot
-renders them (QA cases)."""
+says so, no rule speaks of frequent visits to one-time buyers, who get a second purchase to earn
+rather than a reminder timed by a gap that does not happen, and a long gap is said in months or
+years. Sentences as the bot renders them (QA cases)."""
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -79,7 +81,8 @@ def at(inputs: LtvInputs, **changes: Any) -> LtvInputs:
 def test_weekly_cosmetics_get_a_weekly_delivery_not_every_2_to_4_weeks() -> None:
     facts = advice_of(COSMETICS_WEEKLY, "subscription_consumables").facts
     assert (facts["delivery_days"], facts["usual_gap_days"]) == (7, 7)
-    assert facts["delivery_period"] == facts["usual_period"] == "week"
+    assert (facts["delivery_gap"], facts["delivery_unit"]) == (1, "week")
+    assert (facts["usual_gap"], facts["usual_unit"]) == (1, "week")
 
 
 @pytest.mark.parametrize(
@@ -297,7 +300,7 @@ def one_order_result() -> LtvResult:
 
 def test_one_order_a_lifetime_gets_no_frequently_bought_together_block() -> None:
     assert "cross_sell_bundles" not in fired(ONE_ORDER)
-    assert advice_of(ONE_ORDER, "thank_you_followup").trigger == "baseline"
+    assert advice_of(ONE_ORDER, "thank_you_followup").trigger == "one_order"
 
 
 @pytest.mark.parametrize(
@@ -322,3 +325,86 @@ def test_customers_who_come_back_still_get_the_block_and_the_reminder() -> None:
     reminder = advice_of(regulars, "thank_you_followup")
     assert reminder.trigger == "returning_customers"
     assert "Клиент возвращается в среднем раз в месяц." in text_of("ru", regulars, reminder)
+
+
+# --- 5. a reminder is timed by a gap that happens, and a long gap is said in months or years --
+
+ONCE_IN_2_YEARS = LtvInputs(  # /calc: 30 000 ₽, 0.04 orders a month, 30 %, 2 years: 0.96 orders
+    aov=30_000,
+    orders_per_month=0.04,
+    lifetime=Lifetime(LifetimeSource.MONTHS, months=24),
+    margin=0.3,
+    cac=3000,
+)
+
+
+@pytest.mark.parametrize("inputs", [ONCE_IN_2_YEARS, ONE_ORDER, at(ONE_ORDER, months=1.4)])
+@pytest.mark.parametrize("business", [None, Business.SERVICES])
+@pytest.mark.parametrize(
+    ("locale", "said", "not_said"),
+    [
+        ("ru", "второй заказ нужно заработать", ["Через", "дней", "в нужный момент"]),
+        ("en", "the second order has to be earned", ["After", "days", "at the right moment"]),
+    ],
+)
+def test_customers_who_buy_about_once_get_a_second_purchase_to_earn_not_a_timed_reminder(
+    inputs: LtvInputs, business: Business | None, locale: str, said: str, not_said: list[str]
+) -> None:
+    inputs = replace(inputs, business=business)
+    advice = advice_of(inputs, "thank_you_followup")
+    text = text_of(locale, inputs, advice)
+    assert advice.trigger == "one_order"
+    assert said in text
+    assert not [words for words in not_said if words in text]
+
+
+def test_a_second_order_on_average_still_gets_the_timed_reminder() -> None:
+    inputs = at(ONE_ORDER, months=1.5)  # 1.5 orders: most customers are still there a month on
+    advice = advice_of(inputs, "thank_you_followup")
+    assert advice.trigger == "baseline"
+    assert "Через месяц пришлите подборку" in text_of("ru", inputs, advice)
+
+
+@pytest.mark.parametrize(
+    ("orders", "ru", "en"),
+    [
+        (1 / 24, ("раз в 2 года", "Через 2 года"), ("once every 2 years", "After 2 years")),
+        (0.04, ("раз в 2,1 года", "Через 2,1 года"), ("once every 2.1 years", "After 2.1 years")),
+        (1 / 12, ("раз в год", "Через год"), ("once a year", "After a year")),
+        (1 / 3, ("раз в 3 месяца", "Через 3 месяца"), ("once every 3 months", "After 3 months")),
+        (0.4, ("раз в 2,5 месяца", "Через 2,5 месяца"), ("every 2.5 months", "After 2.5 months")),
+        (0.6, ("раз в 51 день", "Через 51 день"), ("every 51 days", "After 51 days")),
+    ],
+)
+def test_a_reminder_after_a_long_gap_names_it_in_months_or_years(
+    orders: float, ru: tuple[str, str], en: tuple[str, str]
+) -> None:
+    inputs = at(ONE_ORDER, orders_per_month=orders, months=100)  # customers come back
+    advice = advice_of(inputs, "thank_you_followup")
+    assert advice.trigger == "returning_customers"
+    for locale, (every, after) in (("ru", ru), ("en", en)):
+        text = text_of(locale, inputs, advice)
+        assert every in text and after in text
+
+
+DAYS_SAID = {"ru": re.compile(r"(\d+) (день|дня|дней)"), "en": re.compile(r"(\d+) (days?)\b")}
+
+
+@given(
+    st.floats(0.01, 60),
+    st.floats(1, 120),
+    st.sampled_from([Business.COFFEE, Business.SERVICES, Business.FURNITURE, None]),
+)
+def test_no_gap_between_orders_is_said_in_more_than_two_months_of_days(
+    orders: float, months: float, business: Business | None
+) -> None:
+    inputs = at(ONE_ORDER, orders_per_month=orders, months=months, business=business)
+    primary, fallback = candidates(calculate(inputs))
+    timed = [
+        advice
+        for advice in (*primary, *fallback)
+        if advice.rule_id in {"thank_you_followup", "subscription_consumables"}
+    ]
+    for locale in ("ru", "en"):
+        said = DAYS_SAID[locale].findall(text_of(locale, inputs, *timed))
+        assert [days for days, _ in said if int(days) > DAYS_PER_MONTH * 2] == []
