@@ -9,7 +9,7 @@ it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``cac``) and quotes what w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from typing import TypeVar
 
 from ltv_engine.errors import InvalidInput, Reason
@@ -25,6 +25,7 @@ from ltv_engine.parsing import (
     parse_duration_months,
     parse_frequency,
     parse_money,
+    parse_number,
     parse_share,
     without_trailing_hedge,
 )
@@ -72,15 +73,17 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     not given (``details["given"]``: the names of those that were), CONFLICT for one given twice
     (or CAC in another currency than the check), AMBIGUOUS for an unknown name or a value beyond
     the five positions, and the parser's reason for a value it cannot read
-    (``details["argument"]`` holds the text typed).
+    (``details["argument"]`` holds the text typed). Too long a lifetime after a bare number in
+    the margin's place carries the other reading in ``details["without_margin"]`` (see
+    ``_lifetime_months``).
     """
-    values = _assign(_words(arguments), arguments)
+    values, by_position = _assign(_words(arguments), arguments)
     # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
     # the frequency still to come.
     aov = _optional(values, "aov", lambda text: parse_money(text, field="aov"))
     frequency = _optional(values, "frequency", parse_frequency)
     margin = _optional(values, "margin", lambda text: parse_share(text, field="margin"))
-    months = _optional(values, "lifetime", parse_duration_months)
+    months = _lifetime_months(values, by_position)
     cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
     if aov is None or frequency is None or months is None:
         missing = next(name for name in REQUIRED if name not in values)
@@ -258,11 +261,12 @@ _TIMES = frozenset({"раз", "раза", "times"})
 _UNIT_WORDS = frozenset(alias for aliases in UNIT_ALIASES.values() for alias in aliases)
 
 
-def _assign(words: list[str], arguments: str) -> dict[str, str]:
-    """Argument name -> the text typed for it. A positional value takes the next place in
-    POSITIONAL order not named before it: ``2500 freq=1.5 30% 18`` is check, frequency, margin,
-    lifetime. A name in words right after a value it names is that value's ("2500 чек 2 30%
-    18", "... 1500 cac"): what follows it takes the next place."""
+def _assign(words: list[str], arguments: str) -> tuple[dict[str, str], set[str]]:
+    """Argument name -> the text typed for it, and the names of the values given by their
+    place alone. A positional value takes the next place in POSITIONAL order not named before
+    it: ``2500 freq=1.5 30% 18`` is check, frequency, margin, lifetime. A name in words right
+    after a value it names is that value's ("2500 чек 2 30% 18", "... 1500 cac"): what follows
+    it takes the next place."""
     values: dict[str, str] = {}
     by_position: set[str] = set()
     position = 0
@@ -273,6 +277,7 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
         label, separator, text = word.partition(SEPARATOR)
         if separator and by_place is not None and _named_after(label, by_place, arguments):
             label, separator, word = "", "", text.strip()
+            by_position.discard(by_place)  # "18 маржа": named, if after it
         by_place = None
         if not (separator or word):
             continue
@@ -297,8 +302,8 @@ def _assign(words: list[str], arguments: str) -> dict[str, str]:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
         values[name] = _completed(name, text.strip(), pending)
     if "frequency" in by_position and "lifetime" not in values:
-        return _a_lone_span_as_lifetime(values)
-    return values
+        return _a_lone_span_as_lifetime(values), by_position
+    return values, by_position
 
 
 def _a_lone_span_as_lifetime(values: dict[str, str]) -> dict[str, str]:
@@ -371,6 +376,46 @@ def _named_after(label: str, field: str, arguments: str) -> bool:
     """``label`` is a name in words (not typed with "=") of the value before it, ``field``."""
     typed = re.search(re.escape(label.strip()) + r"\s*" + SEPARATOR, arguments, re.IGNORECASE)
     return _field_named(label) == field and typed is None
+
+
+def _lifetime_months(values: Mapping[str, str], by_position: Set[str]) -> float | None:
+    """The lifetime in months, None when not given. When it is too long and the margin before
+    it a bare number ("2500 1.5 18 1500": 18 %, then 1500 months, over the limit), the error
+    carries the line read without a margin in ``details["without_margin"]`` (18 months and a
+    CAC of 1500), for the reply to show both ways to write it. It stays an error: four bare
+    numbers are the check, the frequency, the margin and the lifetime, whatever their size."""
+    try:
+        return _optional(values, "lifetime", parse_duration_months)
+    except InvalidInput as error:
+        too_long = error.reason is Reason.TOO_LARGE
+        without_margin = _read_without_margin(values, by_position) if too_long else None
+        if without_margin is not None:
+            error.details["without_margin"] = without_margin
+        raise
+
+
+def _read_without_margin(
+    values: Mapping[str, str], by_position: Set[str]
+) -> dict[str, str] | None:
+    """The values with the margin left out, when the margin and the lifetime are bare numbers
+    in their places and no CAC follows: the margin's number is the lifetime in months, the
+    lifetime's the CAC. None when they are not, when the margin's number is a share ("0.3"),
+    and when the CAC would be refused."""
+    margin, lifetime = values.get("margin", ""), values.get("lifetime", "")
+    if "cac" in values or not {"margin", "lifetime"} <= by_position:
+        return None
+    if not (PLAIN_NUMBER.fullmatch(margin) and PLAIN_NUMBER.fullmatch(lifetime)):
+        return None
+    if parse_number(margin) < 1 or not _reads(
+        lambda text: parse_money(text, field="cac"), lifetime
+    ):
+        return None
+    return {
+        "aov": values["aov"],
+        "frequency": values["frequency"],
+        "lifetime": margin,
+        "cac": lifetime,
+    }
 
 
 def _a_lifetime_not_a_margin(text: str, pending: list[str]) -> bool:

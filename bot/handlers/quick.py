@@ -40,12 +40,19 @@ async def on_plain_text(message: Message, t: Texts, repo: Repository) -> None:
     error = await calculate_from_line(message, sender, text, t, repo)
     if error is None:
         return
-    # A lone number ("70" after a cancelled wizard) is no calculation: only a line that gave
-    # more than an order value is told what it lacks.
-    if error.reason is Reason.MISSING and len(error.details.get("given", ())) > 1:
+    if _meant_as_a_calculation(error):
         await send(message, quick_usage_screen(error, t))
     else:
         await send(message, Screen(t("fallback", numbers=True)))
+
+
+def _meant_as_a_calculation(error: InvalidInput) -> bool:
+    """Text that failed as an /ltv line yet was surely meant as one: a line that gave more than
+    an order value, told what it lacks (a lone number, "70" after a cancelled wizard, is no
+    calculation), or four numbers with too long a lifetime, told how else to write them."""
+    if error.reason is Reason.MISSING:
+        return len(error.details.get("given", ())) > 1
+    return "without_margin" in error.details
 
 
 async def calculate_from_line(

@@ -203,6 +203,11 @@ async def test_plain_talk_in_the_group_is_ignored(
         ("/ltv price=2500 freq=1.5 life=18", "do not know the argument price=", "Usage"),
         ("/ltv 2500 1.5 30% 18 1500 9", "9 is extra", "Usage"),
         (
+            "/ltv 2500 1.5 18 1500",
+            "and 1500 as the lifetime in months, over 100 years",
+            "/ltv 2500 1.5 18 months 1500 — without a margin",
+        ),
+        (
             "/ltv 2500 2 раза в месяц в 3 магазинах 30% 18",
             "purchase frequency 2 раза в месяц в 3 магазинах holds several numbers",
             "freq=1.5",

@@ -1,10 +1,13 @@
 """/ltv in a private chat: the result from one line, through the real dispatcher."""
 
+import re
+
 import pytest
 
 from bot.storage.sqlite import SqliteRepository
 from tests.fakes.client import TelegramClient
 
+NBSP = "\xa0"
 GOLDEN = "/ltv $65 0.6 58% 18 40"  # the published example: CLV $407.16, LTV:CAC 10.18
 
 
@@ -46,6 +49,9 @@ async def test_alone_it_says_how_to_write_it(client: TelegramClient) -> None:
     said = client.last_text()
     assert "LTV in one line" in said and "/ltv 2500 1.5 30% 18" in said
     assert "/ltv average check 2500, twice a month, margin 30%, 18 months" in said
+    assert "Without a margin, give the lifetime its unit: /ltv 2500 1.5 18 months 1500." in said
+    await client.send("/ltv 2500 1.5 18 months 1500")
+    assert "$2,500 × 1.5 orders a month × 18 months\n" in client.last_text()
 
 
 async def test_names_in_words_and_commas_as_people_write(ru_client: TelegramClient) -> None:
@@ -143,3 +149,89 @@ async def test_a_check_in_groups_of_thousands_before_once_a_month(
     said = ru_client.last_text()
     assert "LTV клиента: 13\xa0500\xa0₽" in said
     assert "2\xa0500\xa0₽ × 1 заказ в месяц × 18 мес. × маржа 30%" in said
+
+
+def _suggested_lines(said: str) -> list[str]:
+    return re.findall(r"^(/ltv .+?) — ", said, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("locale", "line", "explained", "suggested"),
+    [
+        (
+            "ru",
+            "/ltv 2500 1.5 18 1500",
+            "⚠️ Срок жизни клиента 1500: слишком большое значение.\n"
+            "Четыре числа без единиц — это чек, частота, маржа и срок: 18 — маржа 18%, а 1500 — "
+            "срок в месяцах, больше 100 лет.\n"
+            "Если 18 — срок в месяцах, а 1500 — стоимость привлечения (CAC), укажите единицу "
+            "срока:\n",
+            ["/ltv 2500 1.5 18 мес 1500", "/ltv 2500 1.5 30% 18 мес 1500"],
+        ),
+        (
+            "ru",
+            "чек 2 500, 1,5 раза в месяц, 18, 1500",  # sent without /ltv: not the fallback
+            "18 — маржа 18%, а 1500 — срок в месяцах, больше 100 лет.",
+            [
+                "/ltv 2500 1,5 раза в месяц 18 мес 1500",
+                "/ltv 2500 1,5 раза в месяц 30% 18 мес 1500",
+            ],
+        ),
+        (
+            "en",
+            "/ltv 2500 1.5 18 1500",
+            "⚠️ The customer lifetime 1500 is too large.\n"
+            "Four numbers without units are the order value, frequency, margin and lifetime: 18 "
+            "reads as the margin, 18%, and 1500 as the lifetime in months, over 100 years.\n"
+            "If 18 is the lifetime in months and 1500 the acquisition cost (CAC), give the "
+            "lifetime its unit:\n",
+            ["/ltv 2500 1.5 18 months 1500", "/ltv 2500 1.5 30% 18 months 1500"],
+        ),
+    ],
+)
+async def test_four_numbers_with_too_long_a_lifetime_show_both_ways_to_write_them(
+    client: TelegramClient,
+    ru_client: TelegramClient,
+    repo: SqliteRepository,
+    locale: str,
+    line: str,
+    explained: str,
+    suggested: list[str],
+) -> None:
+    """ "2500 1.5 18 1500" reads as a margin of 18 % and a lifetime of 1500 months, too long;
+    before, the reply said only that, with "life=18" as the example. It says how the line was
+    read and how to write a lifetime of 18 months and a CAC of 1500, without a margin or with
+    one; each line, sent as it is, is read so."""
+    person = ru_client if locale == "ru" else client
+    await person.send(line)
+    said = person.last_text()
+    assert explained in said
+    assert _suggested_lines(said) == suggested
+    assert await repo.list_calculations(person.chat.id) == []
+
+    factors = {
+        "ru": f"2{NBSP}500{NBSP}₽ × 1,5 заказа в месяц × 18 мес.",
+        "en": "$2,500 × 1.5 orders a month × 18 months",
+    }[locale]
+    await person.send(suggested[0])
+    assert f"\n{factors}\n" in person.last_text() and "LTV:CAC = 45:1" in person.last_text()
+    await person.send(suggested[1])
+    margin = " × маржа 30%" if locale == "ru" else " × 30% margin"
+    assert f"\n{factors}{margin}\n" in person.last_text()
+    assert "LTV:CAC = 13" in person.last_text()
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+async def test_the_one_line_forms_in_help_are_read_as_they_say(
+    client: TelegramClient, ru_client: TelegramClient, locale: str
+) -> None:
+    person = ru_client if locale == "ru" else client
+    await person.send("/help")
+    forms = re.findall(r"(/ltv 2500 [^;\n]+?) \[CAC\]", person.last_text())
+    assert len(forms) == 2  # with a margin, and without one
+
+    for form, margin in zip(forms, (True, False), strict=True):
+        await person.send(f"{form} 1500")
+        result = person.last_text()
+        assert "LTV:CAC" in result
+        assert ("маржа 30%" in result or "30% margin" in result) is margin

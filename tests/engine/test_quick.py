@@ -392,3 +392,60 @@ def test_a_missing_value_says_which_were_given() -> None:
         parse_quick("средний чек 2500, маржа 30%, 18 мес", currency="RUB")
 
     assert caught.value.details == {"given": ["aov", "lifetime", "margin"]}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "check", "frequency"),
+    [
+        ("2500 1.5 18 1500", "2500", "1.5"),
+        ("2 500, 1,5 раза в месяц, 18, 1500", "2500", "1,5 раза в месяц"),
+        ("средний чек 2 500 ₽ 2 раза в месяц 18 1500", "2500 ₽", "2 раза в месяц"),
+        ("freq=1.5 2500 18 1500", "2500", "1.5"),  # named values go in their places
+        ("2500 1.5 18 1,500", "2500", "1.5"),
+    ],
+)
+def test_too_long_a_lifetime_after_a_bare_margin_carries_the_reading_without_a_margin(
+    arguments: str, check: str, frequency: str
+) -> None:
+    """Four bare numbers stay the check, the frequency, the margin and the lifetime, so 1500
+    months is refused; the error says how the line reads with no margin, 18 months and a CAC:
+    written with the lifetime's unit, that line is read so."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.reason, caught.value.field) == (Reason.TOO_LARGE, "lifetime")
+    other = caught.value.details["without_margin"]
+    assert (other["aov"], other["frequency"], other["lifetime"]) == (check, frequency, "18")
+    without_margin = f"{other['aov']} {other['frequency']} {other['lifetime']} мес {other['cac']}"
+    inputs = parse_quick(without_margin, currency="RUB")
+    assert (inputs.aov, inputs.margin, inputs.lifetime, inputs.cac) == (
+        2500,
+        None,
+        EIGHTEEN_MONTHS,
+        1500,
+    )
+    with_margin = (
+        f"{other['aov']} {other['frequency']} 30% {other['lifetime']} months {other['cac']}"
+    )
+    assert parse_quick(with_margin, currency="RUB").margin == 0.3
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "2500 1.5 18% 1500",  # a margin said as one
+        "2500 1.5 margin=18 1500",
+        "2500 1.5 18 маржа 1500",
+        "2500 1.5 18 life=1500",
+        "2500 1.5 18 1500 мес",  # a lifetime said in months
+        "2500 1.5 0.3 1500",  # a share: no 0.3 months
+        "2500 1.5 18 1500 700",  # the CAC given: no place for 1500
+        "2500 1.5 18 2000000000",  # no CAC of 2 billion either
+    ],
+)
+def test_too_long_a_lifetime_is_only_too_long_when_no_other_reading_fits(arguments: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.reason, caught.value.field) == (Reason.TOO_LARGE, "lifetime")
+    assert "without_margin" not in caught.value.details
