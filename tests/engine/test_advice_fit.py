@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.render import Renderer
-from ltv_engine.advice import DAYS_PER_MONTH, MIN_DELIVERY_DAYS, Advice, candidates
+from ltv_engine.advice import (
+    BIG_TICKET,
+    DAYS_PER_MONTH,
+    MIN_DELIVERY_DAYS,
+    Advice,
+    candidates,
+)
 from ltv_engine.calc import calculate
 from ltv_engine.model import Business, Lever, Lifetime, LifetimeSource, LtvInputs, LtvResult
 
@@ -229,6 +235,45 @@ def test_big_ticket_upsell_calls_purchases_rare_only_when_they_are(
 ) -> None:
     advice = advice_of(at(FURNITURE, orders_per_month=orders), "upsell_service")
     assert advice.trigger == trigger
+
+
+BIG_ITEM_SERVICES = {  # what only goods to assemble, install or insure are sold with
+    "ru": ("сборк", "установк", "гаранти", "с подъёмом"),
+    "en": ("assembly", "installation", "warranty", "to the room"),
+}
+
+
+@pytest.mark.parametrize(
+    ("business", "ru", "en"),
+    [
+        (
+            Business.FURNITURE,
+            "доставку с подъёмом, сборку и установку",
+            "assembly and installation",
+        ),
+        (Business.ELECTRONICS, "установку и настройку", "an extended warranty"),
+        (Business.CLOTHING, "подгонку по фигуре", "alterations"),
+        (Business.COSMETICS, "персональный подбор ухода", "a personal skincare consultation"),
+        (Business.GROCERIES, "подарочные наборы", "gift sets"),
+        (Business.COFFEE, "помол под способ заваривания", "grinding for the customer's brewing"),
+        (Business.PETS, "совет по питанию питомца", "advice on feeding the pet"),
+        (Business.HOUSEHOLD, "доставку на дом", "home delivery"),
+        (Business.OTHER, "сэкономит клиенту время", "saves the customer time"),
+        (None, "сэкономит клиенту время", "saves the customer time"),
+        (Business.SERVICES, "план обслуживания", "a maintenance plan"),
+    ],
+)
+def test_a_rare_purchase_is_offered_services_that_fit_the_kind_of_business(
+    business: Business | None, ru: str, en: str
+) -> None:
+    inputs = at(FURNITURE, business=business)  # once every 2 years, whatever is sold
+    advice = advice_of(inputs, "upsell_service")
+    assert advice.trigger == "rare_purchases"
+    for locale, said in (("ru", ru), ("en", en)):
+        text = text_of(locale, inputs, advice)
+        assert said in text
+        big_item_services = [words for words in BIG_ITEM_SERVICES[locale] if words in text]
+        assert bool(big_item_services) is (business in BIG_TICKET), big_item_services
 
 
 # --- 3. the lifetime lever stepped as churn says so -----------------------------------------
