@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -33,7 +34,7 @@ MEMORY = ":memory:"
 EMPTY_DATA = "{}"
 CACHE_SIZE = 10_000  # chats and FSM keys kept in memory; past that the cache starts afresh
 FOREIGN_KEY_FAILED = "SQLITE_CONSTRAINT_FOREIGNKEY"
-FSM_COMMIT_WINDOW = 0.002  # seconds a staged FSM row waits for others to share its commit
+FSM_COMMIT_WINDOW = 0.002  # seconds a staged write waits for others to share its commit
 FsmRow = tuple[str | None, str]  # state, data as JSON
 NO_FSM_ROW: FsmRow = (None, EMPTY_DATA)
 Statement = tuple[str, tuple[Any, ...]]
@@ -56,9 +57,15 @@ UPSERT_CHAT = """
 """
 DELETE_FSM_ROWS = "DELETE FROM fsm WHERE key IN (SELECT value FROM json_each(?))"
 INSERT_CALCULATION = """
-    INSERT INTO calculations (chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
-    RETURNING id
+    INSERT INTO calculations (id, chat_id, user_id, inputs, ltv, revenue_ltv, currency, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+# The highest id ever given (AUTOINCREMENT's counter): ids of deleted rows are not given again.
+LAST_CALCULATION_ID = """
+    SELECT max(
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'calculations'), 0),
+        coalesce((SELECT max(id) FROM calculations), 0)
+    )
 """
 UPSERT_PROFILE = """
     INSERT INTO shop_profiles (chat_id, inputs, updated_by_id, updated_by_name, updated_at)
@@ -72,7 +79,8 @@ UPSERT_PROFILE = """
 
 
 class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
-    """Writes are serialised by a lock and committed before the call returns, except the FSM's.
+    """Writes are serialised by a lock and committed before the call returns, except the FSM's
+    and the calculations'.
 
     The connection is in autocommit mode: a write of several statements opens its own
     transaction (``_writing``); independent single statements commit themselves and are sent
@@ -85,19 +93,28 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     way to Telegram. ``_writing`` and ``close`` commit them first, so no other write and no
     shutdown overtakes them; only a hard kill within that window loses the last step.
 
+    Calculations (with the profile a finished wizard saves) are written behind the same way:
+    the reply with the result need not wait for the disk. Their ids are given here, from the
+    database's counter read at start-up, so the reply's buttons can name the row to come.
+    Reads of calculations and profiles commit the staged ones first.
+
     Chats and FSM rows are read on every update, so they are cached: the methods that write
     them keep the cache right, and any multi-statement write clears it (a mixin's SQL may touch
     them).
     """
 
-    def __init__(self, connection: aiosqlite.Connection, *, now: Clock = utc_now) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, *, last_calculation_id: int, now: Clock = utc_now
+    ) -> None:
         self._db = connection
         self._now = now
         self._write_lock = asyncio.Lock()
         self._chats: dict[int, ChatRecord] = {}
         self._fsm: dict[str, FsmRow] = {}
         self._fsm_staged: dict[str, FsmRow] = {}  # newer than the database until committed
-        self._fsm_saver: asyncio.Task[None] | None = None
+        self._staged_writes: list[Statement] = []  # calculations and profiles, oldest first
+        self._last_calculation_id = last_calculation_id
+        self._saver: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
@@ -119,19 +136,20 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
                 # and spares an fsync per commit: each FSM step is a commit.
                 await connection.execute("PRAGMA synchronous = NORMAL")
             await apply_migrations(connection)
+            ((last_calculation_id,),) = await connection.execute_fetchall(LAST_CALCULATION_ID)
         except BaseException:
             await connection.close()
             raise
-        return cls(connection, now=now)
+        return cls(connection, last_calculation_id=last_calculation_id, now=now)
 
     async def close(self) -> None:
-        """Commit the staged FSM rows, then close the connection."""
+        """Commit the staged writes, then close the connection."""
         async with self._write_lock:
             try:
-                await self._commit_staged_fsm()
+                await self._commit_staged()
             finally:
-                if self._fsm_saver is not None:
-                    self._fsm_saver.cancel()  # done, or waiting for the lock held here
+                if self._saver is not None:
+                    self._saver.cancel()  # done, or waiting for the lock held here
                 await self._db.close()
 
     async def upsert_chat(
@@ -176,6 +194,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return ShopProfile(chat_id, inputs, user_id, user_name, _parse_time(stamp))
 
     async def get_profile(self, chat_id: int) -> ShopProfile | None:
+        await self._settle_staged_writes()
         row = await self._one("SELECT * FROM shop_profiles WHERE chat_id = ?", (chat_id,))
         if row is None:
             return None
@@ -223,17 +242,35 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         profile: bool = False,
         user_name: str | None = None,
     ) -> CalculationRecord:
+        """Staged (see the class), once the chat is known to be recorded."""
+        if not (math.isfinite(ltv) and math.isfinite(revenue_ltv)):
+            raise ValueError(f"a calculation's LTV must be finite, got {ltv} and {revenue_ltv}")
         stamp = self._stamp()
+        if chat_id not in self._chats:
+            await self._require_chat(chat_id)
         encoded = _encode_inputs(inputs)
-        statements: list[Statement] = [
+        self._last_calculation_id += 1
+        calculation_id = self._last_calculation_id
+        self._staged_writes.append(
             (
                 INSERT_CALCULATION,
-                (chat_id, user_id, encoded, ltv, revenue_ltv, inputs.currency, stamp),
+                (
+                    calculation_id,
+                    chat_id,
+                    user_id,
+                    encoded,
+                    ltv,
+                    revenue_ltv,
+                    inputs.currency,
+                    stamp,
+                ),
             )
-        ]
+        )
         if profile:
-            statements.append((UPSERT_PROFILE, (chat_id, encoded, user_id, user_name, stamp)))
-        ((calculation_id,),), *_ = await self._write_for_chat(chat_id, *statements)
+            self._staged_writes.append(
+                (UPSERT_PROFILE, (chat_id, encoded, user_id, user_name, stamp))
+            )
+        self._schedule_commit()
         return CalculationRecord(
             calculation_id,
             chat_id,
@@ -248,6 +285,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     async def list_calculations(self, chat_id: int, *, limit: int = 10) -> list[CalculationRecord]:
         if limit < 0:
             raise ValueError(f"limit must not be negative, got {limit}")
+        await self._settle_staged_writes()
         rows = await self._db.execute_fetchall(
             """
             SELECT * FROM calculations WHERE chat_id = ?
@@ -258,6 +296,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return [_calculation(row) for row in rows]
 
     async def get_calculation(self, chat_id: int, calculation_id: int) -> CalculationRecord | None:
+        await self._settle_staged_writes()
         row = await self._one(
             "SELECT * FROM calculations WHERE chat_id = ? AND id = ?", (chat_id, calculation_id)
         )
@@ -291,25 +330,67 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     def _stage_fsm(self, key: str, row: FsmRow) -> None:
         self._fsm_staged[key] = row
-        if self._fsm_saver is None or self._fsm_saver.done():
-            self._fsm_saver = asyncio.create_task(self._save_staged_fsm())
+        self._schedule_commit()
 
-    async def _save_staged_fsm(self) -> None:
+    def _schedule_commit(self) -> None:
+        if self._saver is None or self._saver.done():
+            self._saver = asyncio.create_task(self._save_staged())
+
+    async def _save_staged(self) -> None:
         await asyncio.sleep(FSM_COMMIT_WINDOW)
         try:
             async with self._write_lock:
-                await self._commit_staged_fsm()
+                await self._commit_staged()
         except Exception:
-            # The rows stay staged (and served): the next step, write or close tries again.
-            log.exception("%d conversation states not saved yet", len(self._fsm_staged))
+            # What failed stays staged (and served): the next step, write or close tries again.
+            log.exception(
+                "not saved yet: %d conversation states, %d calculation writes",
+                len(self._fsm_staged),
+                len(self._staged_writes),
+            )
 
-    async def _commit_staged_fsm(self) -> None:
+    async def _settle_staged_writes(self) -> None:
+        """Before a read of calculations or profiles: the staged ones committed (there are
+        seldom any: they wait a few milliseconds)."""
+        if self._staged_writes:
+            async with self._write_lock:
+                await self._commit_staged()
+
+    async def _commit_staged(self) -> None:
         """Under the write lock."""
-        while self._fsm_staged:
-            batch = dict(self._fsm_staged)
-            error = self._settle_fsm(batch, await self._send(*_fsm_statements(batch)))
+        while self._staged_writes or self._fsm_staged:
+            _, error = await self._send_with_staged()
             if error is not None:
                 raise error
+
+    async def _send_with_staged(
+        self, *statements: Statement
+    ) -> tuple[list[list[sqlite3.Row] | BaseException], BaseException | None]:
+        """Under the write lock, in one trip: the staged writes (older than ``statements``),
+        ``statements``, the staged FSM rows. The results of ``statements``, and the first error
+        of the staged ones (which stay staged)."""
+        writes, self._staged_writes = self._staged_writes, []
+        batch = dict(self._fsm_staged)
+        results = await self._send(*writes, *statements, *_fsm_statements(batch))
+        ours = len(writes) + len(statements)
+        write_error = self._settle_writes(writes, results[: len(writes)])
+        fsm_error = self._settle_fsm(batch, results[ours:])
+        return results[len(writes) : ours], write_error or fsm_error
+
+    def _settle_writes(
+        self, writes: list[Statement], results: Sequence[object]
+    ) -> BaseException | None:
+        """Stage again the ``writes`` that failed, ahead of newer ones, and return the first
+        error; except where the database refuses the row for good: a calculation of a chat
+        forgotten in the meantime goes with the chat."""
+        again = []
+        for write, result in zip(writes, results, strict=True):
+            if isinstance(result, sqlite3.IntegrityError):
+                log.warning("a staged write the database refused was dropped: %s", result)
+            elif isinstance(result, BaseException):
+                again.append((write, result))
+        self._staged_writes[:0] = [write for write, _ in again]
+        return again[0][1] if again else None
 
     def _settle_fsm(
         self, batch: dict[str, FsmRow], results: Sequence[object]
@@ -334,7 +415,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         """One write transaction at a time, after the staged FSM rows: committed on success,
         rolled back on error."""
         async with self._write_lock:
-            await self._commit_staged_fsm()
+            await self._commit_staged()
             await self._db.execute("BEGIN")
             try:
                 yield self._db
@@ -347,18 +428,15 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     async def _write_alone(self, *statements: Statement) -> list[list[sqlite3.Row]]:
         """Independent statements, each committed by SQLite itself (autocommit), sent to
-        aiosqlite's thread at once with the staged FSM rows: one trip for all of them. A failing
+        aiosqlite's thread at once with the staged writes: one trip for all of them. A failing
         statement does not stop the others; the first error is raised once all have run.
 
         Under the lock all the same, or they would join another write's open transaction.
         """
         async with self._write_lock:
-            batch = dict(self._fsm_staged)
-            results = await self._send(*statements, *_fsm_statements(batch))
-        fsm_error = self._settle_fsm(batch, results[len(statements) :])
-        if fsm_error is not None:
-            log.error("%d conversation states not saved yet: %r", len(batch), fsm_error)
-        written = results[: len(statements)]
+            written, staged_error = await self._send_with_staged(*statements)
+        if staged_error is not None:
+            log.error("staged writes not saved yet: %r", staged_error)
         error = next((r for r in written if isinstance(r, BaseException)), None)
         if error is not None:
             raise error

@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.__main__ import main as bot_main
+from tests import waiting
 from tests.fakes.bot_api_server import BotApiStandIn
 from tests.fakes.session import TOKEN
 
@@ -118,12 +119,7 @@ class Person:
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:
-    try:
-        async with asyncio.timeout(DEADLINE):
-            while not condition():  # noqa: ASYNC110 (the stand-in's state has no event)
-                await asyncio.sleep(POLL_EVERY)
-    except TimeoutError:
-        raise AssertionError(f"no {what} within {DEADLINE}s") from None
+    await waiting.until(condition, what, deadline=DEADLINE, every=POLL_EVERY)
 
 
 def environment(**settings: str) -> dict[str, str]:

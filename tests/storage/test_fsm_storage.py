@@ -1,7 +1,6 @@
-import asyncio
 import math
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.storage.fsm import RepositoryStorage, fsm_key
 from bot.storage.sqlite import SqliteRepository
+from tests.waiting import until
 
 BOT = 123456
 GROUP = -1001234567890
@@ -193,15 +193,6 @@ def stored_fsm_rows(path: Path) -> dict[str, tuple[str | None, str]]:
         return {key: (state, data) for key, state, data in raw.execute("SELECT * FROM fsm")}
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    """Let the event loop turn until ``condition`` holds (a background write), at most 5 s."""
-    for _ in range(5000):
-        if condition():
-            return
-        await asyncio.sleep(0.001)
-    raise AssertionError("the condition never held")
-
-
 async def test_a_step_is_committed_in_the_background(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     storage = await open_storage(path)
@@ -266,7 +257,7 @@ async def test_a_failed_save_keeps_the_step_and_the_next_one_saves_it(
     with closing(sqlite3.connect(path)) as raw:
         raw.execute("CREATE TRIGGER full BEFORE INSERT ON fsm BEGIN SELECT RAISE(ABORT, 'x'); END")
     await storage.set_state(KEY, Wizard.aov)
-    await until(lambda: "1 conversation states not saved yet" in caplog.text)
+    await until(lambda: "not saved yet: 1 conversation states" in caplog.text)
     assert await storage.get_state(KEY) == Wizard.aov.state
 
     with closing(sqlite3.connect(path)) as raw:

@@ -20,6 +20,7 @@ from bot.storage.migrations import (
 )
 from bot.storage.sqlite import SqliteRepository
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
+from tests.waiting import until
 
 START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 GROUP = -1001234567890
@@ -305,6 +306,103 @@ async def test_naive_clock_is_refused() -> None:
         await repo.close()
 
 
+# calculations written behind
+
+
+def stored_calculation_ids(path: Path) -> list[int]:
+    with closing(sqlite3.connect(path)) as raw:
+        return [row[0] for row in raw.execute("SELECT id FROM calculations ORDER BY id")]
+
+
+async def test_a_calculation_is_written_behind_and_read_back_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    try:
+        await repo.upsert_chat(GROUP, kind="group")
+
+        saved = await repo.save_calculation(
+            GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="Anna"
+        )
+
+        assert stored_calculation_ids(path) == []  # the reply need not wait for the disk
+        await until(lambda: stored_calculation_ids(path) == [saved.id])
+        staged = await repo.add_calculation(GROUP, 7, INPUTS, ltv=3.0, revenue_ltv=4.0)
+        assert await repo.get_calculation(GROUP, staged.id) == staged  # commits it first
+        assert stored_calculation_ids(path) == [saved.id, staged.id]
+    finally:
+        await repo.close()
+
+
+async def test_ids_go_on_after_a_restart_and_a_deleted_id_is_not_given_again(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "bot.db")
+    repo = await SqliteRepository.open(path)
+    await repo.upsert_chat(GROUP, kind="group")
+    first = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    second = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    await repo.forget_chat(GROUP)  # deletes both
+    await repo.close()
+
+    reopened = await SqliteRepository.open(path)
+    try:
+        await reopened.upsert_chat(GROUP, kind="group")
+        third = await reopened.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+        assert (first.id, second.id, third.id) == (1, 2, 3)
+        assert await reopened.list_calculations(GROUP) == [third]
+    finally:
+        await reopened.close()
+
+
+async def test_a_staged_profile_never_overwrites_a_later_one(repo: SqliteRepository) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.save_calculation(GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="A")
+
+    later = await repo.save_profile(GROUP, INPUTS, user_id=8, user_name="Boris")
+
+    assert await repo.get_profile(GROUP) == later
+
+
+async def test_a_calculation_of_a_chat_deleted_meanwhile_is_dropped_and_the_rest_saved(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    try:
+        await repo.upsert_chat(GROUP, kind="group")
+        await repo.upsert_chat(OTHER_GROUP, kind="group")
+        with closing(sqlite3.connect(path)) as raw, raw:  # behind the repository's back
+            raw.execute("DELETE FROM chats WHERE chat_id = ?", (GROUP,))
+
+        await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+        kept = await repo.add_calculation(OTHER_GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+
+        assert await repo.list_calculations(OTHER_GROUP) == [kept]
+        assert stored_calculation_ids(path) == [kept.id]
+        assert "a staged write the database refused was dropped" in caplog.text
+    finally:
+        await repo.close()
+
+
+async def test_a_staged_calculation_that_fails_for_now_is_written_by_a_later_try(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bot.db"
+    repo = await SqliteRepository.open(str(path))
+    try:
+        await repo.upsert_chat(GROUP, kind="group")
+        with closing(sqlite3.connect(path)) as raw:
+            raw.execute("ALTER TABLE calculations RENAME TO away")
+        saved = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+        await until(lambda: "not saved yet: 0 conversation states, 1 calculation" in caplog.text)
+
+        with closing(sqlite3.connect(path)) as raw:
+            raw.execute("ALTER TABLE away RENAME TO calculations")
+        assert await repo.list_calculations(GROUP) == [saved]
+    finally:
+        await repo.close()
+
+
 # files, restarts and migrations
 
 
@@ -340,16 +438,33 @@ async def test_failed_write_releases_the_database(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     repo = await SqliteRepository.open(str(path))
     try:
-        await repo.upsert_chat(GROUP, kind="group")
-        with pytest.raises(sqlite3.IntegrityError):  # SQLite stores NaN as NULL
-            await repo.add_calculation(GROUP, 7, INPUTS, ltv=math.nan, revenue_ltv=1.0)
+        with pytest.raises(UnknownChat):  # the foreign key fails inside the write
+            await repo.save_profile(GROUP, INPUTS, user_id=7, user_name="Anna")
 
         with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as other:
             other.execute("BEGIN IMMEDIATE")  # "database is locked" if the write were left open
             other.execute("ROLLBACK")
-        assert await repo.list_calculations(GROUP) == []
+        assert await repo.get_profile(GROUP) is None
     finally:
         await repo.close()
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+async def test_a_calculation_that_is_not_a_number_is_refused_at_once(
+    repo: SqliteRepository, value: float
+) -> None:
+    """Written behind, it would fail after the reply went out (SQLite stores NaN as NULL)."""
+    await repo.upsert_chat(GROUP, kind="group")
+
+    with pytest.raises(ValueError, match="finite"):
+        await repo.add_calculation(GROUP, 7, INPUTS, ltv=value, revenue_ltv=1.0)
+    with pytest.raises(ValueError, match="finite"):
+        await repo.save_calculation(
+            GROUP, INPUTS, ltv=1.0, revenue_ltv=value, user_id=7, user_name="Anna"
+        )
+
+    assert await repo.list_calculations(GROUP) == []
+    assert await repo.get_profile(GROUP) is None
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
