@@ -300,7 +300,7 @@ def _assign(words: list[str], arguments: str) -> tuple[dict[str, str], set[str]]
             raise InvalidInput(Reason.AMBIGUOUS, None, argument=word)
         if name in values:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
-        values[name] = _completed(name, text.strip(), pending)
+        values[name] = _completed(name, text.strip(), pending, arguments)
     if "frequency" in by_position and "lifetime" not in values:
         return _a_lone_span_as_lifetime(values), by_position
     return values, by_position
@@ -316,10 +316,10 @@ def _a_lone_span_as_lifetime(values: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def _completed(name: str, text: str, pending: list[str]) -> str:
+def _completed(name: str, text: str, pending: list[str], arguments: str) -> str:
     """The value of ``name`` with what of ``pending`` (next word last) still belongs to it."""
     if name in AMOUNTS:
-        return _with_groups(text, pending)
+        return _with_groups(text, pending, arguments)
     if name in ("lifetime", "frequency"):  # "2500 1 год 6 мес": a lifetime, frequency missing
         return _with_smaller_units(text, pending)
     return text
@@ -333,17 +333,19 @@ def _with_smaller_units(duration: str, pending: list[str]) -> str:
     return duration
 
 
-def _with_groups(amount: str, pending: list[str]) -> str:
-    """An amount with the groups of thousands that follow it ("1 200", "18 500 ₽"), taken
-    from ``pending`` (next word last): a frequency is never written as a bare 3-digit count,
-    nor a lifetime after a CAC."""
+def _with_groups(amount: str, pending: list[str], arguments: str) -> str:
+    """An amount with the groups of thousands that follow it ("1 200", "18 500 ₽", "2 500"
+    of "2 500 раз в месяц"), taken from ``pending`` (next word last): a frequency is never
+    written as a bare 3-digit count, nor a lifetime after a CAC. A group typed after a comma
+    is a value of its own: "150, 100 раз в год" is 100 orders a year."""
     if _GROUPS_HEAD.fullmatch(amount) is None:
         return amount
+    typed = amount
     while pending:
         group, frequency = _a_group_and_what_follows(pending[-1])
-        if not group:
+        if not group or _parted(typed, group, arguments):
             break
-        amount += group
+        amount, typed = amount + group, group
         if frequency:  # "2 500 раз в месяц": the rest is the frequency
             pending[-1] = frequency
             break
@@ -366,6 +368,16 @@ def _a_group_and_what_follows(value: str) -> tuple[str, str]:
         if _GROUP.fullmatch(group) and len(words) > size and _begins_a_frequency(words[size]):
             return group, " ".join(words[size:])
     return "", ""
+
+
+def _parted(before: str, group: str, arguments: str) -> bool:
+    """``arguments`` has the digits ``before`` ends with and those ``group`` begins with parted
+    by a comma or a semicolon, not by a space: "150, 100" (spaces alone were split on)."""
+    ends, begins = re.search(r"\d+$", before), re.match(r"\d+", group)
+    if ends is None or begins is None:
+        return False
+    typed = rf"(?<![\d.,]){ends[0]}[{CLOSERS}]\s*{begins[0]}(?!\d)"
+    return re.search(typed, arguments) is not None
 
 
 def _begins_a_frequency(word: str) -> bool:

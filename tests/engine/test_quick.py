@@ -294,6 +294,8 @@ def test_an_amount_in_groups_of_thousands_is_one_number(
         ("2 500 ₽ раз в месяц 30% 18", 2500, 1),
         ("2 500р раз в месяц 30% 18", 2500, 1),
         ("2 500,50 раз в месяц 30% 18", 2500.5, 1),
+        ("2 500.50 раз в месяц, 30%, 18", 2500.5, 1),
+        ("2 500 раз в месяц, 30%, 18", 2500, 1),
         ("$2 500 times a month 30% 18", 2500, 1),
         ("чек 2 500 раз в месяц 30% 18", 2500, 1),
         ("2 500 примерно раз в месяц 30% 18", 2500, 1),
@@ -328,6 +330,8 @@ def test_a_group_of_thousands_before_once_is_the_checks(
         ("2 500 1 раз в месяц 30% 18", 2500, 1),
         ("2500 500 раз в год 30% 18", 2500, 500 / 12),  # no group: 2500 has four digits
         ("2500, 500 раз в год, 30%, 18", 2500, 500 / 12),
+        ("150, 100 раз в год, 30%, 18", 150, 100 / 12),  # the comma ends the check
+        ("150; 100 times a year; 30%; 18", 150, 100 / 12),
         ("частота 1 раз в месяц, чек 2500, маржа 30%, 18 мес", 2500, 1),  # named: its count
         ("freq=2 раза в месяц check=2500 30% 18", 2500, 2),
         ("freq=1 раз в месяц check=2500 30% 18", 2500, 1),
@@ -339,6 +343,12 @@ def test_a_count_before_times_stays_the_count(
     inputs = parse_quick(arguments, currency="RUB")
     assert (inputs.aov, inputs.margin, inputs.lifetime) == (aov, 0.3, EIGHTEEN_MONTHS)
     assert inputs.orders_per_month == pytest.approx(per_month)
+
+
+def test_a_group_after_a_comma_is_not_the_checks() -> None:
+    """ "150, 100, ..." was read as a check of 150 100 (and "30%" as the frequency)."""
+    inputs = parse_quick("150, 100, 30%, 18", currency="RUB")
+    assert (inputs.aov, inputs.orders_per_month, inputs.margin) == (150, 100, 0.3)
 
 
 @pytest.mark.parametrize("arguments", ["2 500 раз 30% 18", "2500 раз 30% 18"])
