@@ -192,7 +192,8 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
     ("около"); a number or a word after "в" / "per" / "every"; a word after "times" / "раз"; a
     word with no digit (a unit, a currency), but not after a share ("30% a year"). A word that
     can begin a frequency ("weekly", "every", "twice", "полтора") goes on only a count of
-    orders (``2 monthly``, ``1 every 2 weeks``), and a lone dash never."""
+    orders (``2 monthly``, ``1 every 2 weeks``), and a lone dash never; "раз", "раза" and
+    "times" go on no amount given for the check ("2500 раз в месяц", "2500 ₽ times a month")."""
     if value.endswith(SEPARATOR):
         return True
     if _label_words(value):  # "средний" + "чек", "маржа" + "30%"
@@ -277,7 +278,7 @@ def _assign(words: list[str], arguments: str) -> tuple[dict[str, str], set[str]]
         label, separator, text = word.partition(SEPARATOR)
         if separator and by_place is not None and _named_after(label, by_place, arguments):
             label, separator, word = "", "", text.strip()
-            by_position.discard(by_place)  # "18 маржа": named, if after it
+            by_position.discard(by_place)  # "18 маржа": the margin by its name, not its place
         by_place = None
         if not (separator or word):
             continue
