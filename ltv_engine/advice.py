@@ -58,7 +58,9 @@ class Advice(NamedTuple):  # a tuple: several are built per reply, and cheaply
     rule_id: str  # stable id the templates dispatch on
     family: Family
     lever: Lever | None
-    worth: float  # LTV uplift (money per customer) the advice targets, >= 0
+    # Money per customer, >= 0: the LTV uplift the advice targets; for acquisition, how far the
+    # CAC is above the LTV, or below the highest CAC at 3:1 (figures the reply shows)
+    worth: float
     trigger: str  # why it fired, e.g. "high_churn"
     facts: Facts  # numbers the template quotes
     ltv: float  # the LTV the worth adds to: an uplift is shown as the change of LTV it makes
@@ -409,8 +411,9 @@ def _loss_per_customer(r: LtvResult) -> float:
     return (r.inputs.cac or 0.0) - r.ltv
 
 
-def _profit_per_customer(r: LtvResult) -> float:
-    return r.ltv - (r.inputs.cac or 0.0)
+def _room_below_3_to_1(r: LtvResult) -> float:
+    """How much more a customer may cost before LTV:CAC falls below 3:1: the room to scale."""
+    return max(0.0, r.max_cac_3_to_1 - (r.inputs.cac or 0.0))  # 0, not float noise, at 3:1
 
 
 # --- the rules ----------------------------------------------------------------------------
@@ -520,7 +523,7 @@ RULES: tuple[Rule, ...] = (
         None,
         (("ltv_cac_3_or_more", _needs("healthy", "margin_known")),),  # never on revenue
         _cac_facts,
-        worth=_profit_per_customer,
+        worth=_room_below_3_to_1,
     ),
     Rule(
         "thank_you_followup",

@@ -335,3 +335,81 @@ def test_a_reminder_two_years_on_is_said_in_years_not_730_days(locale: str, said
     text = reply(locale, inputs)
     assert said in text
     assert not re.search(r"\b7[23]\d (дн|day)", text)
+
+
+PUBLISHED = LtvInputs(  # the published example: $65, 0.6 orders a month, 58 %, 18 months, $40
+    aov=65,
+    orders_per_month=0.6,
+    lifetime=Lifetime(LifetimeSource.MONTHS, months=18),
+    margin=0.58,
+    cac=40,
+    currency="USD",
+)
+RUSSIAN = LtvInputs(  # 2 500 ₽, 1.5 orders a month, 30 %, churn 7 %: LTV 16 071,43 ₽
+    aov=2500,
+    orders_per_month=1.5,
+    lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.07),
+    margin=0.3,
+    cac=1500.6,  # shown as 1 501 ₽
+)
+AMOUNT = r"([-+]?[$₽]?\d(?:[\d\s,.]*\d)?)(?:\s[$₽])?"  # "-$1,234.50", "₽16,071", "+3 856 ₽"
+
+
+def shown_amount(locale: str, pattern: str, text: str) -> float:
+    """The money figure that ``pattern`` finds in ``text`` where it says AMOUNT."""
+    match = re.search(pattern.replace("AMOUNT", AMOUNT), text)
+    assert match, (pattern, text)
+    digits = re.sub(r"[$₽\s]", "", match.group(1))
+    return float(digits.replace(",", "") if locale == "en" else digits.replace(",", "."))
+
+
+# Where the reply shows the highest CAC at 3:1, the CAC and the advice's worth.
+ACQUISITION_SAID = {
+    "en": (r"Highest CAC at 3:1: AMOUNT\n", r"now you pay AMOUNT\.\n", r"At stake: <b>AMOUNT</b>"),
+    "ru": (
+        r"Максимальный CAC при 3:1: AMOUNT\n",
+        r"сейчас — AMOUNT\.\n",
+        r"вопроса: <b>AMOUNT</b>",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+@pytest.mark.parametrize(
+    ("inputs", "room"),
+    [(PUBLISHED, 95.72), (RUSSIAN, 3856)],  # 5 357 - 1 501, as shown (3 856,54 is not)
+)
+def test_the_room_to_scale_is_the_highest_cac_at_3_to_1_less_the_cac_as_shown(
+    locale: str, inputs: LtvInputs, room: float
+) -> None:
+    text = reply(locale, inputs)
+    summary, _, scale = text.partition("🚀")  # the advice to scale acquisition
+    highest_said, cac_said, worth_said = ACQUISITION_SAID[locale]
+    highest = shown_amount(locale, highest_said, summary)
+    cac = shown_amount(locale, cac_said, scale)
+    assert shown_amount(locale, worth_said, scale) == room == pytest.approx(highest - cac)
+
+
+# Where the advice to cut acquisition shows the LTV, the CAC and its worth.
+LOSS_SAID = {
+    "en": (r"LTV of AMOUNT is below", r"acquisition cost of AMOUNT:", r"At stake: <b>AMOUNT</b>"),
+    "ru": (r"LTV AMOUNT меньше", r"стоимости привлечения AMOUNT:", r"вопроса: <b>AMOUNT</b>"),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+@pytest.mark.parametrize(
+    ("inputs", "loss"),
+    [
+        (replace(PUBLISHED, cac=500), -92.84),  # $407.16 - $500
+        (replace(RUSSIAN, cac=20_000.6), -3930),  # 16 071 - 20 001, as shown (-3 929,17 is not)
+    ],
+)
+def test_the_loss_on_a_customer_is_the_ltv_less_the_cac_as_shown(
+    locale: str, inputs: LtvInputs, loss: float
+) -> None:
+    text = reply(locale, inputs)
+    _, _, cut = text.partition("🛑")  # the advice to cut acquisition
+    ltv_said, cac_said, worth_said = LOSS_SAID[locale]
+    ltv, cac = shown_amount(locale, ltv_said, cut), shown_amount(locale, cac_said, cut)
+    assert shown_amount(locale, worth_said, cut) == loss == pytest.approx(ltv - cac)

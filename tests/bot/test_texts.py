@@ -188,7 +188,8 @@ SAFE_UNESCAPED = re.compile(
         | (GOODS | SOLD_WITH | ADD_ONS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
         | _(times | every | after | how_often)\(f\["\w+"\](,\ f\["\w+"\])*\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
-            \ \|\ (money\((c|currency)(,\ cents=true)?\) | money_change\(\w+,\ c\) | num(\(\w+\))?
+            \ \|\ (money\((c|currency)(,\ cents=true)?\) | num(\(\w+\))?
+            | money_change\((\w+ | f\["\w+"\]),\ c\)
             | percent(\(\w+(\ -\ 1)?\))? | (plural | quantity)\((\s*"[^"]*",?)+(\ digits=\w+)?\))
     )\ \}\}""",
     re.X,

@@ -248,9 +248,17 @@ def test_acquisition_worth_is_the_money_per_customer_against_cac() -> None:
     losing = shop(cac=30_000)
     assert advice_of(losing, "cac_too_high").worth == pytest.approx(30_000 - losing.ltv)
     healthy = shop(cac=2_000)
-    assert advice_of(healthy, "cac_room_to_scale").worth == pytest.approx(healthy.ltv - 2_000)
     quote = advice_of(healthy, "cac_room_to_scale").facts
     assert quote["max_cac"] == pytest.approx(healthy.ltv / 3)
+    room = healthy.ltv / 3 - 2_000  # more a customer may cost at 3:1, not the profit LTV - CAC
+    assert advice_of(healthy, "cac_room_to_scale").worth == pytest.approx(room)
+
+
+def test_no_room_to_scale_at_exactly_3_to_1() -> None:
+    # $65 x 2.2 x 18 x 58 % = $1 492.92, a third of it $497.64 less 6e-14 in floats
+    at_3_to_1 = shop(aov=65, orders_per_month=2.2, margin=0.58, cac=497.64)
+    assert at_3_to_1.band is Band.HEALTHY
+    assert advice_of(at_3_to_1, "cac_room_to_scale").worth == 0
 
 
 def test_the_biggest_worth_comes_first() -> None:
@@ -366,7 +374,7 @@ def environment(locale: str) -> Environment:
     # As bot.formatting's: money is HTML-safe, its currency escaped (the template prints it as is).
     env.filters["money"] = lambda value, currency: Markup(f"{value:,.0f} ") + escape(currency)
     env.filters["money_change"] = lambda new, old, currency: (
-        Markup(f"+{new - old:,.0f} ") + (escape(currency))
+        Markup(f"{new - old:+,.0f} ") + (escape(currency))
     )
     env.filters["percent"] = lambda share, digits=1: f"{share * 100:.{digits}f}%"
     env.filters["num"] = lambda value, digits=1: f"{value:.{digits}f}"
