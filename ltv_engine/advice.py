@@ -195,25 +195,19 @@ def _usual_gap_days(r: LtvResult) -> float:
     return round(_gap_days(r))
 
 
-def _period(gap_days: float) -> str:
-    """The period a gap between orders or deliveries is named by: "day", "week", "month", or
-    "" where it is counted ("every 15 days", see _said_gap)."""
-    if gap_days < DAILY_BELOW_DAYS:
-        return "day"
-    if abs(gap_days / WEEK_DAYS - 1) <= NEAR_PERIOD:
-        return "week"
-    if abs(gap_days / DAYS_PER_MONTH - 1) <= NEAR_PERIOD:
-        return "month"
-    return ""
+_A_DAY, _A_WEEK, _A_MONTH = (1, "day"), (1, "week"), (1, "month")
 
 
 def _said_gap(gap_days: float) -> tuple[float, str]:
-    """A gap between orders or deliveries as the advice says it, ``(count, unit)``: one period
+    """A gap between orders or deliveries as the advice says it, ``(count, unit)``: the period
     it is near, (1, "day"), (1, "week"), (1, "month"); else whole days, (15, "day"), up to
     LONG_GAP_DAYS; beyond, months or years as _in_months_or_years says them."""
-    period = _period(gap_days)
-    if period:
-        return 1, period
+    if gap_days < DAILY_BELOW_DAYS:
+        return _A_DAY
+    if abs(gap_days / WEEK_DAYS - 1) <= NEAR_PERIOD:
+        return _A_WEEK
+    if abs(gap_days / DAYS_PER_MONTH - 1) <= NEAR_PERIOD:
+        return _A_MONTH
     if gap_days < LONG_GAP_DAYS:
         return round(gap_days), "day"
     return _in_months_or_years(gap_days / DAYS_PER_MONTH)
