@@ -64,6 +64,20 @@ async def repo(clock: FakeClock) -> AsyncIterator[SqliteRepository]:
     await repository.close()
 
 
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "bot.db"
+
+
+@pytest.fixture
+async def file_repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
+    """A repository on a file that tests read behind its back, with one chat recorded."""
+    repository = await SqliteRepository.open(str(db_path))
+    await repository.upsert_chat(GROUP, kind="group")
+    yield repository
+    await repository.close()
+
+
 def raw_pragma(path: Path, name: str) -> object:
     with closing(sqlite3.connect(path)) as raw:
         return raw.execute(f"PRAGMA {name}").fetchone()[0]
@@ -314,23 +328,18 @@ def stored_calculation_ids(path: Path) -> list[int]:
         return [row[0] for row in raw.execute("SELECT id FROM calculations ORDER BY id")]
 
 
-async def test_a_calculation_is_written_behind_and_read_back_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
-    repo = await SqliteRepository.open(str(path))
-    try:
-        await repo.upsert_chat(GROUP, kind="group")
+async def test_a_calculation_is_written_behind_and_read_back_at_once(
+    file_repo: SqliteRepository, db_path: Path
+) -> None:
+    saved = await file_repo.save_calculation(
+        GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="Anna"
+    )
 
-        saved = await repo.save_calculation(
-            GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="Anna"
-        )
-
-        assert stored_calculation_ids(path) == []  # the reply need not wait for the disk
-        await until(lambda: stored_calculation_ids(path) == [saved.id])
-        staged = await repo.add_calculation(GROUP, 7, INPUTS, ltv=3.0, revenue_ltv=4.0)
-        assert await repo.get_calculation(GROUP, staged.id) == staged  # commits it first
-        assert stored_calculation_ids(path) == [saved.id, staged.id]
-    finally:
-        await repo.close()
+    assert stored_calculation_ids(db_path) == []  # the reply need not wait for the disk
+    await until(lambda: stored_calculation_ids(db_path) == [saved.id])
+    staged = await file_repo.add_calculation(GROUP, 7, INPUTS, ltv=3.0, revenue_ltv=4.0)
+    assert await file_repo.get_calculation(GROUP, staged.id) == staged  # commits it first
+    assert stored_calculation_ids(db_path) == [saved.id, staged.id]
 
 
 async def test_ids_go_on_after_a_restart_and_a_deleted_id_is_not_given_again(
@@ -364,43 +373,31 @@ async def test_a_staged_profile_never_overwrites_a_later_one(repo: SqliteReposit
 
 
 async def test_a_calculation_of_a_chat_deleted_meanwhile_is_dropped_and_the_rest_saved(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    file_repo: SqliteRepository, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "bot.db"
-    repo = await SqliteRepository.open(str(path))
-    try:
-        await repo.upsert_chat(GROUP, kind="group")
-        await repo.upsert_chat(OTHER_GROUP, kind="group")
-        with closing(sqlite3.connect(path)) as raw, raw:  # behind the repository's back
-            raw.execute("DELETE FROM chats WHERE chat_id = ?", (GROUP,))
+    await file_repo.upsert_chat(OTHER_GROUP, kind="group")
+    with closing(sqlite3.connect(db_path)) as raw, raw:  # behind the repository's back
+        raw.execute("DELETE FROM chats WHERE chat_id = ?", (GROUP,))
 
-        await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
-        kept = await repo.add_calculation(OTHER_GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    await file_repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    kept = await file_repo.add_calculation(OTHER_GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
 
-        assert await repo.list_calculations(OTHER_GROUP) == [kept]
-        assert stored_calculation_ids(path) == [kept.id]
-        assert "a staged write the database refused was dropped" in caplog.text
-    finally:
-        await repo.close()
+    assert await file_repo.list_calculations(OTHER_GROUP) == [kept]
+    assert stored_calculation_ids(db_path) == [kept.id]
+    assert "a staged write the database refused was dropped" in caplog.text
 
 
 async def test_a_staged_calculation_that_fails_for_now_is_written_by_a_later_try(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    file_repo: SqliteRepository, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "bot.db"
-    repo = await SqliteRepository.open(str(path))
-    try:
-        await repo.upsert_chat(GROUP, kind="group")
-        with closing(sqlite3.connect(path)) as raw:
-            raw.execute("ALTER TABLE calculations RENAME TO away")
-        saved = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
-        await until(lambda: "not saved yet: 0 conversation states, 1 calculation" in caplog.text)
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("ALTER TABLE calculations RENAME TO away")
+    saved = await file_repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    await until(lambda: "not saved yet: 0 conversation states, 1 calculation" in caplog.text)
 
-        with closing(sqlite3.connect(path)) as raw:
-            raw.execute("ALTER TABLE away RENAME TO calculations")
-        assert await repo.list_calculations(GROUP) == [saved]
-    finally:
-        await repo.close()
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("ALTER TABLE away RENAME TO calculations")
+    assert await file_repo.list_calculations(GROUP) == [saved]
 
 
 # files, restarts and migrations
