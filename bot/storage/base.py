@@ -101,7 +101,8 @@ class Repository(DigestStore, GroupStore, Protocol):
         ltv: float,
         revenue_ltv: float,
     ) -> CalculationRecord:
-        """Raises ``UnknownChat`` if the chat is not recorded."""
+        """Raises ``UnknownChat`` if the chat is not recorded, ``ValueError`` if an LTV is not
+        finite."""
         ...
 
     async def save_calculation(
@@ -115,7 +116,8 @@ class Repository(DigestStore, GroupStore, Protocol):
         user_name: str | None,
     ) -> CalculationRecord:
         """``add_calculation`` and ``save_profile`` at once, the way a finished wizard needs.
-        Raises ``UnknownChat`` if the chat is not recorded."""
+        Raises ``UnknownChat`` if the chat is not recorded, ``ValueError`` if an LTV is not
+        finite."""
         ...
 
     async def list_calculations(self, chat_id: int, *, limit: int = 10) -> list[CalculationRecord]:

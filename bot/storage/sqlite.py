@@ -75,6 +75,7 @@ UPSERT_PROFILE = """
         updated_by_id = excluded.updated_by_id,
         updated_by_name = excluded.updated_by_name,
         updated_at = excluded.updated_at
+    WHERE excluded.updated_at >= shop_profiles.updated_at  -- a retried staged one is older
 """
 
 
@@ -96,7 +97,10 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     Calculations (with the profile a finished wizard saves) are written behind the same way:
     the reply with the result need not wait for the disk. Their ids are given here, from the
     database's counter read at start-up, so the reply's buttons can name the row to come.
-    Reads of calculations and profiles commit the staged ones first.
+    Reads of calculations and profiles commit the staged ones first. A staged write that fails
+    for now (the database busy or out of reach) is logged and tried again with the next
+    commit; one the database refuses for good is logged and dropped: a calculation of a chat
+    forgotten or migrated while it was staged, which goes with its chat.
 
     Chats and FSM rows are read on every update, so they are cached: the methods that write
     them keep the cache right, and any multi-statement write clears it (a mixin's SQL may touch
@@ -115,6 +119,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         self._staged_writes: list[Statement] = []  # calculations and profiles, oldest first
         self._last_calculation_id = last_calculation_id
         self._saver: asyncio.Task[None] | None = None
+        self._closed = False
 
     @classmethod
     async def open(cls, path: str, *, now: Clock = utc_now) -> SqliteRepository:
@@ -143,7 +148,9 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return cls(connection, last_calculation_id=last_calculation_id, now=now)
 
     async def close(self) -> None:
-        """Commit the staged writes, then close the connection."""
+        """Commit the staged writes, then close the connection. Nothing more is staged from
+        here on: a handler still at work when polling stops gets an error, not a silent loss."""
+        self._closed = True
         async with self._write_lock:
             try:
                 await self._commit_staged()
@@ -243,6 +250,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         user_name: str | None = None,
     ) -> CalculationRecord:
         """Staged (see the class), once the chat is known to be recorded."""
+        self._require_open()
         if not (math.isfinite(ltv) and math.isfinite(revenue_ltv)):
             raise ValueError(f"a calculation's LTV must be finite, got {ltv} and {revenue_ltv}")
         stamp = self._stamp()
@@ -329,8 +337,13 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         return self._fsm_staged.get(key, row)  # staged while we read
 
     def _stage_fsm(self, key: str, row: FsmRow) -> None:
+        self._require_open()
         self._fsm_staged[key] = row
         self._schedule_commit()
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise ValueError("the repository is closed")
 
     def _schedule_commit(self) -> None:
         if self._saver is None or self._saver.done():
@@ -338,30 +351,32 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     async def _save_staged(self) -> None:
         await asyncio.sleep(FSM_COMMIT_WINDOW)
-        try:
-            async with self._write_lock:
-                await self._commit_staged()
-        except Exception:
-            # What failed stays staged (and served): the next step, write or close tries again.
-            log.exception(
-                "not saved yet: %d conversation states, %d calculation writes",
-                len(self._fsm_staged),
-                len(self._staged_writes),
-            )
+        async with self._write_lock:
+            await self._commit_staged()
 
     async def _settle_staged_writes(self) -> None:
-        """Before a read of calculations or profiles: the staged ones committed (there are
-        seldom any: they wait a few milliseconds)."""
-        if self._staged_writes:
+        """Before a read of calculations or profiles: the staged ones committed, and those on
+        their way to the database arrived (there are seldom any: they wait a few milliseconds)."""
+        if self._staged_writes or self._write_lock.locked():
             async with self._write_lock:
                 await self._commit_staged()
 
     async def _commit_staged(self) -> None:
-        """Under the write lock."""
+        """Under the write lock. What fails for now stays staged, and is logged: the next step,
+        write or close tries again."""
         while self._staged_writes or self._fsm_staged:
             _, error = await self._send_with_staged()
             if error is not None:
-                raise error
+                self._log_unsaved(error)
+                return
+
+    def _log_unsaved(self, error: BaseException) -> None:
+        log.error(
+            "not saved yet: %d conversation states, %d calculation writes (%r)",
+            len(self._fsm_staged),
+            len(self._staged_writes),
+            error,
+        )
 
     async def _send_with_staged(
         self, *statements: Statement
@@ -380,15 +395,16 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     def _settle_writes(
         self, writes: list[Statement], results: Sequence[object]
     ) -> BaseException | None:
-        """Stage again the ``writes`` that failed, ahead of newer ones, and return the first
-        error; except where the database refuses the row for good: a calculation of a chat
-        forgotten in the meantime goes with the chat."""
+        """Stage again, ahead of newer ones, the ``writes`` that failed for now (the database
+        busy or out of reach), and return the first such error. A write refused for good (a
+        calculation of a chat forgotten in the meantime, text SQLite cannot store) is dropped,
+        so that it holds up no one else's."""
         again = []
         for write, result in zip(writes, results, strict=True):
-            if isinstance(result, sqlite3.IntegrityError):
-                log.warning("a staged write the database refused was dropped: %s", result)
-            elif isinstance(result, BaseException):
+            if isinstance(result, sqlite3.OperationalError):
                 again.append((write, result))
+            elif isinstance(result, BaseException):
+                log.error("a staged write the database refused was dropped: %r", result)
         self._staged_writes[:0] = [write for write, _ in again]
         return again[0][1] if again else None
 
@@ -436,7 +452,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
         async with self._write_lock:
             written, staged_error = await self._send_with_staged(*statements)
         if staged_error is not None:
-            log.error("staged writes not saved yet: %r", staged_error)
+            self._log_unsaved(staged_error)
         error = next((r for r in written if isinstance(r, BaseException)), None)
         if error is not None:
             raise error

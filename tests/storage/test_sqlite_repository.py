@@ -1,3 +1,4 @@
+import asyncio
 import math
 import sqlite3
 from collections.abc import AsyncIterator
@@ -398,6 +399,68 @@ async def test_a_staged_calculation_that_fails_for_now_is_written_by_a_later_try
     with closing(sqlite3.connect(db_path)) as raw:
         raw.execute("ALTER TABLE away RENAME TO calculations")
     assert await file_repo.list_calculations(GROUP) == [saved]
+
+
+async def test_a_read_waits_for_calculations_on_their_way_to_the_database(
+    repo: SqliteRepository,
+) -> None:
+    await repo.upsert_chat(GROUP, kind="group")
+    saved = await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    writing = asyncio.create_task(repo.upsert_chat(OTHER_GROUP, kind="group"))
+    await asyncio.sleep(0)  # the write takes the staged calculation along, not yet written
+
+    assert await repo.get_calculation(GROUP, saved.id) == saved
+    await writing
+
+
+async def test_a_profile_tried_again_never_overwrites_a_later_one(
+    repo: SqliteRepository, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged profile fails for now in the very trip that writes a newer one."""
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.save_calculation(GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="A")
+    send = repo._send
+    busy = sqlite3.OperationalError("database is locked")
+
+    async def once_busy_for_a(*statements: tuple[str, tuple[object, ...]]) -> list[object]:
+        monkeypatch.setattr(repo, "_send", send)
+        results: list[object] = list(await send(*statements))
+        return [
+            busy if "A" in parameters else r
+            for (_, parameters), r in zip(statements, results, strict=True)
+        ]
+
+    monkeypatch.setattr(repo, "_send", once_busy_for_a)
+    clock.advance(seconds=1)
+    later = await repo.save_profile(GROUP, INPUTS, user_id=8, user_name="Boris")
+
+    assert await repo.get_profile(GROUP) == later  # after "A" was written on the next try
+
+
+async def test_a_staged_write_refused_for_good_holds_up_no_one(
+    file_repo: SqliteRepository, caplog: pytest.LogCaptureFixture
+) -> None:
+    await file_repo.upsert_chat(OTHER_GROUP, kind="group")
+    await file_repo.save_calculation(  # a lone surrogate: text SQLite cannot store
+        GROUP, INPUTS, ltv=1.0, revenue_ltv=2.0, user_id=7, user_name="A\ud800"
+    )
+
+    kept = await file_repo.add_calculation(OTHER_GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    assert await file_repo.list_calculations(OTHER_GROUP) == [kept]
+    assert await file_repo.get_profile(GROUP) is None
+    assert await file_repo.forget_chat(OTHER_GROUP) == []
+    assert "a staged write the database refused was dropped" in caplog.text
+
+
+async def test_nothing_is_staged_once_the_repository_is_closed(clock: FakeClock) -> None:
+    repo = await SqliteRepository.open(":memory:", now=clock)
+    await repo.upsert_chat(GROUP, kind="group")
+    await repo.close()
+
+    with pytest.raises(ValueError, match="closed"):
+        await repo.add_calculation(GROUP, 7, INPUTS, ltv=1.0, revenue_ltv=2.0)
+    with pytest.raises(ValueError, match="closed"):
+        await repo.set_fsm_state('["key"]', "Wizard:aov")
 
 
 # files, restarts and migrations
