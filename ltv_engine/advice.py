@@ -1,5 +1,6 @@
 """Tailored advice as data: each rule fires on this shop's numbers and kind of business,
-and is worth the LTV uplift of its lever. Wording lives in templates/<locale>/advice.j2."""
+and is worth the LTV uplift of its lever (acquisition advice: the money per customer between
+the CAC and the LTV, or the highest CAC at 3:1). Wording lives in templates/<locale>/advice.j2."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ Signal = Literal[
     "loses_money",
     "room_to_grow",
     "healthy",
+    "room_to_scale",  # LTV:CAC of SCALE_FROM_LTV_CAC or more
 ]
 Needs = frozenset[Signal]
 
@@ -95,6 +97,9 @@ CLOSE_WORTH = 0.8  # an unseen family within 20 % of the best worth goes first
 HIGH_CHURN = 0.10  # monthly
 SHORT_LIFETIME_MONTHS = 1 / HIGH_CHURN
 LOW_MARGIN = 0.25
+# Scaling acquisition is advised when a customer may cost at least a tenth more and stay at
+# 3:1 (LTV:CAC from 3.3): at 3:1 itself there is nothing to add ("+0 ₽").
+SCALE_FROM_LTV_CAC = 3.3
 FEW_REPEAT_ORDERS = 3.0
 REGULAR_ORDERS = 2.0
 RARE_ORDERS_PER_MONTH = 1 / 6  # a purchase less than every half year
@@ -167,6 +172,8 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("few_repeat_orders")
     if consumables:
         signals.add("consumables")
+    if r.ltv_cac is not None and r.ltv_cac >= SCALE_FROM_LTV_CAC:
+        signals.add("room_to_scale")
     if business is not Business.SERVICES:
         signals.add("goods")
     if not (big_ticket or rare) and (consumables or frequent):
@@ -515,7 +522,7 @@ RULES: tuple[Rule, ...] = (
         "cac_room_to_scale",
         Family.ACQUISITION,
         None,
-        (("ltv_cac_3_or_more", _needs("healthy", "margin_known")),),  # never on revenue
+        (("ltv_cac_3_or_more", _needs("room_to_scale", "margin_known")),),  # never on revenue
         _cac_facts,
         worth=_room_below_3_to_1,
     ),

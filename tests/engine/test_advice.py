@@ -254,11 +254,21 @@ def test_acquisition_worth_is_the_money_per_customer_against_cac() -> None:
     assert advice_of(healthy, "cac_room_to_scale").worth == pytest.approx(room)
 
 
-def test_no_room_to_scale_at_exactly_3_to_1() -> None:
-    # $65 x 2.2 x 18 x 58 % = $1 492.92, a third of it $497.64 less 6e-14 in floats
-    at_3_to_1 = shop(aov=65, orders_per_month=2.2, margin=0.58, cac=497.64)
-    assert at_3_to_1.band is Band.HEALTHY
-    assert advice_of(at_3_to_1, "cac_room_to_scale").worth == 0
+@pytest.mark.parametrize(
+    ("cac", "advised"),
+    [
+        (497.64, False),  # $65 x 2.2 x 18 x 58 % = $1 492.92: exactly 3:1, "+$0" to add
+        (452.5, False),  # 3.299:1: less than a tenth more to add
+        (452.4, True),  # 3.3:1
+    ],
+)
+def test_scaling_is_advised_only_with_room_to_add_a_tenth_to_the_cac(
+    cac: float, advised: bool
+) -> None:
+    result = shop(aov=65, orders_per_month=2.2, margin=0.58, cac=cac)
+    assert result.band is Band.HEALTHY
+    primary, fallback = candidates(result)
+    assert ("cac_room_to_scale" in {a.rule_id for a in primary + fallback}) is advised
 
 
 def test_the_biggest_worth_comes_first() -> None:
