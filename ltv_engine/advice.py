@@ -226,12 +226,6 @@ def _sooner_gap_days(gap_days: float) -> float:
     return gap_days / _FREQUENCY_FACTOR
 
 
-def _gap_between_orders(orders_per_month: float) -> tuple[float, str]:
-    """How often a customer buys, as said of rare purchases: (2.0, "year") is once every two
-    years, (1.5, "month") once every one and a half months."""
-    return _in_months_or_years(1 / orders_per_month)
-
-
 def _in_months_or_years(months: float) -> tuple[float, str]:
     """``months`` to one decimal, in years from a year on: (1.5, "month"), (2.0, "year")."""
     tenths_of_months = round(10 * months)  # round(x, 1) is slower
@@ -258,7 +252,7 @@ def _stepped(value: float, lever: Lever) -> float:
 def _points_facts(r: LtvResult) -> Facts:
     low, high = _reward_band(r.inputs.margin, (3, 5))
     orders = r.inputs.orders_per_month
-    gap, gap_unit = _gap_between_orders(orders)
+    gap, gap_unit = _said_gap(_gap_days(r))
     return {
         "orders_per_month": orders,
         "gap": gap,
@@ -343,7 +337,7 @@ def _bundle_facts(r: LtvResult) -> Facts:
 
 
 def _upsell_facts(r: LtvResult) -> Facts:
-    gap, gap_unit = _gap_between_orders(r.inputs.orders_per_month)
+    gap, gap_unit = _said_gap(_gap_days(r))
     business = r.inputs.business or Business.OTHER
     return {**_aov_facts(r), "gap": gap, "gap_unit": gap_unit, "business": business}
 

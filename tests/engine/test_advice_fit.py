@@ -196,7 +196,7 @@ def test_furniture_advice_reads_as_rare_purchases(
         (1 / 12, "раз в год", "once a year"),
         (1 / 7, "раз в 7 месяцев", "once every 7 months"),
         (1 / 3, "раз в 3 месяца", "once every 3 months"),
-        (0.6, "раз в 1,7 месяца", "once every 1.7 months"),
+        (0.6, "раз в 51 день", "every 51 days"),  # days up to two months, as elsewhere
         (0.99, "раз в месяц", "once a month"),
     ],
 )
@@ -205,6 +205,19 @@ def test_how_often_a_rare_customer_buys_reads_naturally(orders: float, ru: str, 
     advice = advice_of(inputs, "loyalty_points")
     assert f"покупает {ru} и" in text_of("ru", inputs, advice)
     assert f"buys {en}," in text_of("en", inputs, advice)
+
+
+@pytest.mark.parametrize("orders", [0.5, 0.66, 0.8])
+def test_one_reply_says_the_gap_between_orders_one_way(orders: float) -> None:
+    """0.66 orders a month read "раз в 1,5 месяца" in the points and "раз в 46 дней" in the
+    subscription of the same reply."""
+    inputs = at(COSMETICS_WEEKLY, orders_per_month=orders)
+    points = advice_of(inputs, "loyalty_points").facts
+    subscription = advice_of(inputs, "subscription_consumables").facts
+    assert (points["gap"], points["gap_unit"]) == (
+        subscription["usual_gap"],
+        subscription["usual_unit"],
+    )
 
 
 def test_points_expire_with_a_reminder_only_where_purchases_are_not_rare() -> None:
