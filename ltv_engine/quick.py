@@ -75,7 +75,8 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     the five positions, and the parser's reason for a value it cannot read
     (``details["argument"]`` holds the text typed). Too long a lifetime after a bare number in
     the margin's place carries the other reading in ``details["without_margin"]`` (see
-    ``_lifetime_months``).
+    ``_lifetime_months``); a lifetime missing after one ("2500 1.5 18") carries the line read
+    with that number as the lifetime in months in ``details["margin_as_lifetime"]``.
     """
     values, by_position = _assign(_words(arguments), arguments)
     # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
@@ -87,7 +88,10 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
     if aov is None or frequency is None or months is None:
         missing = next(name for name in REQUIRED if name not in values)
-        raise InvalidInput(Reason.MISSING, missing, given=sorted(values))
+        error = InvalidInput(Reason.MISSING, missing, given=sorted(values))
+        if missing == "lifetime" and _a_bare_number_as_margin(values, by_position):
+            error.details["margin_as_lifetime"] = _read_margin_as_lifetime(values)
+        raise error
     shop_currency = aov.currency or currency
     if cac is not None and cac.currency and cac.currency != shop_currency:
         raise InvalidInput(
@@ -414,21 +418,32 @@ def _read_without_margin(
     in their places and no CAC follows: the margin's number is the lifetime in months, the
     lifetime's the CAC. None when they are not, when the margin's number is a share ("0.3"),
     and when the CAC would be refused."""
-    margin, lifetime = values.get("margin", ""), values.get("lifetime", "")
-    if "cac" in values or not {"margin", "lifetime"} <= by_position:
+    lifetime = values.get("lifetime", "")
+    if "cac" in values or "lifetime" not in by_position or not PLAIN_NUMBER.fullmatch(lifetime):
         return None
-    if not (PLAIN_NUMBER.fullmatch(margin) and PLAIN_NUMBER.fullmatch(lifetime)):
-        return None
-    if parse_number(margin) < 1 or not _reads(
+    if not _a_bare_number_as_margin(values, by_position) or not _reads(
         lambda text: parse_money(text, field="cac"), lifetime
     ):
         return None
-    return {
-        "aov": values["aov"],
-        "frequency": values["frequency"],
-        "lifetime": margin,
-        "cac": lifetime,
-    }
+    return _read_margin_as_lifetime(values) | {"cac": lifetime}
+
+
+def _a_bare_number_as_margin(values: Mapping[str, str], by_position: Set[str]) -> bool:
+    """The margin is a bare number of 1 or more in its place ("18" of "2500 1.5 18"): it may
+    well be the lifetime in months typed without its unit."""
+    margin = values.get("margin", "")
+    return (
+        "margin" in by_position
+        and PLAIN_NUMBER.fullmatch(margin) is not None
+        and parse_number(margin) >= 1
+    )
+
+
+def _read_margin_as_lifetime(values: Mapping[str, str]) -> dict[str, str]:
+    """The values with the margin's number as the lifetime in months ("2500 1.5 18" with no
+    lifetime: 18 months, for the reply to offer), a CAC given by name kept."""
+    read = {"aov": values["aov"], "frequency": values["frequency"], "lifetime": values["margin"]}
+    return read | ({"cac": values["cac"]} if "cac" in values else {})
 
 
 def _a_lifetime_not_a_margin(text: str, pending: list[str]) -> bool:

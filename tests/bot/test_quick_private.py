@@ -221,6 +221,46 @@ async def test_four_numbers_with_too_long_a_lifetime_show_both_ways_to_write_the
     assert "LTV:CAC = 13" in person.last_text()
 
 
+@pytest.mark.parametrize(
+    ("locale", "explained", "offered", "calculated"),
+    [
+        (
+            "ru",
+            "⚠️ Не хватает значения: срок жизни клиента.\n"
+            "18 стоит на месте маржи и читается как маржа 18%.\n"
+            "Если 18 — срок в месяцах, укажите единицу: /ltv 2500 1,5 18 мес",
+            "/ltv 2500 1,5 18 мес",
+            f"LTV клиента: 67{NBSP}500{NBSP}₽",
+        ),
+        (
+            "en",
+            "⚠️ The customer lifetime is missing.\n"
+            "18 is in the margin's place, so I read it as the margin, 18%.\n"
+            "If 18 is the lifetime in months, give it its unit: /ltv 2500 1,5 18 months",
+            "/ltv 2500 1,5 18 months",
+            "Customer LTV: $67,500",
+        ),
+    ],
+)
+async def test_three_numbers_say_the_last_was_read_as_the_margin(
+    client: TelegramClient,
+    ru_client: TelegramClient,
+    locale: str,
+    explained: str,
+    offered: str,
+    calculated: str,
+) -> None:
+    """ "/ltv 2500 1,5 18" was answered "the lifetime is missing, e.g. life=18": the 18 just
+    typed, unexplained. The reply says it took the margin's place and gives the line for 18
+    months, which is calculated as sent."""
+    person = ru_client if locale == "ru" else client
+    await person.send("/ltv 2500 1,5 18")
+    said = person.last_text()
+    assert said.startswith(explained) and "=18" not in said
+    await person.send(offered)
+    assert calculated in person.last_text()
+
+
 @pytest.mark.parametrize("locale", ["ru", "en"])
 async def test_the_one_line_forms_in_help_are_read_as_they_say(
     client: TelegramClient, ru_client: TelegramClient, locale: str

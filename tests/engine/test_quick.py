@@ -459,3 +459,34 @@ def test_too_long_a_lifetime_is_only_too_long_when_no_other_reading_fits(argumen
 
     assert (caught.value.reason, caught.value.field) == (Reason.TOO_LARGE, "lifetime")
     assert "without_margin" not in caught.value.details
+
+
+@pytest.mark.parametrize(
+    ("arguments", "offered"),
+    [
+        ("2500 1.5 18", "2500 1.5 18 мес"),
+        ("чек 2500, 2 раза в месяц, 18, cac 1500", "2500 2 раза в месяц 18 мес 1500"),
+    ],
+)
+def test_a_lifetime_missing_after_a_bare_margin_offers_it_as_the_lifetime(
+    arguments: str, offered: str
+) -> None:
+    """ "2500 1.5 18": the 18 took the margin's place and the lifetime is missing; the error
+    carries the line with 18 as the lifetime in months, and that line is read so."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.reason, caught.value.field) == (Reason.MISSING, "lifetime")
+    other = caught.value.details["margin_as_lifetime"]
+    line = f"{other['aov']} {other['frequency']} {other['lifetime']} мес {other.get('cac', '')}"
+    assert line.strip() == offered
+    assert parse_quick(line, currency="RUB").lifetime == EIGHTEEN_MONTHS
+
+
+@pytest.mark.parametrize("arguments", ["2500 1.5 0.3", "2500 1.5 30%", "2500 1.5 margin=18"])
+def test_a_lifetime_missing_after_a_margin_said_as_one_offers_nothing(arguments: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.reason, caught.value.field) == (Reason.MISSING, "lifetime")
+    assert "margin_as_lifetime" not in caught.value.details
