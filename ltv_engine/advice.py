@@ -36,6 +36,7 @@ Signal = Literal[
     "short_lifetime",
     "regulars_exist",  # win-back needs customers who used to come back
     "one_order",  # about one order a lifetime: no next order to time a message by
+    "repeat_orders",  # not one_order: points can be spent on a next purchase
     "few_repeat_orders",
     "margin_known",  # gross-profit LTV: acquisition can be judged on it
     "low_margin",
@@ -166,8 +167,10 @@ def _signals(r: LtvResult) -> frozenset[Signal]:
         signals.add("short_lifetime")
     if r.expected_orders >= REGULAR_ORDERS:
         signals.add("regulars_exist")
-    elif r.expected_orders < ONE_ORDER_BELOW:
+    if r.expected_orders < ONE_ORDER_BELOW:
         signals.add("one_order")
+    else:
+        signals.add("repeat_orders")
     if r.expected_orders < FEW_REPEAT_ORDERS:
         signals.add("few_repeat_orders")
     if consumables:
@@ -419,8 +422,9 @@ RULES: tuple[Rule, ...] = (
         Family.LOYALTY,
         Lever.FREQUENCY,
         (
-            ("rare_purchases", _needs("rare_purchases", "rewards_fit")),  # no points expiry
-            ("low_frequency", _needs("rare_orders", "rewards_fit")),
+            # no points expiry for rare purchases; no points at all where none is spent
+            ("rare_purchases", _needs("rare_purchases", "rewards_fit", "repeat_orders")),
+            ("low_frequency", _needs("rare_orders", "rewards_fit", "repeat_orders")),
         ),
         _points_facts,
     ),

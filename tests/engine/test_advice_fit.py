@@ -201,10 +201,26 @@ def test_furniture_advice_reads_as_rare_purchases(
     ],
 )
 def test_how_often_a_rare_customer_buys_reads_naturally(orders: float, ru: str, en: str) -> None:
-    inputs = at(FURNITURE, orders_per_month=orders)
+    inputs = at(FURNITURE, orders_per_month=orders, months=120)  # two orders or more a lifetime
     advice = advice_of(inputs, "loyalty_points")
     assert f"покупает {ru} и" in text_of("ru", inputs, advice)
     assert f"buys {en}," in text_of("en", inputs, advice)
+
+
+@pytest.mark.parametrize(("orders", "months"), [(1 / 60, 60), (1 / 24, 30), (0.5, 2)])
+def test_no_points_for_customers_with_about_one_order_a_lifetime(
+    orders: float, months: float
+) -> None:
+    """ "Points for every purchase … remind of them when the next purchase is due": there is
+    none; the advice on earning a second order speaks to them instead."""
+
+    def fired(lifetime_months: float) -> set[str]:
+        inputs = at(FURNITURE, orders_per_month=orders, months=lifetime_months)
+        primary, fallback = candidates(calculate(inputs))
+        return {advice.rule_id for advice in primary + fallback}
+
+    assert "loyalty_points" not in fired(months)
+    assert "loyalty_points" in fired(months * 2)
 
 
 @pytest.mark.parametrize("orders", [0.5, 0.66, 0.8])
