@@ -162,8 +162,8 @@ def _suggested_lines(said: str) -> list[str]:
             "ru",
             "/ltv 2500 1.5 18 1500",
             "⚠️ Срок жизни клиента 1500: слишком большое значение.\n"
-            "Четыре числа без единиц — это чек, частота, маржа и срок: 18 — маржа 18%, а 1500 — "
-            "срок в месяцах, больше 100 лет.\n"
+            "Числа без единиц после частоты — это маржа и срок: 18 — маржа 18%, а 1500 — срок "
+            "в месяцах, больше 100 лет.\n"
             "Если 18 — срок в месяцах, а 1500 — стоимость привлечения (CAC), укажите единицу "
             "срока:\n",
             ["/ltv 2500 1.5 18 мес 1500", "/ltv 2500 1.5 30% 18 мес 1500"],
@@ -171,7 +171,8 @@ def _suggested_lines(said: str) -> list[str]:
         (
             "ru",
             "чек 2 500, 1,5 раза в месяц, 18, 1500",  # sent without /ltv: not the fallback
-            "18 — маржа 18%, а 1500 — срок в месяцах, больше 100 лет.",
+            "Числа без единиц после частоты — это маржа и срок: 18 — маржа 18%, а 1500 — срок "
+            "в месяцах, больше 100 лет.",
             [
                 "/ltv 2500 1,5 раза в месяц 18 мес 1500",
                 "/ltv 2500 1,5 раза в месяц 30% 18 мес 1500",
@@ -181,8 +182,8 @@ def _suggested_lines(said: str) -> list[str]:
             "en",
             "/ltv 2500 1.5 18 1500",
             "⚠️ The customer lifetime 1500 is too large.\n"
-            "Four numbers without units are the order value, frequency, margin and lifetime: 18 "
-            "reads as the margin, 18%, and 1500 as the lifetime in months, over 100 years.\n"
+            "Numbers without units after the frequency are the margin and the lifetime: 18 reads "
+            "as the margin, 18%, and 1500 as the lifetime in months, over 100 years.\n"
             "If 18 is the lifetime in months and 1500 the acquisition cost (CAC), give the "
             "lifetime its unit:\n",
             ["/ltv 2500 1.5 18 months 1500", "/ltv 2500 1.5 30% 18 months 1500"],
