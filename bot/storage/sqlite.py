@@ -92,7 +92,9 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     once. Staged rows travel with the next write, or after ``FSM_COMMIT_WINDOW`` in one or two
     statements of their own (group commit): in production, while the reply is still on its
     way to Telegram. ``_writing`` and ``close`` commit them first, so no other write and no
-    shutdown overtakes them; only a hard kill within that window loses the last step.
+    shutdown overtakes them (unless the database fails them for now: then they wait for the
+    next try, and the failure is logged); only a hard kill within that window loses the last
+    step.
 
     Calculations (with the profile a finished wizard saves) are written behind the same way:
     the reply with the result need not wait for the disk. Their ids are given here, from the
@@ -383,7 +385,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
     ) -> tuple[list[list[sqlite3.Row] | BaseException], BaseException | None]:
         """Under the write lock, in one trip: the staged writes (older than ``statements``),
         ``statements``, the staged FSM rows. The results of ``statements``, and the first error
-        of the staged ones (which stay staged)."""
+        of the staged ones that failed for now (they stay staged)."""
         writes, self._staged_writes = self._staged_writes, []
         batch = dict(self._fsm_staged)
         results = await self._send(*writes, *statements, *_fsm_statements(batch))
@@ -428,7 +430,7 @@ class SqliteRepository(SqliteDigestMixin, GroupSqlMixin):
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time, after the staged FSM rows: committed on success,
+        """One write transaction at a time, after the staged writes: committed on success,
         rolled back on error."""
         async with self._write_lock:
             await self._commit_staged()
