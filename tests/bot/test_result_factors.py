@@ -219,6 +219,7 @@ async def test_the_churn_ranking_and_its_what_if_agree_with_the_figures(
     assert "91\xa0057\xa0₽ (+9\xa0105\xa0₽)" in ru_client.last_text()
     await ru_client.click("оттока")
     assert "81\xa0952\xa0₽ → 91\xa0057\xa0₽ (+9\xa0105\xa0₽," in ru_client.last_text()
+    assert "\nОтток: 2,93% → 2,64% в месяц\nСрок жизни:" in ru_client.last_text()  # as moved
 
 
 def test_factors_no_decimals_make_exact_are_shown_as_near_as_they_go() -> None:

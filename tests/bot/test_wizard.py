@@ -154,6 +154,7 @@ async def test_churn_of_100_percent_is_refused_and_data_kept(client: TelegramCli
     assert "churn −10% → $866.67" in client.last_text()  # 65 x 0.6 / 0.045
     await client.click("−10% churn")
     assert "What if churn falls by 10%?" in client.last_text()
+    assert "Churn: 5% → 4.5% a month\nLifetime: 20 → 22.22 months" in client.last_text()
 
 
 async def test_customer_counts_more_at_the_end_say_what_to_enter(client: TelegramClient) -> None:
