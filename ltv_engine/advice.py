@@ -47,7 +47,6 @@ Signal = Literal[
     "subscription_fits",  # never big-ticket or rare; besides consumables only bought monthly
     "loses_money",
     "room_to_grow",
-    "healthy",
     "room_to_scale",  # LTV:CAC of SCALE_FROM_LTV_CAC or more
 ]
 Needs = frozenset[Signal]
@@ -133,7 +132,7 @@ _BAND_SIGNALS: Mapping[Band | None, tuple[Signal, ...]] = {
     None: (),
     Band.LOSES_MONEY: ("loses_money",),
     Band.ROOM_TO_GROW: ("room_to_grow",),
-    Band.HEALTHY: ("healthy",),
+    Band.HEALTHY: (),  # healthy enough to scale: "room_to_scale", from LTV:CAC
 }
 
 
