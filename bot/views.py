@@ -89,6 +89,7 @@ def result_text(result: LtvResult, t: Texts) -> str:
 def whatif_screen(
     calc_id: int, base: LtvResult, improved: LtvResult, lever: Lever, t: Texts
 ) -> Screen:
+    by_churn = _by_churn(base)
     text = t.page(
         "whatif.j2",
         lever=lever.value,
@@ -96,9 +97,10 @@ def whatif_screen(
         base=base,
         improved=improved,
         currency=base.inputs.currency,
+        by_churn=by_churn,
     )
     others = [effect for effect in base.sensitivity if effect.lever is not lever]
-    keyboard = result_keyboard(calc_id, others, t, by_churn=_by_churn(base), back_to_result=True)
+    keyboard = result_keyboard(calc_id, others, t, by_churn=by_churn, back_to_result=True)
     return Screen(text, keyboard)
 
 
