@@ -469,7 +469,7 @@ class FakeTelegram:
 
     def _replied(self, chat_id: int | str, replied: ReplyParameters | None) -> Message | None:
         """The message a new one replies to, as Telegram shows it in ``reply_to_message``."""
-        if replied is None:
+        if replied is None or replied.message_id is None:  # None: a reply to an ephemeral one
             return None
         key = (_chat_id(chat_id), replied.message_id)
         return self._bot_messages.get(key) or self._people_messages.get(key)
