@@ -82,7 +82,7 @@ class Rule:
 class _Firing(NamedTuple):
     """A rule that fires; as a tuple it sorts best first, ties in ``RULES`` order."""
 
-    rank: float  # the worth relative to the LTV to 9 decimals, negated
+    rank: int  # see _RANK_SCALE
     position: int  # in RULES: unique among the primary (or fallback) rules, so sorts stop here
     rule: Rule
     trigger: str
@@ -593,20 +593,12 @@ def _with_sensitivity(result: LtvResult) -> LtvResult:
 
 def _firings(result: LtvResult, signals: frozenset[Signal], *, fallback: bool) -> list[_Firing]:
     """The primary (or fallback) rules that fire, in ``RULES`` order."""
-    ltv = result.ltv
-    uplifts: dict[Lever | None, float] = {e.lever: e.uplift for e in result.sensitivity}
-    lever_ranks: dict[Lever | None, float] = {}  # each lever's rank, computed once
+    uplifts: dict[Lever | None, float] = {lever: up for lever, _, _, up in result.sensitivity}
+    per_ltv = _RANK_SCALE / result.ltv
     firings: list[_Firing] = []
     for position, rule, trigger in _triggered(signals, fallback):
-        if rule.worth is not None:
-            worth = rule.worth(result)
-            rank = _rank(worth, ltv)
-        else:
-            worth = uplifts.get(rule.lever, 0.0)
-            if rule.lever not in lever_ranks:
-                lever_ranks[rule.lever] = _rank(worth, ltv)
-            rank = lever_ranks[rule.lever]
-        firings.append(_new_firing((rank, position, rule, trigger, worth)))
+        worth = uplifts.get(rule.lever, 0.0) if rule.worth is None else rule.worth(result)
+        firings.append(_new_firing((-round(worth * per_ltv), position, rule, trigger, worth)))
     return firings
 
 
@@ -621,10 +613,10 @@ def _triggered(signals: frozenset[Signal], fallback: bool) -> tuple[tuple[int, R
     return tuple(fired)
 
 
-def _rank(worth: float, ltv: float) -> float:
-    return -round(worth / ltv, 9)
-
-
+# A firing's rank is its worth relative to the LTV in units of 1e-9, negated: it sorts best
+# first, and worths equal to 9 decimals tie. round(x * scale), not round(x, 9), which goes
+# through text.
+_RANK_SCALE = 1e9
 _RANK = itemgetter(0)
 
 

@@ -30,7 +30,29 @@ STEPS: Mapping[Lever, float] = MappingProxyType(
     }
 )
 HEALTHY_LTV_CAC = 3.0
+# A band's lower bound less float noise: 65 x 0.6 x 18 x 0.58 is 407.15999999999997
+_BAND_NOISE = 1e-9  # relative
+_BREAK_EVEN_LTV_CAC = 1 - _BAND_NOISE
+_HEALTHY_LTV_CAC = HEALTHY_LTV_CAC * (1 - _BAND_NOISE)
+# Uplifts relative to the LTV are compared in units of 1e-12: levers that the arithmetic makes
+# equal tie exactly. round(x * scale) costs a fifth of round(x, 12), which goes through text.
+_TIE_SCALE = 1e12
 MAX_LIFETIME_MONTHS = LIMITS["lifetime_months"].high
+# Where each value is plainly valid: the usual case, tested at once; check_range says why not.
+_AOV, _ORDERS, _MARGIN, _CAC, _RATE, _LIFETIME = (
+    LIMITS[field].accepted
+    for field in (
+        "aov",
+        "orders_per_month",
+        "margin",
+        "cac",
+        "annual_discount_rate",
+        "lifetime_months",
+    )
+)
+# Skip the Python-level __new__ of these named tuples: each is built at every calculation.
+_new_result = partial(tuple.__new__, LtvResult)
+_effect = partial(tuple.__new__, LeverEffect)
 
 
 def monthly_rate(annual_rate: float) -> float:
@@ -46,7 +68,9 @@ def resolve_lifetime(lifetime: Lifetime) -> tuple[float, float]:
     ``1 - (1 - c) ** (1 / period_months)``; the lifetime is 1 / that churn.
     """
     if lifetime.source is LifetimeSource.MONTHS:
-        months = check_range(_given(lifetime.months, "lifetime_months"), "lifetime_months")
+        months = lifetime.months
+        if months is None or not _LIFETIME[0] <= months <= _LIFETIME[1]:  # else plainly valid
+            months = check_range(_given(months, "lifetime_months"), "lifetime_months")
         return months, 1 / months
     if lifetime.source is LifetimeSource.CHURN:
         churn = check_range(_given(lifetime.monthly_churn, "monthly_churn"), "monthly_churn")
@@ -97,6 +121,15 @@ def validate(inputs: LtvInputs) -> None:
 
 
 def _validate_scalars(inputs: LtvInputs) -> None:
+    margin, cac, rate = inputs.margin, inputs.cac, inputs.annual_discount_rate
+    if (  # NaN and infinities fail these comparisons
+        _AOV[0] <= inputs.aov <= _AOV[1]
+        and _ORDERS[0] <= inputs.orders_per_month <= _ORDERS[1]
+        and (margin is None or _MARGIN[0] <= margin <= _MARGIN[1])
+        and (cac is None or _CAC[0] <= cac <= _CAC[1])
+        and (rate is None or _RATE[0] <= rate <= _RATE[1])
+    ):
+        return
     check_range(inputs.aov, "aov")
     check_range(inputs.orders_per_month, "orders_per_month")
     if inputs.margin is not None:
@@ -121,21 +154,23 @@ def calculate(inputs: LtvInputs, *, with_sensitivity: bool = True) -> LtvResult:
     ltv = revenue_ltv if gross_profit_ltv is None else gross_profit_ltv
     cac = inputs.cac
     ltv_cac = _ltv_cac(ltv, cac)
-    return LtvResult(  # positional: cheaper than by keyword
-        inputs,
-        lifetime_months,
-        monthly_churn,
-        revenue_ltv,
-        gross_profit_ltv,
-        ltv,
-        _discounted(value_per_month, lifetime_months, inputs.annual_discount_rate),
-        ltv_cac,
-        None if ltv_cac is None else _band(ltv_cac),
-        None if cac is None else cac / value_per_month,
-        ltv / HEALTHY_LTV_CAC,
-        value_per_month,
-        inputs.orders_per_month * lifetime_months,
-        _sensitivity(inputs, lifetime_months, monthly_churn, ltv) if with_sensitivity else (),
+    return _new_result(
+        (
+            inputs,
+            lifetime_months,
+            monthly_churn,
+            revenue_ltv,
+            gross_profit_ltv,
+            ltv,
+            _discounted(value_per_month, lifetime_months, inputs.annual_discount_rate),
+            ltv_cac,
+            None if ltv_cac is None else _band(ltv_cac),
+            None if cac is None else cac / value_per_month,
+            ltv / HEALTHY_LTV_CAC,
+            value_per_month,
+            inputs.orders_per_month * lifetime_months,
+            _sensitivity(inputs, lifetime_months, monthly_churn, ltv) if with_sensitivity else (),
+        )
     )
 
 
@@ -165,10 +200,9 @@ def _ltv_cac(ltv: float, cac: float | None) -> float | None:
 
 def _band(ratio: float) -> Band:
     """The band of ``ratio``; float noise must not turn a break-even 1.0 into 0.999..."""
-    ratio = round(ratio, 9)
-    if ratio < 1:
+    if ratio < _BREAK_EVEN_LTV_CAC:
         return Band.LOSES_MONEY
-    if ratio < HEALTHY_LTV_CAC:
+    if ratio < _HEALTHY_LTV_CAC:
         return Band.ROOM_TO_GROW
     return Band.HEALTHY
 
@@ -221,7 +255,6 @@ _LIFETIME_FACTOR = 1 + STEPS[Lever.LIFETIME]
 _CHURN_FACTOR = 1 - STEPS[Lever.LIFETIME]
 _LEVERS = tuple(Lever)  # the headlines of _sensitivity come in this order
 _LEVER_STEPS = tuple(STEPS[lever] for lever in _LEVERS)
-_effect = partial(tuple.__new__, LeverEffect)  # skips the Python-level LeverEffect.__new__
 
 
 def _sensitivity(
@@ -231,8 +264,8 @@ def _sensitivity(
 
     MARGIN applies only to a known margin below 100 %. The headlines are computed from the
     stepped factors directly (the same steps ``improve`` takes, without building new inputs).
-    Uplifts are compared relative to ``ltv`` and rounded, so levers that the arithmetic makes
-    equal (a 10 % step of any factor) tie exactly and keep the ``Lever`` order.
+    Uplifts are compared relative to ``ltv`` and rounded (see _TIE_SCALE), so levers that the
+    arithmetic makes equal (a 10 % step of any factor) tie exactly and keep the ``Lever`` order.
     """
     aov, orders = inputs.aov, inputs.orders_per_month
     margin = 1.0 if inputs.margin is None else inputs.margin
@@ -249,8 +282,9 @@ def _sensitivity(
     if margin < 1:
         headlines.append(aov * orders * lifetime_months * _wider(margin))
         steps = (*_LEVER_STEPS[:3], min(_LEVER_STEPS[3], 1 - margin))  # fewer points near 100 %
+    per_ltv = _TIE_SCALE / ltv
     ranked = [  # the position in _LEVERS breaks ties
-        (-round((headline - ltv) / ltv, 12), position, headline)
+        (-round((headline - ltv) * per_ltv), position, headline)
         for position, headline in enumerate(headlines)
     ]
     ranked.sort()

@@ -238,7 +238,8 @@ def _business(text: str | None) -> Business | None:
 
 
 def _as_json(result: LtvResult, advice: tuple[Advice, ...]) -> str:
-    document = dataclasses.asdict(result)
+    document = result._asdict()
+    document["inputs"] = dataclasses.asdict(result.inputs)
     document["sensitivity"] = [effect._asdict() for effect in result.sensitivity]
     document["advice"] = [item._asdict() for item in advice]
     return json.dumps(document, indent=2, ensure_ascii=False)

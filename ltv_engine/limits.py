@@ -15,6 +15,17 @@ class Range:
     low_inclusive: bool = False  # is ``low`` itself allowed?
     smallest: float = 0.0  # below this a positive value is too small to be meant
 
+    @property
+    def accepted(self) -> tuple[float, float]:
+        """``(lowest, highest)``: every value from one to the other, both included, passes
+        ``check_range``. Only for a range whose lowest value passes: ``low`` itself, or a
+        ``smallest`` above it."""
+        if self.low_inclusive:
+            return max(self.low, self.smallest), self.high
+        if self.smallest > self.low:
+            return self.smallest, self.high
+        raise ValueError("an open range has no lowest accepted value")
+
 
 # The lower bounds keep every product of inputs far from float underflow: the smallest
 # monthly value a customer can bring is 0.01 x 0.0001 x 0.0001.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -72,8 +72,7 @@ class LeverEffect(NamedTuple):  # a tuple: built four times per calculation, and
     uplift: float  # new_ltv - headline LTV, in money
 
 
-@dataclass(frozen=True, slots=True)
-class LtvResult:
+class LtvResult(NamedTuple):  # a tuple: built once per calculation and per what-if, cheaply
     inputs: LtvInputs
     lifetime_months: float
     monthly_churn: float
@@ -87,4 +86,4 @@ class LtvResult:
     max_cac_3_to_1: float
     value_per_month: float  # headline value a customer brings per month
     expected_orders: float
-    sensitivity: tuple[LeverEffect, ...] = field(default_factory=tuple)  # best first
+    sensitivity: tuple[LeverEffect, ...] = ()  # best first

@@ -63,7 +63,7 @@ def test_table_rows_are_aligned(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_has_every_result_field_and_the_advice(capsys: pytest.CaptureFixture[str]) -> None:
     document = as_json(capsys, *GOLDEN)
-    assert set(LtvResult.__dataclass_fields__) <= set(document)
+    assert set(LtvResult._fields) <= set(document)
     assert document["ltv"] == pytest.approx(407.16)
     assert document["band"] == "healthy"
     advice = document["advice"]

@@ -1,0 +1,39 @@
+"""The accepted interval of a range: every value in it passes ``check_range``, and the values
+just outside it do not (calculate's fast path relies on the first)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ltv_engine.errors import InvalidInput
+from ltv_engine.limits import LIMITS, Range, check_range
+
+CLOSED = [field for field, limit in LIMITS.items() if limit.low_inclusive or limit.smallest]
+
+
+@pytest.mark.parametrize("field", CLOSED)
+def test_the_ends_of_the_accepted_interval_pass_and_beyond_them_fail(field: str) -> None:
+    lowest, highest = LIMITS[field].accepted
+    assert check_range(lowest, field) == lowest
+    assert check_range(highest, field) == highest
+    for outside in (math.nextafter(lowest, -math.inf), math.nextafter(highest, math.inf)):
+        with pytest.raises(InvalidInput):
+            check_range(outside, field)
+
+
+@pytest.mark.parametrize("field", CLOSED)
+@given(st.data())
+def test_every_value_within_the_accepted_interval_passes(field: str, data: st.DataObject) -> None:
+    lowest, highest = LIMITS[field].accepted
+    value = data.draw(st.floats(lowest, highest))
+    assert check_range(value, field) == value
+
+
+def test_an_open_range_has_no_accepted_interval() -> None:
+    assert "monthly_churn" not in CLOSED
+    with pytest.raises(ValueError, match="open range"):
+        _ = Range(0.0, 1.0).accepted
