@@ -381,3 +381,42 @@ def test_the_file_review_names_every_column_role_the_reader_knows(locale: str) -
     columns = {role: f"column of {role}" for role in ROLES}
     lines = _file_review(locale, IngestReport(columns, None, None, 10, 9)).splitlines()
     assert all(any(f"«column of {role}»" in line for line in lines) for role in ROLES)
+
+
+DRAFT_WITH_EVERY_ANSWER = {
+    "currency": "RUB",
+    "aov": 2500.0,
+    "freq_unit": "month",
+    "orders_per_month": 1.5,
+    "margin": 0.3,
+    "lifetime_unit": "months",
+    "lifetime_months": 18.0,
+    "monthly_churn": 0.05,
+    "customers_start": 200,
+    "customers_end": 150,
+    "cac": 1500.0,
+    "annual_discount_rate": 0.12,
+}
+STEPS_WITH_AN_ANSWER = [
+    "aov",
+    "frequency",
+    "margin",
+    "lifetime",
+    "churn",
+    "customers_start",
+    "customers_end",
+    "cac",
+    "discount",
+]
+
+
+@pytest.mark.parametrize("group", [False, True])
+@pytest.mark.parametrize(("locale", "now"), [("ru", "Сейчас:"), ("en", "Now:")])
+@pytest.mark.parametrize("step", STEPS_WITH_AN_ANSWER)
+def test_the_current_answer_stands_apart_by_one_blank_line(
+    step: str, locale: str, now: str, group: bool
+) -> None:
+    question = Renderer()(locale)(
+        "ask_" + step, draft=DRAFT_WITH_EVERY_ANSWER, editing=True, group=group
+    )
+    assert "\n\n" + now in question and "\n\n\n" not in question
