@@ -161,24 +161,22 @@ def ltv_factors(
     """The factors of an LTV with the fewest decimals whose shown values multiply to the LTV as
     ``money`` shows it: an owner checks the line by hand.
 
-    Below one order a month they are per year where both the orders a year and the years are
-    exact ("0,5 заказа в год × 5 лет"), else per month. The order value is shown with its cents
-    (``money(cents=True)``: "2 500,50 ₽"), as rounding it could miss the LTV by more than the
-    others can make up. Factors that no decimals of FACTOR_DIGITS bring there are shown with the
-    last, the nearest.
+    Below one order a month, or at orders a month with more than two decimals, they are per
+    year where both the orders a year and the years are exact ("0,5 заказа в год × 5 лет",
+    "100 заказов в год × 1,5 года", not "8,3333 заказа в месяц × 18 мес."), else per month.
+    The order value is shown with its cents (``money(cents=True)``: "2 500,50 ₽"), as rounding
+    it could miss the LTV by more than the others can make up. Factors that no decimals of
+    FACTOR_DIGITS bring there are shown with the last, the nearest.
     """
     share = 1.0 if margin is None else margin
     order_value = round(aov, 2)
     # the LTV as calculate multiplies it, unless the order value has fractions of a cent
     target = shown_money(order_value * orders_per_month * lifetime_months * share)
     per_year, orders, lifetime = False, orders_per_month, lifetime_months
-    if orders_per_month < 1:
+    few = FACTOR_DIGITS[0]
+    if orders_per_month < 1 or not _exact(orders_per_month, few):
         a_year, years = orders_per_month * MONTHS_A_YEAR, lifetime_months / MONTHS_A_YEAR
-        few = FACTOR_DIGITS[0]  # both exact with these decimals, float noise aside
-        if (
-            abs(round(a_year, few) - a_year) < NOISE * a_year
-            and abs(round(years, few) - years) < NOISE * years
-        ):
+        if _exact(a_year, few) and _exact(years, few):
             per_year, orders, lifetime = True, a_year, years
     points = share * 100
     # Strictly within half a shown unit of the target (no tie an owner may round either way), a
@@ -196,6 +194,11 @@ def ltv_factors(
         if abs(shown - target) < half and shown_money(shown) == target:
             return _factors((per_year, orders, lifetime, digits))
     return _factors((per_year, orders, lifetime, FACTOR_DIGITS[-1]))  # the nearest they get
+
+
+def _exact(value: float, digits: int) -> bool:
+    """``value`` has no more than ``digits`` decimals, float noise aside."""
+    return abs(round(value, digits) - value) < NOISE * value
 
 
 def currency_sign(currency: str, locale: str) -> str:

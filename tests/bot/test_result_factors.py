@@ -48,6 +48,8 @@ SHOPS = {  # name: (order value, orders a month, lifetime, margin)
     "30% churn a year": (1200.0, 2.0, a_year_of(0.3), None),
     "a third of a share": (950.55, 1.0, months(1.0), 1 / 3),
     "kopecks above a thousand": (2500.5, 1.0, months(12.0), 0.9999),  # QA: 2 500 ₽ × … = 30 000
+    "100 a year": (500.0, 100 / 12, months(18.0), 0.3),
+    "100 a year, 7 months": (500.0, 100 / 12, months(7.0), 0.3),
 }
 
 
@@ -133,6 +135,8 @@ def test_the_factors_take_the_fewest_digits_in_words_that_agree(
         ("ru", 1 / 6, 60.0, "2 заказа в год × 5 лет"),
         ("ru", 5 / 12, 252.0, "5 заказов в год × 21 год"),
         ("ru", 1 / 24, 18.0, "0,5 заказа в год × 1,5 года"),
+        ("ru", 100 / 12, 18.0, "100 заказов в год × 1,5 года"),  # not 8,3333 a month
+        ("en", 16 / 12, 36.0, "16 orders a year × 3 years"),
         ("en", 1 / 12, 24.0, "1 order a year × 2 years"),
         ("en", 1 / 24, 12.0, "0.5 orders a year × 1 year"),
     ],
