@@ -1,9 +1,11 @@
 """The arguments of a one-line calculation: ``/ltv 2500 1.5 30% 18 1500``,
 ``/ltv check=2500 freq=1.5/mo margin=30% life=18m cac=1500`` or, as people write,
-``/ltv средний чек 2500, 2 раза в месяц, маржа 30%, срок 18 мес`` (Russian names too).
+``/ltv средний чек 2500, 2 раза в месяц, маржа 30%, срок 18 мес`` (Russian names too). The
+monthly churn may stand for the lifetime, always by its name: ``/ltv 2500 1.5 30% отток 5%``.
 
 Every value goes through ``ltv_engine.parsing``; an error names the argument as the user knows
-it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``cac``) and quotes what was typed.
+it (``aov``, ``frequency``, ``margin``, ``lifetime``, ``churn``, ``cac``) and quotes what was
+typed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Set
 from typing import TypeVar
 
+from ltv_engine.calc import resolve_lifetime
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
@@ -22,6 +25,7 @@ from ltv_engine.parsing import (
     continues_a_spelled_number,
     only_a_hedge,
     only_a_span,
+    parse_churn,
     parse_duration_months,
     parse_frequency,
     parse_money,
@@ -30,14 +34,17 @@ from ltv_engine.parsing import (
     without_trailing_hedge,
 )
 
-POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")
-REQUIRED = ("aov", "frequency", "lifetime")  # margin and CAC may be left out when named
+POSITIONAL = ("aov", "frequency", "margin", "lifetime", "cac")  # the churn only by its name
+# One of each; the margin and the CAC may be left out when named.
+REQUIRED = (("aov",), ("frequency",), ("lifetime", "churn"))
+STANDS_FOR = {"churn": "lifetime"}  # a churn named takes the lifetime's place: "… отток 5% 1500"
 NAMES: Mapping[str, str] = {
     **dict.fromkeys(("order", "check", "aov", "avg"), "aov"),
     **dict.fromkeys(("freq", "frequency", "orders"), "frequency"),
     **dict.fromkeys(("margin",), "margin"),
     **dict.fromkeys(("life", "lifetime"), "lifetime"),
     **dict.fromkeys(("cac",), "cac"),
+    **dict.fromkeys(("churn", "отток"), "churn"),
     **dict.fromkeys(("чек", "средний_чек"), "aov"),
     **dict.fromkeys(("частота",), "frequency"),
     **dict.fromkeys(("маржа", "маржинальность"), "margin"),
@@ -49,7 +56,7 @@ NAMES: Mapping[str, str] = {
 # no argument alone.
 LABEL_FILLERS = frozenset(
     {"average", "gross", "value", "purchase", "customer", "cost"}
-    | {"средний", "средняя", "жизни", "клиента", "покупок", "стоимость"}
+    | {"средний", "средняя", "жизни", "клиента", "клиентов", "покупок", "стоимость"}
 )
 SEPARATOR = "="
 LABEL_ENDS = ":"  # "cac: 1500" is "cac=1500"
@@ -70,28 +77,29 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     """Inputs from the text after ``/ltv``; ``currency`` applies when no amount names one.
 
     Raises ``InvalidInput`` whose ``field`` is the argument at fault: MISSING for a required one
-    not given (``details["given"]``: the names of those that were), CONFLICT for one given twice
-    (or CAC in another currency than the check), AMBIGUOUS for an unknown name or a value beyond
-    the five positions, and the parser's reason for a value it cannot read
-    (``details["argument"]`` holds the text typed). Too long a lifetime after a bare number in
-    the margin's place carries the other reading in ``details["without_margin"]`` (see
-    ``_lifetime_months``); a lifetime missing after one ("2500 1.5 18") carries the line read
-    with that number as the lifetime in months in ``details["margin_as_lifetime"]``.
+    not given (``details["given"]``: the names of those that were; "lifetime" when neither the
+    lifetime nor the churn was), CONFLICT for one given twice (or CAC in another currency than
+    the check; on "churn" with ``details["lifetime"]`` when the lifetime was given too), AMBIGUOUS
+    for an unknown name or a value beyond the five positions, and the parser's reason for a value
+    it cannot read (``details["argument"]`` holds the text typed). Too long a lifetime after a
+    bare number in the margin's place carries the other reading in ``details["without_margin"]``
+    (see ``_lifetime_months``); a lifetime missing after one ("2500 1.5 18") carries the line
+    read with that number as the lifetime in months in ``details["margin_as_lifetime"]``.
     """
     values, by_position = _assign(_words(arguments), arguments)
+    if "lifetime" in values and "churn" in values:  # before either is read: which one is meant?
+        raise InvalidInput(
+            Reason.CONFLICT, "churn", argument=values["churn"], lifetime=values["lifetime"]
+        )
     # What was typed is read first, in the order typed: "/ltv abc" is about "abc", not about
     # the frequency still to come.
     aov = _optional(values, "aov", lambda text: parse_money(text, field="aov"))
     frequency = _optional(values, "frequency", parse_frequency)
     margin = _optional(values, "margin", lambda text: parse_share(text, field="margin"))
-    months = _lifetime_months(values, by_position)
+    lifetime = _lifetime(values, by_position)
     cac = _optional(values, "cac", lambda text: parse_money(text, field="cac"))
-    if aov is None or frequency is None or months is None:
-        missing = next(name for name in REQUIRED if name not in values)
-        error = InvalidInput(Reason.MISSING, missing, given=sorted(values))
-        if missing == "lifetime" and _a_bare_number_as_margin(values, by_position):
-            error.details["margin_as_lifetime"] = _read_margin_as_lifetime(values)
-        raise error
+    if aov is None or frequency is None or lifetime is None:
+        raise _missing(values, by_position)
     shop_currency = aov.currency or currency
     if cac is not None and cac.currency and cac.currency != shop_currency:
         raise InvalidInput(
@@ -104,11 +112,37 @@ def parse_quick(arguments: str, *, currency: str) -> LtvInputs:
     return LtvInputs(
         aov=aov.amount,
         orders_per_month=frequency,
-        lifetime=Lifetime(LifetimeSource.MONTHS, months=months),
+        lifetime=lifetime,
         margin=margin,
         cac=None if cac is None else cac.amount,
         currency=shop_currency,
     )
+
+
+def _missing(values: Mapping[str, str], by_position: Set[str]) -> InvalidInput:
+    """The error for the first required value given in none of its ways."""
+    missing = next(names[0] for names in REQUIRED if values.keys().isdisjoint(names))
+    error = InvalidInput(Reason.MISSING, missing, given=sorted(values))
+    if missing == "lifetime" and _a_bare_number_as_margin(values, by_position):
+        error.details["margin_as_lifetime"] = _read_margin_as_lifetime(values)
+    return error
+
+
+def _lifetime(values: Mapping[str, str], by_position: Set[str]) -> Lifetime | None:
+    """The lifetime given in months or by the monthly churn (never both); None when neither."""
+    months = _lifetime_months(values, by_position)
+    if months is not None:
+        return Lifetime(LifetimeSource.MONTHS, months=months)
+    churn = _optional(values, "churn", _monthly_churn)
+    return None if churn is None else Lifetime(LifetimeSource.CHURN, monthly_churn=churn)
+
+
+def _monthly_churn(text: str) -> float:
+    """The churn as the wizard's churn step reads it ("5%", "0.05", "5% в месяц", "30% a year"
+    made monthly), refused as there when the lifetime it makes is too long to calculate."""
+    churn = parse_churn(text)
+    resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))
+    return churn
 
 
 def _words(arguments: str) -> list[str]:
@@ -220,9 +254,16 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return True
     if _begins_a_frequency_said_in_words(word):
         return _a_count_of_orders(value, first=first)
-    if value.endswith("%"):  # a share takes no unit: "30% a year" is two values
-        return False
+    if value.endswith("%") and not _a_churn(value):  # a share takes no unit: "30% a year" is
+        return (
+            False  # two values; a churn takes its period: "отток 5% в месяц", "churn 30% a year"
+        )
     return not has_digit
+
+
+def _a_churn(value: str) -> bool:
+    name, separator, _ = value.rpartition(SEPARATOR)
+    return bool(separator) and _field_named(name) == "churn"
 
 
 def _the_checks_amount(value: str, *, first: bool) -> bool:
@@ -280,13 +321,17 @@ def _assign(words: list[str], arguments: str) -> tuple[dict[str, str], set[str]]
     while pending:
         word = pending.pop()
         label, separator, text = word.partition(SEPARATOR)
-        if separator and by_place is not None and _named_after(label, by_place, arguments):
+        if by_place is not None and separator and _named_after(label, by_place, values, arguments):
+            named = _field_named(label) or by_place
+            values[named] = values.pop(by_place)  # "5% отток" is the churn, not the lifetime
             label, separator, word = "", "", text.strip()
             by_position.discard(by_place)  # "18 маржа": the margin by its name, not its place
         by_place = None
         if not (separator or word):
             continue
-        while not separator and position < len(POSITIONAL) and POSITIONAL[position] in values:
+        while (
+            not separator and position < len(POSITIONAL) and _taken(POSITIONAL[position], values)
+        ):
             position += 1
         if separator:
             name = _field_named(label)
@@ -306,9 +351,14 @@ def _assign(words: list[str], arguments: str) -> tuple[dict[str, str], set[str]]
         if name in values:
             raise InvalidInput(Reason.CONFLICT, name, argument=word)
         values[name] = _completed(name, text.strip(), pending, arguments)
-    if "frequency" in by_position and "lifetime" not in values:
+    if "frequency" in by_position and not _taken("lifetime", values):
         return _a_lone_span_as_lifetime(values), by_position
     return values, by_position
+
+
+def _taken(place: str, values: Mapping[str, str]) -> bool:
+    """``place`` of POSITIONAL is given, by its own name or by one that stands for it."""
+    return place in values or any(STANDS_FOR.get(name) == place for name in values)
 
 
 def _a_lone_span_as_lifetime(values: dict[str, str]) -> dict[str, str]:
@@ -389,10 +439,14 @@ def _begins_a_frequency(word: str) -> bool:
     return word.lower() in _TIMES or _begins_a_frequency_said_in_words(word)
 
 
-def _named_after(label: str, field: str, arguments: str) -> bool:
-    """``label`` is a name in words (not typed with "=") of the value before it, ``field``."""
+def _named_after(label: str, field: str, values: Mapping[str, str], arguments: str) -> bool:
+    """``label`` is a name in words (not typed with "=") of the value before it, ``field``, or
+    of one that stands for it, when the value is a share: "5% отток" in the lifetime's place
+    is the churn, "18 отток 5%" a lifetime and a churn."""
     typed = re.search(re.escape(label.strip()) + r"\s*" + SEPARATOR, arguments, re.IGNORECASE)
-    return _field_named(label) == field and typed is None
+    named = _field_named(label)
+    stands_for = named in STANDS_FOR and STANDS_FOR[named] == field and _a_share(values[field])
+    return (named == field or stands_for) and typed is None
 
 
 def _lifetime_months(values: Mapping[str, str], by_position: Set[str]) -> float | None:

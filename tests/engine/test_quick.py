@@ -2,6 +2,7 @@
 
 import pytest
 
+from ltv_engine.calc import calculate
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.quick import parse_quick
@@ -490,3 +491,138 @@ def test_a_lifetime_missing_after_a_margin_said_as_one_offers_nothing(arguments:
 
     assert (caught.value.reason, caught.value.field) == (Reason.MISSING, "lifetime")
     assert "margin_as_lifetime" not in caught.value.details
+
+
+# --- the monthly churn instead of the lifetime --------------------------------------------
+
+FIVE_PERCENT_CHURN = Lifetime(LifetimeSource.CHURN, monthly_churn=0.05)
+SHOP_BY_CHURN = LtvInputs(
+    aov=2500.0,
+    orders_per_month=1.5,
+    lifetime=FIVE_PERCENT_CHURN,
+    margin=0.3,
+    currency="RUB",
+)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "2500 1.5 30% отток 5%",
+        "2500 1,5 30% отток 5% в месяц",
+        "чек 2500, 1,5 раза в месяц, маржа 30%, отток 5%",
+        "средний чек 2500, 1,5 раза в месяц, маржа 30%, отток клиентов 5% в месяц",
+        "чек=2500 частота=1,5 маржа=30% отток=5%",
+        "check=2500 freq=1.5 margin=30% churn=5%",
+        "2500 1.5 30% churn 5% a month",
+        "2500 1.5 30% churn 5% per month",
+        "2500 1.5 30% churn: 0.05",  # a share, as the wizard's churn step takes it
+        "2500 1.5 30% customer churn 5%",
+        "2500 1.5 30% 5% отток",  # the name after its value
+        "отток=5% 2500 1.5 30%",  # never by its place: the places go on without it
+        "2500 1.5 отток 5% 30%",
+    ],
+)
+def test_the_churn_by_its_name_stands_for_the_lifetime(arguments: str) -> None:
+    assert parse_quick(arguments, currency="RUB") == SHOP_BY_CHURN
+
+
+def test_the_churn_in_english_as_people_write_it() -> None:
+    inputs = parse_quick("$65, 0.6 per month, margin 58%, churn 5.5%", currency="RUB")
+
+    assert inputs == LtvInputs(
+        aov=65.0,
+        orders_per_month=0.6,
+        lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.055),
+        margin=0.58,
+        currency="USD",
+    )
+
+
+def test_a_value_after_the_churn_takes_the_place_after_the_lifetimes() -> None:
+    inputs = parse_quick("2500 1.5 30% отток 5% 1500", currency="RUB")
+
+    assert (inputs.lifetime, inputs.cac) == (FIVE_PERCENT_CHURN, 1500.0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "monthly"),
+    [
+        ("2500 1.5 30% отток 30% в год", 1 - 0.7 ** (1 / 12)),  # as it compounds: 2.93 %
+        ("2500 1.5 30% churn 30% a year", 1 - 0.7 ** (1 / 12)),
+        ("2500 1.5 30% отток 10% за 6 месяцев", 1 - 0.9 ** (1 / 6)),
+    ],
+)
+def test_a_churn_for_another_period_is_made_monthly_as_the_wizard_makes_it(
+    arguments: str, monthly: float
+) -> None:
+    lifetime = parse_quick(arguments, currency="RUB").lifetime
+
+    assert lifetime.source is LifetimeSource.CHURN
+    assert lifetime.monthly_churn == pytest.approx(monthly)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason", "argument"),
+    [
+        ("2500 1.5 30% отток 0", Reason.ZERO, "0"),
+        ("2500 1.5 30% отток 100%", Reason.CHURN_100_OR_MORE, "100%"),
+        ("2500 1.5 30% churn 150%", Reason.CHURN_100_OR_MORE, "150%"),
+        ("2500 1.5 30% churn -5%", Reason.NEGATIVE, "-5%"),
+        ("2500 1.5 30% churn", Reason.EMPTY, ""),  # a name with nothing after it
+        ("2500 1.5 30% отток много", Reason.NOT_A_NUMBER, "много"),
+        ("2500 1.5 30% отток 0.05%", Reason.TOO_SMALL, "0.05%"),  # over 100 years, as in /calc
+        ("2500 1.5 30% отток 5% отток 6%", Reason.CONFLICT, "отток=6%"),
+    ],
+)
+def test_a_churn_that_cannot_be_is_refused_with_the_argument_quoted(
+    arguments: str, reason: Reason, argument: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.field, caught.value.reason) == ("churn", reason)
+    assert caught.value.details["argument"] == argument
+
+
+@pytest.mark.parametrize(
+    ("arguments", "lifetime", "churn"),
+    [
+        ("2500 1.5 30% 18 отток 5%", "18", "5%"),  # a lifetime by its place, then a churn
+        ("2500 1.5 30% отток 5% срок 18", "18", "5%"),
+        ("check=2500 freq=1.5 life=18m churn=5%", "18m", "5%"),
+    ],
+)
+def test_a_lifetime_and_a_churn_both_given_are_a_conflict(
+    arguments: str, lifetime: str, churn: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick(arguments, currency="RUB")
+
+    assert (caught.value.field, caught.value.reason) == ("churn", Reason.CONFLICT)
+    assert caught.value.details == {"argument": churn, "lifetime": lifetime}
+
+
+def test_a_churn_with_the_frequency_missing_says_which_were_given() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_quick("чек 2500, отток 5%", currency="RUB")
+
+    assert (caught.value.field, caught.value.reason) == ("frequency", Reason.MISSING)
+    assert caught.value.details == {"given": ["aov", "churn"]}
+
+
+def test_a_churn_line_calculates_as_the_same_inputs_built_by_hand() -> None:
+    by_hand = LtvInputs(
+        aov=2500.0,
+        orders_per_month=2.0,
+        lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.05),
+        margin=0.3,
+        cac=1500.0,
+        currency="RUB",
+    )
+
+    line = "чек 2500, 2 раза в месяц, маржа 30%, отток 5%, cac 1500"
+    result = calculate(parse_quick(line, currency="RUB"))
+
+    assert result == calculate(by_hand)
+    assert (result.lifetime_months, result.ltv) == (pytest.approx(20.0), pytest.approx(30_000.0))
