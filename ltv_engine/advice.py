@@ -120,6 +120,10 @@ LONG_GAP_DAYS = 2 * DAYS_PER_MONTH
 # half the customers or more are gone (with a steady churn, e^(-1/orders) of them stay a gap).
 ONE_ORDER_BELOW = 1.5
 FIRST_MONTH_DAYS = 30  # a second order within the first month is worth the most
+# A customer is worth a win-back call after half as long again as the usual gap with no order,
+# and never sooner than a month.
+QUIET_GAPS = 1.5
+MIN_QUIET_DAYS = 30
 COUPON_DAYS_STEP = 10  # a coupon lasts a round number of days
 _FREQUENCY_FACTOR = 1 + STEPS[Lever.FREQUENCY]
 MIN_REWARD_PCT = 2  # below this, points or a discount are not worth announcing
@@ -289,11 +293,13 @@ def _coupon_days(r: LtvResult) -> int:
 
 
 def _winback_facts(r: LtvResult) -> Facts:
+    quiet, quiet_unit = _said_gap(max(MIN_QUIET_DAYS, round(QUIET_GAPS * _usual_gap_days(r))))
     return {
         "churn_stated": _churn_stated(r),
         "monthly_churn": r.monthly_churn,
         "lost_per_100": _people_per_100(r.monthly_churn),
-        "quiet_days": max(30, round(1.5 * _usual_gap_days(r))),
+        "quiet": quiet,  # no order for this long: (1, "month"), (45, "day"), (7.5, "month")
+        "quiet_unit": quiet_unit,
     }
 
 

@@ -183,7 +183,7 @@ COFFEE_DAILY = LtvInputs(  # /calc: coffee, 800 ₽, "ежедневно", 40 %,
             "каждый день со",
         ),
         ("ru", "клиентов — примерно 13 из каждых 100", "12 из"),
-        ("ru", "не заказывал дольше 30 дней.", "дн."),
+        ("ru", "не заказывал уже месяц.", "дн."),
         ("en", "Customers order every day and", "30.44"),
         (
             "en",
@@ -322,3 +322,29 @@ def test_every_lever_advice_shows_the_gain_of_its_lever_as_the_list_does(
         for advice in primary + fallback:
             if advice.lever is not None and advice.rule_id != "cac_too_high":
                 assert f"<b>{shown[advice.lever]}</b>" in text, (inputs, advice.rule_id)
+
+
+# --- 5. how long a customer has been quiet before a win-back call ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("orders", "ru", "en"),
+    [
+        (2.0, "кто не заказывал уже месяц.", "with no order in the last month."),
+        (1.0, "кто не заказывал уже 45 дней.", "with no order in the last 45 days."),
+        (0.5, "кто не заказывал уже 3 месяца.", "with no order in the last 3 months."),
+        (0.25, "кто не заказывал уже 6 месяцев.", "with no order in the last 6 months."),
+    ],
+)
+def test_the_win_back_list_says_how_long_in_days_months_or_years(
+    orders: float, ru: str, en: str
+) -> None:
+    """Quiet for half as long again as the usual gap: 182 days are "6 months", not days."""
+    inputs = LtvInputs(
+        aov=3000,
+        orders_per_month=orders,
+        lifetime=Lifetime(LifetimeSource.CHURN, monthly_churn=0.11),
+        margin=0.4,
+    )
+    for locale, said in (("ru", ru), ("en", en)):
+        assert said in paragraph(every_candidate_text(locale, inputs), "<b>📞")

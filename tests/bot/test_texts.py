@@ -177,8 +177,8 @@ def test_the_result_page_prints_a_typed_currency_as_text(locale: str) -> None:
 # fact or a fact in percent), loop numbers, words the template passes to plural or quantity,
 # words of the template's own tables (GOODS, SOLD_WITH, ADD_ONS; NO_WORDING fails loudly), the
 # advice list, the worth sentence captured in the same unescaped block, and advice.j2's phrase
-# macros of advice facts ("twice", "раз в неделю"), defined outside the unescaped block: they
-# escape.
+# macros of advice facts ("twice", "раз в неделю", "45 дней"), defined outside the unescaped
+# block: they escape.
 SAFE_UNESCAPED = re.compile(
     r"""\{\{\ (
         n
@@ -186,7 +186,7 @@ SAFE_UNESCAPED = re.compile(
         | advice_items\(advice,\ c\)
         | factor_line\(r,\ c\)
         | (GOODS | SOLD_WITH | ADD_ONS | NO_WORDING)\[ (f\["\w+"\] | [\w.]+) \]
-        | _(times | every | after | how_often)\(f\["\w+"\](,\ f\["\w+"\])*\)
+        | _(times | every | after | how_often | for_as_long)\(f\["\w+"\](,\ f\["\w+"\])*\)
         | ([\w.]+ | f\["\w+"\] | \(f\["\w+"\]\ \*\ 100\))
             \ \|\ (money\((c|currency)(,\ cents=true)?\) | num(\(\w+\))?
             | money_change\((\w+ | f\["\w+"\]),\ c\)
