@@ -192,7 +192,12 @@ async def test_plain_talk_in_the_group_is_ignored(
     ("text", "explained", "example"),
     [
         ("/ltv 2500", "purchase frequency is missing", "freq=1.5"),
-        ("/ltv 2500 1.5 30%", "customer lifetime is missing", "life=18"),
+        ("/ltv 2500 1.5 30%", "customer lifetime or the churn is missing", "life=18 or churn=5%"),
+        (
+            "/ltv 2500 1.5 30% 18 churn 5%",
+            "Both the customer lifetime (18) and the churn (5%) are given",
+            "churn=5% or life=18",
+        ),
         ("/ltv abc 1.5 30% 18", "average order value abc is not a number", "order=2500"),
         ("/ltv 2500 1.5 130% 18", "margin 130% cannot exceed 100%", "margin=30%"),
         (
@@ -281,6 +286,16 @@ async def test_quick_numbers_use_the_team_currency(
 
     assert "LTV: ₽500" in boris.last_text()
     assert "RUB" not in boris.last_text()  # the sign, as on the buttons
+
+
+async def test_a_churn_line_is_calculated_by_the_churn(
+    boris: TelegramClient, repo: SqliteRepository
+) -> None:
+    await command(boris, "/ltv check=2500 freq=1.5 margin=30% churn=5% a month")
+
+    assert "LTV: $22,500" in boris.last_text()  # 2500 x 1.5 x 30 % / 5 %
+    (stored,) = await repo.list_calculations(GROUP)
+    assert stored.inputs.lifetime == Lifetime(LifetimeSource.CHURN, monthly_churn=0.05)
 
 
 async def test_without_a_profile_the_first_calculation_sets_the_teams_currency(

@@ -87,7 +87,7 @@ async def test_numbers_typed_without_a_command_are_calculated(
 
 async def test_numbers_with_a_value_missing_are_told_which(ru_client: TelegramClient) -> None:
     await ru_client.send("чек 3000, раз в месяц")
-    assert "Не хватает значения: срок жизни клиента." in ru_client.last_text()
+    assert "Не хватает значения: срок жизни клиента или отток клиентов." in ru_client.last_text()
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ async def test_four_numbers_with_too_long_a_lifetime_show_both_ways_to_write_the
     [
         (
             "ru",
-            "⚠️ Не хватает значения: срок жизни клиента.\n"
+            "⚠️ Не хватает значения: срок жизни клиента или отток клиентов.\n"
             "18 стоит на месте маржи и читается как маржа 18%.\n"
             "Если 18 — срок в месяцах, укажите единицу: /ltv 2500 1,5 18 мес",
             "/ltv 2500 1,5 18 мес",
@@ -235,7 +235,7 @@ async def test_four_numbers_with_too_long_a_lifetime_show_both_ways_to_write_the
         ),
         (
             "en",
-            "⚠️ The customer lifetime is missing.\n"
+            "⚠️ The customer lifetime or the churn is missing.\n"
             "18 is in the margin's place, so I read it as the margin, 18%.\n"
             "If 18 is the lifetime in months, give it its unit: /ltv 2500 1,5 18 months",
             "/ltv 2500 1,5 18 months",
@@ -269,10 +269,153 @@ async def test_the_one_line_forms_in_help_are_read_as_they_say(
     person = ru_client if locale == "ru" else client
     await person.send("/help")
     forms = re.findall(r"(/ltv 2500 [^;\n]+?) \[CAC\]", person.last_text())
-    assert len(forms) == 2  # with a margin, and without one
+    assert len(forms) == 3  # with a margin, without one, with the churn for the lifetime
 
-    for form, margin in zip(forms, (True, False), strict=True):
+    for form, margin in zip(forms, (True, False, True), strict=True):
         await person.send(f"{form} 1500")
         result = person.last_text()
         assert "LTV:CAC" in result
         assert ("маржа 30%" in result or "30% margin" in result) is margin
+
+
+CHURN_LINES = {
+    "ru": {
+        "wizard": ("2500", "1,5", "30%", "отток", "5% в месяц", "40"),
+        "buttons": ("Пропустить", "Посчитать LTV"),
+        "lines": (
+            "/ltv 2500 1,5 30% отток 5% 40",
+            "/ltv чек 2500, 1,5 раза в месяц, маржа 30%, отток 5% в месяц, cac 40",
+            "чек 2500, 1,5 раза в месяц, маржа 30%, отток клиентов 5%, cac 40",  # no command
+        ),
+        "said": (f"LTV клиента: 22{NBSP}500{NBSP}₽", "отток −10% →"),
+    },
+    "en": {
+        "wizard": ("$65", "0.6", "58%", "churn", "5%", "40"),
+        "buttons": ("Skip", "Calculate LTV"),
+        "lines": (
+            "/ltv $65 0.6 58% churn 5% 40",
+            "/ltv check=$65 freq=0.6 margin=58% churn=0.05 cac=40",
+            "/ltv $65, 0.6 per month, margin 58%, churn 5% a month, cac 40",
+        ),
+        "said": ("Customer LTV: $452.40", "churn −10% → $502.67"),  # 65 x 0.6 x 0.58 / 0.05
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+async def test_a_line_with_the_churn_gives_the_wizards_result_by_churn(
+    client: TelegramClient, ru_client: TelegramClient, repo: SqliteRepository, locale: str
+) -> None:
+    """ "/ltv 2500 1,5 30% отток 5%" read "отток" as the lifetime and refused it; the churn
+    now stands for the lifetime, and the result is the wizard's for the same churn: its
+    what-if lowers the churn, not the lifetime."""
+    person = ru_client if locale == "ru" else client
+    script = CHURN_LINES[locale]
+    aov, frequency, margin, by_churn, churn, cac = script["wizard"]
+    skip, calculate = script["buttons"]
+    await person.send("/calc")
+    await person.click(skip)
+    for answer in (aov, frequency, margin):
+        await person.send(answer)
+    await person.click(by_churn)
+    await person.send(churn)
+    await person.send(cac)
+    await person.click(skip)
+    await person.click(calculate)
+    by_the_wizard = person.last_text()
+    assert all(said in by_the_wizard for said in script["said"])
+
+    for line in script["lines"]:
+        await person.send(line)
+        assert person.last_text() == by_the_wizard, line
+    calculations = await repo.list_calculations(person.chat.id)
+    assert len(calculations) == 1 + len(script["lines"])
+
+
+@pytest.mark.parametrize(
+    ("locale", "line", "explained", "works"),
+    [
+        (
+            "ru",
+            "/ltv 2500 1,5 30% 18 отток 5%",
+            "⚠️ Указаны и срок жизни клиента (18), и отток (5%): срок — это 1 ÷ отток, "
+            "укажите что-то одно.\nНапример: отток=5% или срок=18.",
+            "/ltv 2500 1,5 30% отток 5%",
+        ),
+        (
+            "ru",
+            "/ltv 2500 1,5 30%",
+            "⚠️ Не хватает значения: срок жизни клиента или отток клиентов.\n"
+            "Например: срок=18 или отток=5%.",
+            "/ltv 2500 1,5 30% отток=5%",
+        ),
+        (
+            "en",
+            "/ltv 2500 1.5 30% life=18 churn=5%",
+            "⚠️ Both the customer lifetime (18) and the churn (5%) are given: the lifetime is "
+            "1 ÷ churn, so give one of them.\nFor example churn=5% or life=18.",
+            "/ltv 2500 1.5 30% churn=5%",
+        ),
+        (
+            "en",
+            "/ltv 2500 1.5 30%",
+            "⚠️ The customer lifetime or the churn is missing.\nFor example life=18 or churn=5%.",
+            "/ltv 2500 1.5 30% churn=5%",
+        ),
+    ],
+)
+async def test_the_lifetime_or_the_churn_is_asked_for_with_an_example_that_works(
+    client: TelegramClient,
+    ru_client: TelegramClient,
+    repo: SqliteRepository,
+    locale: str,
+    line: str,
+    explained: str,
+    works: str,
+) -> None:
+    person = ru_client if locale == "ru" else client
+    await person.send(line)
+    assert person.last_text().startswith(explained)
+    assert await repo.list_calculations(person.chat.id) == []
+
+    await person.send(works)
+    assert "LTV" in person.last_text() and len(await repo.list_calculations(person.chat.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "line", "said"),
+    [
+        ("ru", "/ltv 2500 1,5 30% отток 100%", "⚠️ Отток клиентов 100%: должен быть меньше 100%."),
+        ("ru", "/ltv 2500 1,5 30% отток 0", "⚠️ Отток клиентов 0: не может быть нулём."),
+        (
+            "ru",
+            "/ltv 2500 1,5 30% отток 0,05%",
+            "⚠️ Отток клиентов 0,05%: при нём клиент остаётся больше 100 лет, укажите не меньше "
+            "0,09%.",
+        ),
+        ("en", "/ltv 2500 1.5 30% churn 100%", "⚠️ The churn 100% must stay below 100%."),
+        ("en", "/ltv 2500 1.5 30% churn", "⚠️ The churn is empty.\nFor example churn=5%."),
+        (
+            "en",
+            "/ltv 2500 1.5 30% churn 0.05%",
+            "⚠️ The churn 0.05% means a customer stays over 100 years: give at least 0.09%.",
+        ),
+    ],
+)
+async def test_a_churn_that_cannot_be_is_named_with_what_was_typed(
+    client: TelegramClient, ru_client: TelegramClient, locale: str, line: str, said: str
+) -> None:
+    person = ru_client if locale == "ru" else client
+    await person.send(line)
+    assert person.last_text().startswith(said)
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+async def test_the_churn_in_the_one_line_intro_is_read_as_it_says(
+    client: TelegramClient, ru_client: TelegramClient, locale: str
+) -> None:
+    person = ru_client if locale == "ru" else client
+    await person.send("/ltv")
+    (line,) = re.findall(r"/ltv 2500 \S+ 30% (?:отток|churn) 5%", person.last_text())
+    await person.send(line)
+    assert "LTV" in person.last_text() and ("отток −10%" in person.last_text()) is (locale == "ru")
