@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Literal
 
+from ltv_engine.calc import resolve_lifetime
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.limits import LIMITS, check_range
+from ltv_engine.model import Lifetime, LifetimeSource
 
 MAX_LENGTH = 64
 EXCERPT_LENGTH = 40
@@ -329,6 +331,14 @@ def parse_churn(text: str) -> float:
         if in_period >= 1:
             raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
         return check_range(-math.expm1(math.log1p(-in_period) / months), field)
+
+
+def parse_calculable_churn(text: str) -> float:
+    """``parse_churn``, refused at once where the lifetime it makes is too long to calculate
+    (over 100 years), as the wizard's churn step and ``/ltv`` say before anything is computed."""
+    churn = parse_churn(text)
+    resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))
+    return churn
 
 
 def parse_rate(text: str, *, field: str, per: Literal["month", "year"] = "year") -> float:

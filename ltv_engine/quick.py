@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Mapping, Set
 from typing import TypeVar
 
-from ltv_engine.calc import resolve_lifetime
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
@@ -25,7 +24,7 @@ from ltv_engine.parsing import (
     continues_a_spelled_number,
     only_a_hedge,
     only_a_span,
-    parse_churn,
+    parse_calculable_churn,
     parse_duration_months,
     parse_frequency,
     parse_money,
@@ -133,16 +132,8 @@ def _lifetime(values: Mapping[str, str], by_position: Set[str]) -> Lifetime | No
     months = _lifetime_months(values, by_position)
     if months is not None:
         return Lifetime(LifetimeSource.MONTHS, months=months)
-    churn = _optional(values, "churn", _monthly_churn)
+    churn = _optional(values, "churn", parse_calculable_churn)
     return None if churn is None else Lifetime(LifetimeSource.CHURN, monthly_churn=churn)
-
-
-def _monthly_churn(text: str) -> float:
-    """The churn as the wizard's churn step reads it ("5%", "0.05", "5% в месяц", "30% a year"
-    made monthly), refused as there when the lifetime it makes is too long to calculate."""
-    churn = parse_churn(text)
-    resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))
-    return churn
 
 
 def _words(arguments: str) -> list[str]:

@@ -14,7 +14,7 @@ from ltv_engine.calc import resolve_lifetime
 from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.model import Business, Lifetime, LifetimeSource, LtvInputs
 from ltv_engine.parsing import (
-    parse_churn,
+    parse_calculable_churn,
     parse_count,
     parse_duration_months,
     parse_frequency,
@@ -83,9 +83,7 @@ def _customers_end(text: str, draft: Draft) -> Updates:
 
 
 def _churn(text: str, _draft: Draft) -> Updates:
-    churn = parse_churn(text)
-    resolve_lifetime(Lifetime(LifetimeSource.CHURN, monthly_churn=churn))  # over 100 years: now
-    return {"monthly_churn": churn}
+    return {"monthly_churn": parse_calculable_churn(text)}
 
 
 def _annual_discount_rate(text: str, _draft: Draft) -> Updates:
