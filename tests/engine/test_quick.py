@@ -1,5 +1,7 @@
 """The arguments of /ltv: positional and named, in Russian and English, and what is wrong."""
 
+from dataclasses import replace
+
 import pytest
 
 from ltv_engine.calc import calculate
@@ -496,13 +498,7 @@ def test_a_lifetime_missing_after_a_margin_said_as_one_offers_nothing(arguments:
 # --- the monthly churn instead of the lifetime --------------------------------------------
 
 FIVE_PERCENT_CHURN = Lifetime(LifetimeSource.CHURN, monthly_churn=0.05)
-SHOP_BY_CHURN = LtvInputs(
-    aov=2500.0,
-    orders_per_month=1.5,
-    lifetime=FIVE_PERCENT_CHURN,
-    margin=0.3,
-    currency="RUB",
-)
+SHOP_BY_CHURN = replace(SHOP, lifetime=FIVE_PERCENT_CHURN, cac=None)
 
 
 @pytest.mark.parametrize(
