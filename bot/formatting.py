@@ -161,27 +161,39 @@ def ltv_factors(
     """The factors of an LTV with the fewest decimals whose shown values multiply to the LTV as
     ``money`` shows it: an owner checks the line by hand.
 
-    Below one order a month, or at orders a month with more than two decimals, they are per
-    year where both the orders a year and the years are exact ("0,5 заказа в год × 5 лет",
-    "100 заказов в год × 1,5 года", not "8,3333 заказа в месяц × 18 мес."), else per month.
-    The order value is shown with its cents (``money(cents=True)``: "2 500,50 ₽"), as rounding
-    it could miss the LTV by more than the others can make up. Factors that no decimals of
-    FACTOR_DIGITS bring there are shown with the last, the nearest.
+    They are per year where both the orders a year and the years are exact and multiply to the
+    LTV, and the orders a month are below one or have no end of decimals: "0,5 заказа в год ×
+    5 лет", "100 заказов в год × 1,5 года" (not "8,3333 заказа в месяц × 18 мес."); else per
+    month, as "1,125 заказа в месяц" was typed. The order value is shown with its cents
+    (``money(cents=True)``: "2 500,50 ₽"), as rounding it could miss the LTV by more than the
+    others can make up. Factors that no decimals of FACTOR_DIGITS bring there are shown with the
+    last, the nearest.
     """
     share = 1.0 if margin is None else margin
     order_value = round(aov, 2)
     # the LTV as calculate multiplies it, unless the order value has fractions of a cent
     target = shown_money(order_value * orders_per_month * lifetime_months * share)
-    per_year, orders, lifetime = False, orders_per_month, lifetime_months
-    few = FACTOR_DIGITS[0]
-    if orders_per_month < 1 or not _exact(orders_per_month, few):
+    points = share * 100
+    few, most = FACTOR_DIGITS[0], FACTOR_DIGITS[-1]
+    if orders_per_month < 1 or not _exact(orders_per_month, most):
         a_year, years = orders_per_month * MONTHS_A_YEAR, lifetime_months / MONTHS_A_YEAR
         if _exact(a_year, few) and _exact(years, few):
-            per_year, orders, lifetime = True, a_year, years
-    points = share * 100
-    # Strictly within half a shown unit of the target (no tie an owner may round either way), a
-    # product is shown as the target, but near 1 000, where money changes its unit: the cheap
-    # test first, money's own rounding to confirm.
+            digits = _fewest_digits(order_value, a_year, years, points, target)
+            if digits is not None:
+                return _factors((True, a_year, years, digits))
+    digits = _fewest_digits(order_value, orders_per_month, lifetime_months, points, target)
+    return _factors((False, orders_per_month, lifetime_months, most if digits is None else digits))
+
+
+def _fewest_digits(
+    order_value: float, orders: float, lifetime: float, points: float, target: float
+) -> int | None:
+    """The fewest decimals of FACTOR_DIGITS with which the factors multiply to ``target`` as
+    money shows it; None if none do.
+
+    Strictly within half a shown unit of the target (no tie an owner may round either way), a
+    product is shown as the target, but near 1 000, where money changes its unit: the cheap test
+    first, money's own rounding to confirm."""
     half = 0.5 if abs(target) >= WHOLE_FROM else 0.005
     for digits in FACTOR_DIGITS:  # round(...) or shown_num(...): shown_num, inlined (hot)
         shown = (
@@ -192,8 +204,8 @@ def ltv_factors(
             / 100
         )
         if abs(shown - target) < half and shown_money(shown) == target:
-            return _factors((per_year, orders, lifetime, digits))
-    return _factors((per_year, orders, lifetime, FACTOR_DIGITS[-1]))  # the nearest they get
+            return digits
+    return None
 
 
 def _exact(value: float, digits: int) -> bool:

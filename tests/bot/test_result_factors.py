@@ -137,6 +137,8 @@ def test_the_factors_take_the_fewest_digits_in_words_that_agree(
         ("ru", 1 / 24, 18.0, "0,5 заказа в год × 1,5 года"),
         ("ru", 100 / 12, 18.0, "100 заказов в год × 1,5 года"),  # not 8,3333 a month
         ("en", 16 / 12, 36.0, "16 orders a year × 3 years"),
+        ("ru", 1.125, 6.0, "1,125 заказа в месяц × 6 мес."),  # as typed, not 13,5 a year
+        ("en", 3.365, 3.0, "3.365 orders a month × 3 months"),
         ("en", 1 / 12, 24.0, "1 order a year × 2 years"),
         ("en", 1 / 24, 12.0, "0.5 orders a year × 1 year"),
     ],
@@ -146,6 +148,15 @@ def test_orders_a_year_and_years_agree_with_their_numbers(
 ) -> None:
     inputs = LtvInputs(100.0, orders, months(lifetime), currency="USD")
     assert said in factor_line(page(locale, inputs))
+
+
+def test_a_yearly_line_that_misses_the_ltv_gives_way_to_the_monthly_one() -> None:
+    """373 a year for 1,5 years at 25 % of 100 ₽ is 13 987,5: a tie that shows no whole LTV;
+    the LTV of 13 987 ₽ is 31,083 a month for 18 months."""
+    factors = ltv_factors(100.0, 373 / 12, 18.0, 0.25)
+    assert (factors.per_year, factors.digits) == (False, 3)
+    text = page("ru", LtvInputs(100.0, 373 / 12, months(18.0), 0.25))
+    assert shown_money(product_of(factor_line(text), "ru")) == headline(text, "ru")
 
 
 def test_an_order_value_with_cents_is_shown_with_them() -> None:
