@@ -90,6 +90,12 @@ class LocaleNumbers:
     def percent(self, share: float, digits: int = 1) -> str:
         return self.num(share * 100, digits) + "%"
 
+    def percent_at_least(self, share: float, digits: int = 2) -> str:
+        """A lower bound as a percent rounded up, so that the value shown passes it: 1/1200
+        (0,0833 %) is "0,09%", and 0.0005 "0,05%" (float noise is not rounded up)."""
+        scale = 10.0**digits
+        return self.percent(math.ceil(round(share * 100 * scale, 6)) / scale / 100, digits)
+
     def num(self, value: float, digits: int = 1) -> str:
         """Up to ``digits`` decimals, trailing zeros dropped: 1.768 -> "1.8", 2.0 -> "2"."""
         if not math.isfinite(value):

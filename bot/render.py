@@ -63,6 +63,7 @@ def _environment(locale: str, templates_dir: Path) -> Environment:
     env.filters["money_change"] = numbers.money_change
     env.filters["factors"] = _factors
     env.filters["percent"] = numbers.percent
+    env.filters["percent_at_least"] = numbers.percent_at_least
     env.filters["num"] = numbers.num
     env.filters["date"] = partial(_date, locale=locale)
     env.filters["plural"] = partial(_plural_filter, locale=locale)

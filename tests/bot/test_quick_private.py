@@ -391,14 +391,21 @@ async def test_the_lifetime_or_the_churn_is_asked_for_with_an_example_that_works
             "ru",
             "/ltv 2500 1,5 30% отток 0,05%",
             "⚠️ Отток клиентов 0,05%: при нём клиент остаётся больше 100 лет, укажите не меньше "
-            "0,09%.",
+            "0,09% в месяц.",
+        ),
+        (  # a yearly churn is told the least monthly one: "0,09% в год" would fail again
+            "ru",
+            "/ltv 2500 1,5 30% отток 0,5% в год",
+            "⚠️ Отток клиентов 0,5% в год: при нём клиент остаётся больше 100 лет, укажите не "
+            "меньше 0,09% в месяц.",
         ),
         ("en", "/ltv 2500 1.5 30% churn 100%", "⚠️ The churn 100% must stay below 100%."),
         ("en", "/ltv 2500 1.5 30% churn", "⚠️ The churn is empty.\nFor example churn=5%."),
         (
             "en",
             "/ltv 2500 1.5 30% churn 0.05%",
-            "⚠️ The churn 0.05% means a customer stays over 100 years: give at least 0.09%.",
+            "⚠️ The churn 0.05% means a customer stays over 100 years: give at least 0.09% a "
+            "month.",
         ),
     ],
 )

@@ -420,3 +420,13 @@ def test_the_current_answer_stands_apart_by_one_blank_line(
         "ask_" + step, draft=DRAFT_WITH_EVERY_ANSWER, editing=True, group=group
     )
     assert "\n\n" + now in question and "\n\n\n" not in question
+
+
+@pytest.mark.parametrize(
+    ("share", "locale", "shown"),
+    [(1 / 1200, "ru", "0,09%"), (1 / 1200, "en", "0.09%"), (0.0005, "en", "0.05%")],
+)
+def test_a_least_share_is_rounded_up_so_that_it_passes(
+    share: float, locale: str, shown: str
+) -> None:
+    assert numbers(locale).percent_at_least(share) == shown
