@@ -14,12 +14,15 @@ class Range:
     high: float
     low_inclusive: bool = False  # is ``low`` itself allowed?
     smallest: float = 0.0  # below this a positive value is too small to be meant
+    high_inclusive: bool = True  # is ``high`` itself allowed?
 
     @property
     def accepted(self) -> tuple[float, float]:
         """``(lowest, highest)``: every value from one to the other, both included, passes
-        ``check_range``. Only for a range whose lowest value passes: ``low`` itself, or a
-        ``smallest`` above it."""
+        ``check_range``. Only for a range whose ends pass: ``low`` itself or a ``smallest``
+        above it, and ``high`` itself."""
+        if not self.high_inclusive:
+            raise ValueError("an open range has no highest accepted value")
         if self.low_inclusive:
             return max(self.low, self.smallest), self.high
         if self.smallest > self.low:
@@ -34,7 +37,7 @@ LIMITS: dict[str, Range] = {
     "orders_per_month": Range(0.0, 1000.0, smallest=1e-4),  # once in 833 years
     "lifetime_months": Range(0.0, 1200.0, smallest=0.01),
     "margin": Range(0.0, 1.0, smallest=1e-4),
-    "monthly_churn": Range(0.0, 1.0),
+    "monthly_churn": Range(0.0, 1.0, high_inclusive=False),
     "customers_start": Range(2.0, 1e9, low_inclusive=True),  # 1 can only stay or leave
     "customers_end": Range(0.0, 1e9, low_inclusive=True),
     "period_months": Range(0.0, 1200.0),
@@ -58,8 +61,6 @@ def check_range(value: float, field: str) -> float:
         raise InvalidInput(Reason.TOO_SMALL, field, low=limit.low)
     if value < limit.smallest:
         raise InvalidInput(Reason.TOO_SMALL, field, low=limit.smallest)
-    if field == "monthly_churn" and value >= limit.high:
-        raise InvalidInput(Reason.CHURN_100_OR_MORE, field)
-    if value > limit.high:
+    if value > limit.high or (value == limit.high and not limit.high_inclusive):
         raise InvalidInput(_ABOVE_HIGH.get(field, Reason.TOO_LARGE), field, high=limit.high)
     return value

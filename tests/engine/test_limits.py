@@ -9,10 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ltv_engine.errors import InvalidInput
+from ltv_engine.errors import InvalidInput, Reason
 from ltv_engine.limits import LIMITS, Range, check_range
 
-CLOSED = [field for field, limit in LIMITS.items() if limit.low_inclusive or limit.smallest]
+CLOSED = [
+    field
+    for field, limit in LIMITS.items()
+    if (limit.low_inclusive or limit.smallest) and limit.high_inclusive
+]
 
 
 @pytest.mark.parametrize("field", CLOSED)
@@ -33,7 +37,15 @@ def test_every_value_within_the_accepted_interval_passes(field: str, data: st.Da
     assert check_range(value, field) == value
 
 
-def test_an_open_range_has_no_accepted_interval() -> None:
-    assert "monthly_churn" not in CLOSED
+@pytest.mark.parametrize(
+    "limit", [Range(0.0, 1.0), Range(0.0, 1.0, smallest=0.1, high_inclusive=False)]
+)
+def test_an_open_range_has_no_accepted_interval(limit: Range) -> None:
     with pytest.raises(ValueError, match="open range"):
-        _ = Range(0.0, 1.0).accepted
+        _ = limit.accepted
+
+
+def test_a_churn_of_100_percent_is_refused_as_such() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_range(1.0, "monthly_churn")
+    assert caught.value.reason is Reason.CHURN_100_OR_MORE
