@@ -90,6 +90,10 @@ class _Firing(NamedTuple):
 
 
 _new_firing = partial(tuple.__new__, _Firing)  # skips the Python-level _Firing.__new__
+# A firing's rank is its worth relative to the LTV in units of 1e-9, negated: it sorts best
+# first, and worths equal to 9 decimals tie. round(x * scale), not round(x, 9), which goes
+# through text.
+_RANK_SCALE = 1e9
 
 
 MIN_ITEMS = 3
@@ -619,10 +623,6 @@ def _triggered(signals: frozenset[Signal], fallback: bool) -> tuple[tuple[int, R
     return tuple(fired)
 
 
-# A firing's rank is its worth relative to the LTV in units of 1e-9, negated: it sorts best
-# first, and worths equal to 9 decimals tie. round(x * scale), not round(x, 9), which goes
-# through text.
-_RANK_SCALE = 1e9
 _RANK = itemgetter(0)
 
 
