@@ -243,12 +243,12 @@ def _continues(value: str, word: str, *, first: bool) -> bool:
         return not has_digit
     if continues_a_spelled_number(last, word):
         return True
-    if _begins_a_frequency_said_in_words(word):
-        return _a_count_of_orders(value, first=first)
-    if value.endswith("%") and not _a_churn(value):  # a share takes no unit: "30% a year" is
-        return (
-            False  # two values; a churn takes its period: "отток 5% в месяц", "churn 30% a year"
-        )
+    if _begins_a_frequency_said_in_words(word):  # or a churn's period: "churn 5% monthly"
+        return _a_count_of_orders(value, first=first) or _a_churn(value)
+    if value.endswith("%") and not _a_churn(value):
+        # A share takes no unit: "30% a year" is two values. A churn takes its period:
+        # "отток 5% в месяц", "churn 30% a year".
+        return False
     return not has_digit
 
 

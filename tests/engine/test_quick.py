@@ -512,6 +512,8 @@ SHOP_BY_CHURN = replace(SHOP, lifetime=FIVE_PERCENT_CHURN, cac=None)
         "check=2500 freq=1.5 margin=30% churn=5%",
         "2500 1.5 30% churn 5% a month",
         "2500 1.5 30% churn 5% per month",
+        "2500 1.5 30% churn 5% monthly",  # not a margin of "monthly"
+        "2500 1,5 30% отток 5% ежемесячно",
         "2500 1.5 30% churn: 0.05",  # a share, as the wizard's churn step takes it
         "2500 1.5 30% customer churn 5%",
         "2500 1.5 30% 5% отток",  # the name after its value
